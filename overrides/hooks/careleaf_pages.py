@@ -1,0 +1,133 @@
+"""MkDocs hooks: validate the library, render red-flag cards, and give templates their data.
+
+mkdocs-static-i18n runs a whole build per language, so each event here runs once per
+language; the validation is cached on the content's fingerprint so it runs once per change.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page as MkDocsPage
+
+from careleaf import project as project_settings
+from careleaf.content import HOME_SLUG, Library, parse_red_flags, red_flag_body_span, split_sections
+from careleaf.locales import load_all
+from careleaf.validation import validate
+from careleaf.views import language_attrs, page_view, tier_cards
+
+log = logging.getLogger("mkdocs.hooks.careleaf")
+
+RED_FLAG_CARD = "components/red-flag-card/red-flag-card.html"
+
+_state: dict[str, Any] = {"fingerprint": None}
+
+
+# ---------------------------------------------------------------------------
+# Hooks
+# ---------------------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Refuse to build a library that breaks the red-flag contract or the schema."""
+    project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
+    fingerprint = _fingerprint(project)
+    if fingerprint != _state["fingerprint"]:
+        report = validate(project)
+        for problem in report.warnings:
+            log.warning(problem.human())
+        if report.errors:
+            lines = "\n".join(problem.human() for problem in report.errors)
+            raise PluginError(f"Careleaf validation failed ({len(report.errors)} error(s)):\n{lines}")
+        _state.update(
+            fingerprint=fingerprint,
+            project=project,
+            library=report.library,
+            catalogues=load_all(project),
+        )
+    # The hospital's logo lives in one place: extra.hospital.
+    config.theme["logo"] = project.hospital["logo"]
+    config.theme["favicon"] = project.hospital["logo"]
+    return config
+
+
+def on_nav(nav, config: MkDocsConfig, files: Files):
+    # Pages are read right after this event: keep what they need for this language's build.
+    _state.update(env=config.theme.get_env(), files=files)
+    return nav
+
+
+def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+    """Replace the red-flag tiers with care cards rendered by the red-flag-card template."""
+    source = _source_page(page)
+    if source is None or source.is_home:
+        return markdown
+    if source.summary:
+        page.meta.setdefault("description", source.summary)
+    span = red_flag_body_span(markdown)
+    if span is None:
+        raise PluginError(f"{page.file.src_uri}: no red-flag section reached the build")
+    section = next(section for section in split_sections(markdown) if section.is_red_flags)
+    reader = _reader_language(config)
+    cards = tier_cards(parse_red_flags(section), _state["catalogues"][reader], _state["project"].hospital)
+    html = _state["env"].get_template(RED_FLAG_CARD).render(
+        cards=cards, reader=language_attrs(reader), content_lang=source.lang
+    )
+    start, end = span
+    return f"{markdown[:start]}\n{html}\n{markdown[end:]}"
+
+
+def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig, nav) -> dict[str, Any]:
+    source = _source_page(page)
+    if source is None:
+        return context
+    reader = _reader_language(config)
+    default = _state["project"].default_language
+    source_file = getattr(page.file, "alternates", {}).get(default)
+    context["careleaf"] = page_view(
+        _state["library"],
+        _state["catalogues"],
+        source,
+        reader,
+        url_for=_url_for,
+        source_url=source_file.url if source_file is not None else None,
+    )
+    return context
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _reader_language(config: MkDocsConfig) -> str:
+    """The language being built: static-i18n sets Material's theme language per build."""
+    return str(config.theme["language"])
+
+
+def _source_page(page: MkDocsPage):
+    """The content-model page behind an MkDocs page (for a fallback: the English one)."""
+    parts = Path(page.file.src_uri).parts
+    if len(parts) != 2 or not parts[1].endswith(".md"):
+        return None
+    return _state["library"].get(Path(parts[1]).stem, parts[0])
+
+
+def _url_for(slug: str) -> str:
+    """The URL of an article in the language being built, as static-i18n resolved it."""
+    file = _state["files"].get_file_from_path(f"{slug}.md" if slug != HOME_SLUG else "index.md")
+    if file is None:
+        raise PluginError(f"related article '{slug}' is not part of this build")
+    return file.url
+
+
+def _fingerprint(project) -> tuple:
+    """Changes when any content, locale or configuration file changes (for mkdocs serve)."""
+    paths = sorted(project.docs_dir.rglob("*.md")) + sorted(project.locales_dir.glob("*.yml"))
+    paths.append(project.root / "mkdocs.yml")
+    return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths if path.exists())

@@ -1,0 +1,421 @@
+"""The content model: a page is slug × language × front matter × sections.
+
+Every reader of articles (MkDocs hooks, validator, print, kiosk) goes through here,
+so they cannot disagree about what an article, its red-flag card or its tiers are.
+Parsing never raises on bad content: it records what it saw, and the validator judges.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from mkdocs.utils.meta import YAML_RE
+
+from careleaf.project import Project
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+
+HOME_SLUG = "index"
+RED_FLAGS_ID = "red-flags"
+# Tiers in order of urgency; their names are language-independent admonition types.
+TIER_KINDS = ("emergency", "urgent", "contact")
+REQUIRED_ONE_OF = ("emergency", "urgent")
+TRANSLATION_STATUSES = ("machine-draft", "reviewed")
+
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*(?:\{(?P<attrs>[^}]*)\})?[ \t]*#*[ \t]*$")
+_ADMONITION = re.compile(r'^(?P<marker>!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+(?P<text>\S.*)$")
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One red-flag card: an admonition of a fixed type holding a list of signs."""
+
+    kind: str
+    line: int
+    items: tuple[str, ...]
+    body: str
+    title: str | None = None
+    collapsible: bool = False
+    # Lines inside the card that are not part of a list of signs.
+    stray_lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A level-2 section: heading, optional {#id}, and the markdown that follows it."""
+
+    heading: str
+    anchor: str | None
+    line: int
+    body: str
+    body_line: int
+
+    @property
+    def is_red_flags(self) -> bool:
+        return self.anchor == RED_FLAGS_ID
+
+
+@dataclass(frozen=True)
+class RedFlags:
+    """The red-flag section of one page, as parsed from its markdown."""
+
+    heading: str
+    line: int
+    tiers: tuple[Tier, ...]
+    stray_lines: tuple[int, ...]
+
+    def tier(self, kind: str) -> Tier | None:
+        return next((tier for tier in self.tiers if tier.kind == kind), None)
+
+    def counts(self) -> dict[str, int]:
+        return {tier.kind: len(tier.items) for tier in self.tiers}
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str | None
+    line: int
+
+
+@dataclass
+class Page:
+    """One Markdown file: a home page or an article, in one language."""
+
+    slug: str
+    lang: str
+    path: Path
+    meta: dict[str, Any] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    # Problems met while reading the file itself: (code, line, message).
+    read_errors: list[tuple[str, int, str]] = field(default_factory=list)
+    front_matter_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_home(self) -> bool:
+        return self.slug == HOME_SLUG
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.slug)
+
+    @property
+    def summary(self) -> str:
+        return str(self.meta.get("summary") or "")
+
+    @property
+    def category(self) -> str | None:
+        value = self.meta.get("category")
+        return str(value) if value is not None else None
+
+    @property
+    def related(self) -> list[str]:
+        value = self.meta.get("related") or []
+        return [str(slug) for slug in value] if isinstance(value, list) else []
+
+    @property
+    def translation(self) -> dict[str, Any]:
+        value = self.meta.get("translation")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def translation_status(self) -> str | None:
+        status = self.translation.get("status")
+        return str(status) if status is not None else None
+
+    def line_of(self, key: str) -> int:
+        """The file line of a front-matter key (line 1 if it is absent)."""
+        return self.front_matter_lines.get(key, 1)
+
+    def headings(self) -> list[Heading]:
+        return list(_headings(self.body, self.body_line))
+
+    def sections(self) -> list[Section]:
+        return list(split_sections(self.body, self.body_line))
+
+    def red_flag_sections(self) -> list[Section]:
+        return [section for section in self.sections() if section.is_red_flags]
+
+    def red_flags(self) -> RedFlags | None:
+        """The first red-flag section (the validator reports any second one)."""
+        sections = self.red_flag_sections()
+        return parse_red_flags(sections[0]) if sections else None
+
+    def source_revision(self) -> dict[str, str]:
+        """Hashes of this page's red-flag section and of the rest of its text.
+
+        A translation records the English page's revision it was made from, so a later
+        change to the English source can be seen (red flags separately: they matter most).
+        """
+        red_flags = "\n".join(section.body for section in self.red_flag_sections())
+        rest = self.body
+        for section in self.red_flag_sections():
+            rest = rest.replace(section.body, "", 1)
+        front = {key: self.meta.get(key) for key in ("title", "summary")}
+        return {"red_flags": _digest(red_flags), "text": _digest(f"{front}\n{rest}")}
+
+
+# ---------------------------------------------------------------------------
+# Reading files
+# ---------------------------------------------------------------------------
+
+
+def read_page(path: Path, lang: str) -> Page:
+    """Read one Markdown file into a Page, recording (not raising) what is wrong with it."""
+    page = Page(slug=path.stem, lang=lang, path=path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        page.read_errors.append(("file-empty", 1, "the file is empty"))
+        return page
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        page.read_errors.append(("file-encoding", line, f"the file is not valid UTF-8 (byte {error.start})"))
+        return page
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    match = YAML_RE.match(text)
+    if not match:
+        page.read_errors.append(("front-matter-missing", 1, "no YAML front matter (a block between '---' lines)"))
+        page.body = text
+        return page
+    # The same block MkDocs reads, parsed here with errors kept: MkDocs would drop them silently.
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        page.read_errors.append(("front-matter-yaml", line, f"front matter is not valid YAML: {problem}"))
+        data = {}
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        page.read_errors.append(("front-matter-yaml", 2, "front matter must be a mapping of keys to values"))
+        data = {}
+    page.meta = data
+    page.front_matter_lines = _front_matter_lines(match.group(1))
+    body_start = match.end()
+    stripped = text[body_start:].lstrip("\n")
+    page.body = stripped
+    page.body_line = text[: len(text) - len(stripped)].count("\n") + 1
+    return page
+
+
+def _front_matter_lines(block: str) -> dict[str, int]:
+    lines = {}
+    for number, line in enumerate(block.split("\n"), start=2):
+        key = re.match(r"^([A-Za-z_][\w-]*)[ \t]*:", line)
+        if key and key.group(1) not in lines:
+            lines[key.group(1)] = number
+    return lines
+
+
+def _digest(text: str) -> str:
+    normalized = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------------------
+# Sections and red flags
+# ---------------------------------------------------------------------------
+
+
+def _outside_fences(markdown: str) -> Iterator[tuple[int, str, bool]]:
+    """Yield (index, line, in_code) so headings inside code blocks are not taken for real ones."""
+    fence = None
+    for index, line in enumerate(markdown.split("\n")):
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+                yield index, line, True
+                continue
+            if marker.startswith(fence):
+                fence = None
+                yield index, line, True
+                continue
+        yield index, line, fence is not None
+
+
+def _anchor(attrs: str | None) -> str | None:
+    if not attrs:
+        return None
+    match = re.search(r"#([\w-]+)", attrs)
+    return match.group(1) if match else None
+
+
+def _headings(markdown: str, first_line: int) -> Iterator[Heading]:
+    for index, line, in_code in _outside_fences(markdown):
+        if in_code:
+            continue
+        match = _HEADING.match(line)
+        if match:
+            yield Heading(
+                level=len(match.group("hashes")),
+                text=match.group("text").strip(),
+                anchor=_anchor(match.group("attrs")),
+                line=first_line + index,
+            )
+
+
+def split_sections(markdown: str, first_line: int = 1) -> Iterator[Section]:
+    """Level-2 sections: each runs from its heading to the next level-2 heading."""
+    lines = markdown.split("\n")
+    starts = [
+        (heading.line - first_line, heading)
+        for heading in _headings(markdown, first_line)
+        if heading.level == 2
+    ]
+    for position, (index, heading) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        yield Section(
+            heading=heading.text,
+            anchor=heading.anchor,
+            line=heading.line,
+            body="\n".join(lines[index + 1 : end]),
+            body_line=heading.line + 1,
+        )
+
+
+def parse_red_flags(section: Section) -> RedFlags:
+    """Read the tier cards of a red-flag section, keeping what does not belong for the validator."""
+    tiers: list[Tier] = []
+    stray: list[int] = []
+    lines = section.body.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        match = _ADMONITION.match(line)
+        if not match:
+            if line.strip():
+                stray.append(section.body_line + index)
+            index += 1
+            continue
+        start = index
+        index += 1
+        block: list[str] = []
+        while index < len(lines) and (not lines[index].strip() or lines[index].startswith(("    ", "\t"))):
+            block.append(lines[index])
+            index += 1
+        tiers.append(_tier(match, block, section.body_line + start))
+    return RedFlags(heading=section.heading, line=section.line, tiers=tuple(tiers), stray_lines=tuple(stray))
+
+
+def _tier(match: re.Match, block: list[str], line: int) -> Tier:
+    body = textwrap.dedent("\n".join(block)).strip("\n")
+    items: list[str] = []
+    stray: list[int] = []
+    for offset, text in enumerate(textwrap.dedent("\n".join(block)).split("\n"), start=1):
+        item = _LIST_ITEM.match(text)
+        if item:
+            items.append(item.group("text").strip())
+        elif text.startswith((" ", "\t")) and text.strip() and items:
+            items[-1] = f"{items[-1]} {text.strip()}"
+        elif text.strip():
+            stray.append(line + offset)
+    return Tier(
+        kind=match.group("kind").lower(),
+        line=line,
+        items=tuple(items),
+        body=body,
+        title=match.group("title"),
+        collapsible=match.group("marker").startswith("???"),
+        stray_lines=tuple(stray),
+    )
+
+
+def tier_markers(markdown: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
+    """Every red-flag tier admonition in a text, wherever it stands: (line, kind)."""
+    for index, line, in_code in _outside_fences(markdown):
+        match = None if in_code else _ADMONITION.match(line)
+        if match and match.group("kind").lower() in TIER_KINDS:
+            yield first_line + index, match.group("kind").lower()
+
+
+def red_flag_body_span(markdown: str) -> tuple[int, int] | None:
+    """Character span of the first red-flag section's body, for the build to replace it."""
+    offsets = [0]
+    for line in markdown.split("\n"):
+        offsets.append(offsets[-1] + len(line) + 1)
+    sections = [section for section in split_sections(markdown) if section.is_red_flags]
+    if not sections:
+        return None
+    section = sections[0]
+    start = offsets[section.body_line - 1]
+    end = min(start + len(section.body), len(markdown))
+    return start, end
+
+
+# ---------------------------------------------------------------------------
+# The library: every page in every language
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Library:
+    project: Project
+    pages: dict[tuple[str, str], Page]
+    # Markdown files outside any configured language folder.
+    strays: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, project: Project) -> "Library":
+        pages: dict[tuple[str, str], Page] = {}
+        strays: list[Path] = []
+        for path in sorted(project.docs_dir.rglob("*.md")):
+            relative = path.relative_to(project.docs_dir)
+            if len(relative.parts) == 2 and relative.parts[0] in project.languages:
+                page = read_page(path, relative.parts[0])
+                pages[(page.slug, page.lang)] = page
+            else:
+                strays.append(path)
+        return cls(project=project, pages=pages, strays=strays)
+
+    @property
+    def slugs(self) -> list[str]:
+        """Article slugs, as the default language defines them (the source of truth)."""
+        return sorted(
+            slug
+            for (slug, lang) in self.pages
+            if lang == self.project.default_language and slug != HOME_SLUG
+        )
+
+    def get(self, slug: str, lang: str) -> Page | None:
+        return self.pages.get((slug, lang))
+
+    def source(self, slug: str) -> Page | None:
+        return self.get(slug, self.project.default_language)
+
+    def best(self, slug: str, lang: str) -> Page | None:
+        """The page a reader of `lang` gets: the translation, or the English fallback."""
+        return self.get(slug, lang) or self.source(slug)
+
+    def articles(self, lang: str | None = None) -> list[Page]:
+        return [
+            page
+            for (slug, page_lang), page in sorted(self.pages.items())
+            if slug != HOME_SLUG and (lang is None or page_lang == lang)
+        ]
+
+    def by_category(self, lang: str) -> dict[str, list[Page]]:
+        """Articles a reader of `lang` sees, grouped by category key, sorted by title."""
+        groups: dict[str, list[Page]] = {}
+        for slug in self.slugs:
+            page = self.best(slug, lang)
+            if page is not None and page.category:
+                groups.setdefault(page.category, []).append(page)
+        return {key: sorted(pages, key=lambda page: page.title.casefold()) for key, pages in sorted(groups.items())}

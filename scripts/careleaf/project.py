@@ -1,0 +1,88 @@
+"""Project settings: which languages, where the content and locales live, the hospital.
+
+Read from mkdocs.yml, so the validator and the build agree on one configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import ConfigurationError
+from mkdocs.utils.yaml import yaml_load
+
+HOSPITAL_KEYS = ("name", "logo", "emergency_number", "nurse_line")
+
+
+class ProjectError(Exception):
+    """The project's configuration cannot be used (exit code 2 in the validator)."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    docs_dir: Path
+    locales_dir: Path
+    languages: tuple[str, ...]
+    default_language: str
+    language_names: dict[str, str] = field(default_factory=dict)
+    hospital: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def translations(self) -> tuple[str, ...]:
+        return tuple(lang for lang in self.languages if lang != self.default_language)
+
+    def relative(self, path: Path) -> str:
+        """A path as editors see it: relative to the project root when possible."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = None) -> Project:
+    """Build the Project from mkdocs.yml's data (a plain dict or MkDocs' own config)."""
+    i18n = _i18n_options(raw)
+    languages = i18n.get("languages") or []
+    if not languages:
+        raise ProjectError("mkdocs.yml: the i18n plugin lists no languages")
+    codes = tuple(str(lang["locale"]) for lang in languages)
+    defaults = [str(lang["locale"]) for lang in languages if lang.get("default")]
+    if len(defaults) != 1:
+        raise ProjectError("mkdocs.yml: exactly one i18n language must be 'default: true'")
+    hospital = dict((raw.get("extra") or {}).get("hospital") or {})
+    missing = [key for key in HOSPITAL_KEYS if not hospital.get(key)]
+    if missing:
+        raise ProjectError(f"mkdocs.yml: extra.hospital is missing {', '.join(missing)}")
+    docs = docs_dir or (root / str(raw.get("docs_dir") or "docs"))
+    return Project(
+        root=root,
+        docs_dir=Path(docs),
+        locales_dir=root / "locales",
+        languages=codes,
+        default_language=defaults[0],
+        language_names={str(lang["locale"]): str(lang.get("name", lang["locale"])) for lang in languages},
+        hospital={key: str(value) for key, value in hospital.items()},
+    )
+
+
+def load(config_file: Path, docs_dir: Path | None = None) -> Project:
+    """Read mkdocs.yml with MkDocs' own YAML loader (it understands !ENV and friends)."""
+    if not config_file.is_file():
+        raise ProjectError(f"{config_file}: no such configuration file")
+    try:
+        with config_file.open("rb") as handle:
+            raw = yaml_load(handle)
+    except ConfigurationError as error:
+        raise ProjectError(f"{config_file}: {error}") from error
+    return from_config_dict(raw, config_file.parent.resolve(), docs_dir)
+
+
+def _i18n_options(raw: dict[str, Any]) -> dict[str, Any]:
+    for plugin in raw.get("plugins") or []:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            return plugin["i18n"] or {}
+    if isinstance(raw.get("plugins"), dict) and "i18n" in raw["plugins"]:
+        return raw["plugins"]["i18n"] or {}
+    raise ProjectError("mkdocs.yml: the i18n plugin (mkdocs-static-i18n) is not configured")

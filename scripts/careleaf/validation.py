@@ -1,0 +1,316 @@
+"""Checks that keep patients safe: every article, every language, every red-flag card.
+
+The validator script and the MkDocs build both call `validate()`, so a problem that
+stops `scripts/validate.py` also stops `mkdocs build`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from careleaf.content import (
+    HOME_SLUG,
+    RED_FLAGS_ID,
+    REQUIRED_ONE_OF,
+    TIER_KINDS,
+    TRANSLATION_STATUSES,
+    Library,
+    Page,
+    parse_red_flags,
+    tier_markers,
+)
+from careleaf.locales import Catalogue, load_all, placeholders
+from careleaf.project import Project
+
+ERROR = "error"
+WARNING = "warning"
+
+ARTICLE_FIELDS = {"title": str, "summary": str, "category": str, "related": list, "reviewed": dt.date, "review_due": dt.date}
+HOME_FIELDS = {"title": str}
+# Front-matter keys that MkDocs or Material understand; anything else is likely a typo.
+PASSTHROUGH_FIELDS = {"summary", "translation", "hide", "template", "search", "description", "icon", "status"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    language: str | None
+    article: str | None
+    code: str
+    message: str
+    severity: str = ERROR
+
+    def human(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message} [{self.code}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    problems: list[Problem]
+    library: Library
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == WARNING]
+
+    def red_flag_summary(self) -> list[dict[str, Any]]:
+        """For every article and language: the tiers found and their item counts."""
+        rows = []
+        for page in self.library.articles():
+            red_flags = page.red_flags()
+            rows.append(
+                {
+                    "article": page.slug,
+                    "language": page.lang,
+                    "path": self.library.project.relative(page.path),
+                    "tiers": red_flags.counts() if red_flags else {},
+                }
+            )
+        return rows
+
+
+def validate(project: Project, library: Library | None = None) -> Report:
+    library = library or Library.load(project)
+    catalogues = load_all(project)
+    problems: list[Problem] = []
+    problems += _check_locales(project, catalogues)
+    categories = _category_keys(catalogues.get(project.default_language))
+    for page in library.pages.values():
+        problems += _check_page(project, library, page, categories)
+    problems += _check_coverage(project, library)
+    for path in library.strays:
+        problems.append(
+            Problem(project.relative(path), 1, None, path.stem, "page-outside-language",
+                    f"not inside a language folder ({', '.join(project.languages)}): it would not be published")
+        )
+    problems.sort(key=lambda problem: (problem.path, problem.line, problem.code))
+    return Report(problems=problems, library=library)
+
+
+# ---------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------
+
+
+def _check_page(project: Project, library: Library, page: Page, categories: set[str]) -> list[Problem]:
+    def problem(code: str, line: int, message: str, severity: str = ERROR) -> Problem:
+        return Problem(project.relative(page.path), line, page.lang, page.slug, code, message, severity)
+
+    problems = [problem(code, line, message) for code, line, message in page.read_errors]
+    if any(code in {"file-empty", "file-encoding", "front-matter-yaml"} for code, _, _ in page.read_errors):
+        return problems
+    problems += _check_front_matter(project, library, page, categories, problem)
+    if not page.is_home:
+        problems += _check_red_flags(page, problem)
+    return problems
+
+
+def _check_front_matter(project, library, page, categories, problem) -> list[Problem]:
+    problems = []
+    fields = HOME_FIELDS if page.is_home else ARTICLE_FIELDS
+    for key, kind in fields.items():
+        value = page.meta.get(key)
+        if value is None or value == "":
+            problems.append(problem("front-matter-missing-field", page.line_of(key) if key in page.meta else 1,
+                                    f"front matter needs '{key}'"))
+        elif not isinstance(value, kind) or (kind is dt.date and isinstance(value, dt.datetime)):
+            expected = {str: "text", list: "a list", dt.date: "a date (YYYY-MM-DD)"}[kind]
+            problems.append(problem("front-matter-type", page.line_of(key), f"'{key}' must be {expected}, not {value!r}"))
+    for key in page.meta:
+        if key not in fields and key not in PASSTHROUGH_FIELDS:
+            problems.append(problem("front-matter-unknown-field", page.line_of(key),
+                                    f"unknown front-matter key '{key}'", WARNING))
+    if not page.is_home:
+        reviewed, due = page.meta.get("reviewed"), page.meta.get("review_due")
+        if isinstance(reviewed, dt.date) and isinstance(due, dt.date) and due <= reviewed:
+            problems.append(problem("front-matter-dates", page.line_of("review_due"),
+                                    f"'review_due' ({due}) must come after 'reviewed' ({reviewed})"))
+        category = page.category
+        if category and isinstance(page.meta.get("category"), str) and category not in categories:
+            problems.append(problem("category-unknown", page.line_of("category"),
+                                    f"unknown category '{category}' (known: {', '.join(sorted(categories))})"))
+        related = page.meta.get("related")
+        if isinstance(related, list):
+            for slug in related:
+                if not isinstance(slug, str) or library.source(slug) is None or slug == HOME_SLUG:
+                    problems.append(problem("related-unknown", page.line_of("related"),
+                                            f"related article '{slug}' does not exist"))
+                elif slug == page.slug:
+                    problems.append(problem("related-self", page.line_of("related"), "an article cannot be related to itself"))
+    if page.lang == project.default_language:
+        if "translation" in page.meta:
+            problems.append(problem("translation-on-source", page.line_of("translation"),
+                                    f"'{page.lang}' is the source language: it has no 'translation' block"))
+    else:
+        problems += _check_translation_block(page, problem)
+    return problems
+
+
+def _check_translation_block(page: Page, problem) -> list[Problem]:
+    block = page.meta.get("translation")
+    line = page.line_of("translation")
+    if not isinstance(block, dict):
+        return [problem("translation-status", line,
+                        "a translation needs a 'translation' block with status and source_revision")]
+    problems = []
+    status = block.get("status")
+    if status not in TRANSLATION_STATUSES:
+        problems.append(problem("translation-status", line,
+                                f"translation.status must be one of {', '.join(TRANSLATION_STATUSES)}, not {status!r}"))
+    if status == "reviewed":
+        if not block.get("reviewer"):
+            problems.append(problem("translation-status", line, "a reviewed translation names its reviewer"))
+        if not isinstance(block.get("date"), dt.date):
+            problems.append(problem("translation-status", line, "a reviewed translation gives the review date"))
+    revision = block.get("source_revision")
+    if not (isinstance(revision, dict) and all(isinstance(revision.get(k), str) for k in ("red_flags", "text"))):
+        problems.append(problem("translation-source-revision", line,
+                                "translation.source_revision needs the English source's 'red_flags' and 'text' hashes"))
+    return problems
+
+
+def _check_red_flags(page: Page, problem) -> list[Problem]:
+    problems = []
+    for heading in page.headings():
+        if heading.anchor == RED_FLAGS_ID and heading.level != 2:
+            problems.append(problem("red-flags-heading-level", heading.line,
+                                    f"the red-flag heading must be level 2 ('## ... {{#{RED_FLAGS_ID}}}'), not level {heading.level}"))
+    sections = page.red_flag_sections()
+    if not sections:
+        holder = next((s for s in page.sections() if any(True for _ in tier_markers(s.body))), None)
+        if holder is not None:
+            problems.append(problem("red-flags-no-id", holder.line,
+                                    f"heading '{holder.heading}' holds red-flag tiers but lacks {{#{RED_FLAGS_ID}}}"))
+        else:
+            problems.append(problem("red-flags-missing", 1,
+                                    f"no red-flag section: add '## <heading> {{#{RED_FLAGS_ID}}}' with its tiers"))
+        return problems
+    for extra in sections[1:]:
+        problems.append(problem("red-flags-duplicate", extra.line,
+                                f"a second red-flag section (the first is at line {sections[0].line}): keep one card"))
+    section = sections[0]
+    if not section.heading:
+        problems.append(problem("red-flags-heading-empty", section.line, "the red-flag heading has no text"))
+    red_flags = parse_red_flags(section)
+    for line in red_flags.stray_lines[:1]:
+        problems.append(problem("red-flags-stray-content", line,
+                                "the red-flag section may hold only tier cards (!!! emergency / urgent / contact)"))
+    seen: dict[str, int] = {}
+    for tier in red_flags.tiers:
+        if tier.kind not in TIER_KINDS:
+            problems.append(problem("tier-unknown", tier.line,
+                                    f"unknown tier '{tier.kind}' (use {', '.join(TIER_KINDS)})"))
+            continue
+        if tier.kind in seen:
+            problems.append(problem("tier-duplicate", tier.line,
+                                    f"a second '{tier.kind}' card (the first is at line {seen[tier.kind]}): merge them"))
+        seen.setdefault(tier.kind, tier.line)
+        if tier.collapsible:
+            problems.append(problem("tier-collapsible", tier.line,
+                                    f"the '{tier.kind}' card must never be collapsible: use '!!! {tier.kind}', not '???'"))
+        if tier.title is not None:
+            problems.append(problem("tier-title", tier.line,
+                                    f"the '{tier.kind}' card takes no title: its heading comes from locales/{page.lang}.yml"))
+        if not tier.items:
+            problems.append(problem("tier-empty", tier.line, f"the '{tier.kind}' card lists no signs"))
+        for line in tier.stray_lines[:1]:
+            problems.append(problem("tier-not-a-list", line, f"the '{tier.kind}' card must be a list of signs ('- ...')"))
+    known = [tier.kind for tier in red_flags.tiers if tier.kind in TIER_KINDS]
+    if not any(kind in known for kind in REQUIRED_ONE_OF):
+        problems.append(problem("tier-required", section.line,
+                                "the red-flag section needs an 'emergency' or an 'urgent' card"))
+    if known != sorted(known, key=TIER_KINDS.index):
+        problems.append(problem("tier-order", section.line,
+                                f"cards should run from most to least urgent ({', '.join(TIER_KINDS)})", WARNING))
+    inside = range(section.line, section.line + section.body.count("\n") + 2)
+    for line, kind in tier_markers(page.body, page.body_line):
+        if line not in inside:
+            problems.append(problem("tier-outside-red-flags", line,
+                                    f"a '{kind}' card outside the red-flag section: move it under the {{#{RED_FLAGS_ID}}} heading"))
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# Languages and locales
+# ---------------------------------------------------------------------------
+
+
+def _check_coverage(project: Project, library: Library) -> list[Problem]:
+    problems = []
+    slugs = set(library.slugs) | {HOME_SLUG}
+    for slug in sorted(slugs):
+        source = library.source(slug)
+        if source is None:
+            problems.append(Problem(project.relative(project.docs_dir / project.default_language / f"{slug}.md"), 1,
+                                    project.default_language, slug, "translation-missing",
+                                    "the home page is missing in the source language"))
+            continue
+        for lang in project.translations:
+            if library.get(slug, lang) is None:
+                problems.append(Problem(project.relative(project.docs_dir / lang / f"{slug}.md"), 1, lang, slug,
+                                        "translation-missing",
+                                        f"no '{lang}' translation: readers get the English page with a notice",
+                                        WARNING))
+    for (slug, lang), page in sorted(library.pages.items()):
+        if lang != project.default_language and slug not in slugs:
+            problems.append(Problem(project.relative(page.path), 1, lang, slug, "translation-orphan",
+                                    f"no English source '{project.default_language}/{slug}.md' for this translation"))
+    return problems
+
+
+def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Problem]:
+    problems = []
+    source = catalogues[project.default_language]
+    for catalogue in catalogues.values():
+        path = project.relative(catalogue.path)
+        problems += [Problem(path, line, catalogue.lang, None, code, message) for code, line, message in catalogue.read_errors]
+        if catalogue.read_errors or catalogue is source:
+            continue
+        for key, text in source.strings.items():
+            if key not in catalogue.strings:
+                problems.append(Problem(path, 1, catalogue.lang, None, "locale-missing-key",
+                                        f"missing key '{key}' (English: {text!r})"))
+            elif placeholders(catalogue.strings[key]) != placeholders(text):
+                problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-placeholder",
+                                        f"'{key}' must use the placeholders {sorted(placeholders(text))}, "
+                                        f"not {sorted(placeholders(catalogue.strings[key]))}"))
+            elif not catalogue.strings[key].strip():
+                problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-empty",
+                                        f"'{key}' is empty"))
+        for key in catalogue.strings.keys() - source.strings.keys():
+            problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-unknown-key",
+                                    f"key '{key}' is not in the English catalogue", WARNING))
+    return problems
+
+
+def _category_keys(catalogue: Catalogue | None) -> set[str]:
+    if catalogue is None:
+        return set()
+    return {key.split(".", 1)[1] for key in catalogue.strings if key.startswith("categories.")}
+
+
+def format_human(report: Report) -> Iterable[str]:
+    """One line per problem (path:line: message), grouped by file, then the counts."""
+    current = None
+    for problem in report.problems:
+        if problem.path != current:
+            if current is not None:
+                yield ""
+            current = problem.path
+        yield problem.human()
+    if report.problems:
+        yield ""
+    files = len({problem.path for problem in report.problems})
+    yield (f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {files} file(s); "
+           f"{len(report.library.pages)} page(s) checked in {len(report.library.project.languages)} language(s)")

@@ -1,0 +1,119 @@
+"""What a page shows, computed from the content model for the Jinja templates in overrides/.
+
+Python decides the data (which strings, which links, which language each block is in);
+the templates decide the markup. Nothing here builds HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from babel import Locale
+from babel.dates import format_date
+
+from careleaf.content import TIER_KINDS, Library, Page, RedFlags
+from careleaf.locales import Catalogue
+
+UrlFor = Callable[[str], str]
+
+
+def text_direction(lang: str) -> str:
+    """'rtl' or 'ltr', from the Unicode CLDR data Babel ships."""
+    return "rtl" if Locale.parse(lang.replace("-", "_")).character_order == "right-to-left" else "ltr"
+
+
+def localized_date(value: Any, lang: str) -> dict[str, str] | None:
+    if not isinstance(value, dt.date):
+        return None
+    return {"iso": value.isoformat(), "text": format_date(value, format="long", locale=lang.replace("-", "_"))}
+
+
+def placeholder_values(hospital: dict[str, str]) -> dict[str, str]:
+    return {
+        "emergency_number": hospital["emergency_number"],
+        "nurse_line": hospital["nurse_line"],
+        "hospital": hospital["name"],
+    }
+
+
+def tier_cards(red_flags: RedFlags, catalogue: Catalogue, hospital: dict[str, str]) -> list[dict[str, str]]:
+    """One care card per tier, most urgent first, headed in the reader's language."""
+    values = placeholder_values(hospital)
+    cards = []
+    for tier in sorted(red_flags.tiers, key=lambda tier: TIER_KINDS.index(tier.kind) if tier.kind in TIER_KINDS else 99):
+        if tier.kind not in TIER_KINDS:
+            continue
+        cards.append(
+            {
+                "kind": tier.kind,
+                "heading": catalogue.text(f"red_flags.{tier.kind}.heading", **values),
+                "urgency": catalogue.text(f"red_flags.{tier.kind}.urgency", **values),
+                "body": tier.body,
+            }
+        )
+    return cards
+
+
+def language_attrs(lang: str) -> dict[str, str]:
+    return {"lang": lang, "dir": text_direction(lang)}
+
+
+def article_card(page: Page, catalogue: Catalogue, url: str) -> dict[str, Any]:
+    """A related-article or library card: category, title and summary, in the page's own language."""
+    return {
+        "url": url,
+        "title": page.title,
+        "summary": page.summary,
+        "category": catalogue.strings.get(f"categories.{page.category}", page.category or ""),
+        **language_attrs(page.lang),
+    }
+
+
+def page_view(
+    library: Library,
+    catalogues: dict[str, Catalogue],
+    page: Page,
+    reader_lang: str,
+    url_for: UrlFor,
+    source_url: str | None,
+) -> dict[str, Any]:
+    """Everything Careleaf adds around one page's content, for one reader language."""
+    project = library.project
+    catalogue = catalogues[reader_lang]
+    values = placeholder_values(project.hospital)
+    view: dict[str, Any] = {
+        "t": catalogue.tree(**values),
+        "hospital": project.hospital,
+        "reader": language_attrs(reader_lang),
+        "content": language_attrs(page.lang),
+        "is_home": page.is_home,
+        "is_fallback": page.lang != reader_lang,
+        "is_machine_draft": page.lang != project.default_language and page.translation_status != "reviewed",
+        "source_url": source_url if page.lang != project.default_language else None,
+        "tel": {key: _tel(project.hospital[key]) for key in ("emergency_number", "nurse_line")},
+    }
+    if page.is_home:
+        view["library"] = [
+            {
+                "key": key,
+                "name": catalogue.strings.get(f"categories.{key}", key),
+                "articles": [article_card(article, catalogue, url_for(article.slug)) for article in articles],
+            }
+            for key, articles in library.by_category(reader_lang).items()
+        ]
+        return view
+    view["reviewed"] = localized_date(page.meta.get("reviewed"), reader_lang)
+    view["review_due"] = localized_date(page.meta.get("review_due"), reader_lang)
+    view["category"] = catalogue.strings.get(f"categories.{page.category}", page.category or "")
+    view["related"] = [
+        article_card(target, catalogue, url_for(slug))
+        for slug in page.related
+        if (target := library.best(slug, reader_lang)) is not None
+    ]
+    return view
+
+
+def _tel(number: str) -> str:
+    """A tel: target keeps only what a phone dials."""
+    return "".join(ch for ch in number if ch.isdigit() or ch == "+")

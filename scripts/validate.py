@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Validate every article in every language without building the site.
+
+    python scripts/validate.py [DOCS_DIR] [--config mkdocs.yml] [--format human|json] [--strict]
+
+Exit codes: 0 clean (warnings allowed unless --strict), 1 problems found, 2 usage or
+configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from careleaf import project as project_settings
+from careleaf.validation import format_human, validate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check Careleaf articles, red-flag cards and locales.")
+    parser.add_argument("docs_dir", nargs="?", type=Path, help="the docs folder (default: docs_dir in mkdocs.yml)")
+    parser.add_argument("--config", type=Path, help="mkdocs.yml (default: beside DOCS_DIR, else ./mkdocs.yml)")
+    parser.add_argument("--format", choices=("human", "json"), default="human")
+    parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return 0 if exit_.code == 0 else 2
+    config = args.config or _find_config(args.docs_dir)
+    if args.docs_dir is not None and not args.docs_dir.is_dir():
+        print(f"validate.py: {args.docs_dir}: no such folder", file=sys.stderr)
+        return 2
+    try:
+        project = project_settings.load(config, args.docs_dir.resolve() if args.docs_dir else None)
+    except project_settings.ProjectError as error:
+        print(f"validate.py: {error}", file=sys.stderr)
+        return 2
+    report = validate(project)
+    if args.format == "json":
+        json.dump(
+            {"problems": [problem.as_dict() for problem in report.problems], "red_flags": report.red_flag_summary()},
+            sys.stdout, ensure_ascii=False, indent=2,
+        )
+        print()
+    else:
+        for line in format_human(report):
+            print(line)
+    failed = report.errors or (args.strict and report.warnings)
+    return 1 if failed else 0
+
+
+def _find_config(docs_dir: Path | None) -> Path:
+    if docs_dir is not None and (docs_dir.resolve().parent / "mkdocs.yml").is_file():
+        return docs_dir.resolve().parent / "mkdocs.yml"
+    return Path("mkdocs.yml")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

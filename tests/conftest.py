@@ -1,0 +1,124 @@
+"""Shared fixtures: small content trees to break on purpose, and real builds of the site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+SMALL_CONFIG = """\
+site_name: Test library
+docs_dir: docs
+theme:
+  name: material
+plugins:
+  - i18n:
+      docs_structure: folder
+      languages:
+        - locale: en
+          name: English
+          default: true
+        - locale: es
+          name: Español
+extra:
+  hospital:
+    name: Test Hospital
+    logo: assets/logo.svg
+    emergency_number: "911"
+    nurse_line: "555-0100"
+"""
+
+RED_FLAGS = {
+    "en": ("When to get medical help", ["you cannot move your finger", "your finger is cold or blue"], ["the pain gets worse"]),
+    "es": ("Cuándo buscar ayuda médica", ["no puede mover el dedo", "el dedo está frío o azul"], ["el dolor empeora"]),
+}
+
+
+def article(lang: str, title: str, related: list[str] | None = None, red_flags: str | None = None) -> str:
+    """A valid article in `lang`; pass red_flags to replace its red-flag section."""
+    heading, emergency, urgent = RED_FLAGS[lang]
+    if red_flags is None:
+        red_flags = (
+            f"## {heading} {{#red-flags}}\n\n!!! emergency\n\n"
+            + "".join(f"    - {item}\n" for item in emergency)
+            + "\n!!! urgent\n\n"
+            + "".join(f"    - {item}\n" for item in urgent)
+        )
+    translation = ""
+    if lang != "en":
+        translation = "translation:\n  status: machine-draft\n  source_revision:\n    red_flags: abc\n    text: def\n"
+    return (
+        f"---\ntitle: {title}\nsummary: A short summary of {title}.\ncategory: bones-and-joints\n"
+        f"related: [{', '.join(related or [])}]\n"
+        f"reviewed: 2026-01-10\nreview_due: 2027-01-10\n{translation}---\n\n"
+        f"Intro text in {lang}.\n\n## Home care\n\nRest your hand.\n\n{red_flags}\n## Follow-up\n\nSee your provider.\n"
+    )
+
+
+def home(lang: str) -> str:
+    translation = ""
+    if lang != "en":
+        translation = "translation:\n  status: machine-draft\n  source_revision:\n    red_flags: abc\n    text: def\n"
+    return f"---\ntitle: Home {lang}\nsummary: Welcome.\n{translation}---\n\nWelcome ({lang}).\n"
+
+
+@pytest.fixture
+def small_tree(tmp_path: Path) -> Path:
+    """A valid two-language library (en, es) with two articles, to break one thing at a time."""
+    (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG, encoding="utf-8")
+    (tmp_path / "locales").mkdir()
+    for lang in ("en", "es"):
+        shutil.copy(ROOT / "locales" / f"{lang}.yml", tmp_path / "locales" / f"{lang}.yml")
+        folder = tmp_path / "docs" / lang
+        folder.mkdir(parents=True)
+        (folder / "index.md").write_text(home(lang), encoding="utf-8")
+        (folder / "finger.md").write_text(article(lang, "Finger", ["wrist"]), encoding="utf-8")
+        (folder / "wrist.md").write_text(article(lang, "Wrist", ["finger"]), encoding="utf-8")
+    return tmp_path
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line of the first line containing `text`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the real project (content, locales, overrides, config) to build or break."""
+    for name in ("docs", "locales", "overrides"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def mkdocs_build(project: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess:
+    command = [*MKDOCS, "build", "--clean", "--site-dir", str(site), "--config-file", str(project / "mkdocs.yml")]
+    if strict:
+        command.append("--strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real library, built once with `mkdocs build --strict`."""
+    work = tmp_path_factory.mktemp("build")
+    project = copy_project(work / "project")
+    site = work / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")

@@ -1,0 +1,236 @@
+"""A real `mkdocs build --strict` of the shipped library, read back with a real HTML parser."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from careleaf import project as project_settings
+from careleaf.content import Library
+from conftest import ROOT, copy_project, line_of, mkdocs_build
+
+PROJECT = project_settings.load(ROOT / "mkdocs.yml")
+LIBRARY = Library.load(PROJECT)
+LANGUAGES = PROJECT.languages
+SLUGS = LIBRARY.slugs
+CATALOGUES = {lang: yaml.safe_load((ROOT / "locales" / f"{lang}.yml").read_text(encoding="utf-8")) for lang in LANGUAGES}
+ARTICLES = [(slug, lang) for slug in SLUGS for lang in LANGUAGES]
+
+
+def page_path(lang: str, slug: str = "index") -> str:
+    """Site-relative path of a page, e.g. 'es/muscle-spasm/index.html'."""
+    prefix = "" if lang == PROJECT.default_language else f"{lang}/"
+    return f"{prefix}{slug}/index.html" if slug != "index" else f"{prefix}index.html"
+
+
+def read(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def resolve(from_path: str, href: str) -> str:
+    """Where a relative link on `from_path` leads, as a site-relative file path."""
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), urlsplit(href).path))
+    return target + "/index.html" if not target.endswith(".html") else target
+
+
+def test_every_article_is_built_in_every_language(built_site):
+    assert len(SLUGS) == 5 and len(LANGUAGES) == 5
+    missing = [page_path(lang, slug) for slug, lang in ARTICLES if not (built_site / page_path(lang, slug)).is_file()]
+    assert missing == []
+    for lang in LANGUAGES:
+        assert (built_site / page_path(lang)).is_file()
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES + [("index", lang) for lang in LANGUAGES])
+def test_page_declares_its_language_and_direction(built_site, slug, lang):
+    soup = read(built_site, page_path(lang, slug))
+    assert soup.html["lang"] == lang
+    direction = soup.body.get("dir") or soup.html.get("dir")
+    assert direction == ("rtl" if lang == "ar" else "ltr")
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_alternates_point_to_the_same_article_in_each_language(built_site, slug, lang):
+    path = page_path(lang, slug)
+    soup = read(built_site, path)
+    head = {link["hreflang"]: resolve(path, link["href"]) for link in soup.head.select("link[rel=alternate][hreflang]")}
+    switcher = {a["hreflang"]: resolve(path, a["href"]) for a in soup.select("a.md-select__link")}
+    expected = {other: page_path(other, slug) for other in LANGUAGES}
+    assert head == expected
+    assert switcher == expected
+
+
+def test_switcher_names_each_language_in_its_own_script(built_site):
+    soup = read(built_site, page_path("es", "muscle-spasm"))
+    names = {a["hreflang"]: (a.get_text(strip=True), a.get("lang")) for a in soup.select("a.md-select__link")}
+    assert names == {
+        "en": ("English", "en"), "es": ("Español", "es"), "zh": ("中文", "zh"),
+        "vi": ("Tiếng Việt", "vi"), "ar": ("العربية", "ar"),
+    }
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_related_cards_link_to_pages_in_the_same_language(built_site, slug, lang):
+    path = page_path(lang, slug)
+    soup = read(built_site, path)
+    cards = soup.select(".careleaf-related .careleaf-card")
+    related = LIBRARY.get(slug, lang).related
+    assert len(cards) == len(related) > 0
+    assert soup.select_one("#careleaf-related-heading").get_text(strip=True) == CATALOGUES[lang]["related"]["heading"]
+    for card, target_slug in zip(cards, related):
+        target = LIBRARY.get(target_slug, lang)
+        link = card.select_one("a.careleaf-card__title")
+        assert resolve(path, link["href"]) == page_path(lang, target_slug)
+        assert (built_site / page_path(lang, target_slug)).is_file()
+        assert link.get_text(strip=True) == target.title
+        assert card.select_one(".careleaf-card__summary").get_text(strip=True) == target.summary
+        category = CATALOGUES[lang]["categories"][target.category]
+        assert card.select_one(".careleaf-card__category").get_text(strip=True) == category
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_every_article_shows_its_complete_red_flag_card(built_site, slug, lang):
+    soup = read(built_site, page_path(lang, slug))
+    source = LIBRARY.get(slug, lang).red_flags()
+    heading = soup.select_one("h2#red-flags")
+    assert heading is not None and heading.get_text(strip=True) == source.heading
+    cards = soup.select(".red-flags .care-card")
+    assert [card["class"][1] for card in cards] == [f"care-card--{tier.kind}" for tier in source.tiers]
+    strings = CATALOGUES[lang]["red_flags"]
+    for card, tier in zip(cards, source.tiers):
+        title = card.select_one("h3.care-card__heading")
+        hidden = title.select_one(".visually-hidden").get_text(strip=True)
+        assert hidden == strings[tier.kind]["urgency"]
+        expected = strings[tier.kind]["heading"].format(emergency_number=PROJECT.hospital["emergency_number"])
+        assert title.get_text(" ", strip=True) == f"{hidden} {expected}"
+        items = [li.get_text(" ", strip=True) for li in card.select(".care-card__content li")]
+        assert len(items) == len(tier.items) > 0
+        assert not card.find_parent("details") and card.name != "details"
+    emergency = soup.select_one(".care-card--emergency h3")
+    assert PROJECT.hospital["emergency_number"] in emergency.get_text()
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_every_article_shows_disclaimer_review_dates_and_emergency_number(built_site, slug, lang):
+    soup = read(built_site, page_path(lang, slug))
+    about = soup.select_one(".careleaf-about")
+    text = about.get_text(" ", strip=True)
+    assert CATALOGUES[lang]["disclaimer"]["text"] in text
+    assert PROJECT.hospital["emergency_number"] in text
+    times = {time["datetime"] for time in about.select("time")}
+    page = LIBRARY.get(slug, lang)
+    assert times == {page.meta["reviewed"].isoformat(), page.meta["review_due"].isoformat()}
+    description = soup.head.select_one("meta[name=description]")["content"]
+    assert description == page.summary
+
+
+@pytest.mark.parametrize("slug,lang", [(slug, lang) for slug, lang in ARTICLES if lang != "en"])
+def test_machine_draft_translation_says_so_and_links_the_english_original(built_site, slug, lang):
+    path = page_path(lang, slug)
+    soup = read(built_site, path)
+    notice = soup.select_one(".careleaf-notice--draft")
+    assert notice is not None
+    assert CATALOGUES[lang]["translation"]["machine_draft"] in notice.get_text(" ", strip=True)
+    assert resolve(path, notice.a["href"]) == page_path("en", slug)
+
+
+def test_english_pages_carry_no_translation_notice(built_site):
+    for slug in SLUGS:
+        assert read(built_site, page_path("en", slug)).select(".careleaf-notice") == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home_page_lists_the_library_by_category_in_its_language(built_site, lang):
+    path = page_path(lang)
+    soup = read(built_site, path)
+    groups = soup.select(".careleaf-library h3")
+    names = CATALOGUES[lang]["categories"]
+    assert sorted(group.get_text(strip=True) for group in groups) == sorted(names.values())
+    links = soup.select(".careleaf-library a.careleaf-card__title")
+    assert sorted(resolve(path, a["href"]) for a in links) == sorted(page_path(lang, slug) for slug in SLUGS)
+    assert {a.get_text(strip=True) for a in links} == {LIBRARY.get(slug, lang).title for slug in SLUGS}
+
+
+def test_no_resource_is_loaded_from_a_third_party_host(built_site):
+    offenders = []
+    for html in built_site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"), ("link", "href")):
+            for element in soup.find_all(tag):
+                value = element.get(attr) or ""
+                if tag == "link" and set(element.get("rel", [])) & {"canonical", "alternate"}:
+                    continue  # links to pages, not resources the browser fetches
+                if urlsplit(value).scheme in {"http", "https"} or value.startswith("//"):
+                    offenders.append(f"{html.relative_to(built_site)}: <{tag} {attr}={value}>")
+        for style in soup.find_all("style"):
+            if "url(http" in style.get_text() or "@import" in style.get_text():
+                offenders.append(f"{html.relative_to(built_site)}: <style> loads {style.get_text()[:60]}")
+    for css in built_site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        if "url(http" in text or "url(//" in text or "@import url(http" in text:
+            offenders.append(str(css.relative_to(built_site)))
+    assert offenders == []
+
+
+# ---------------------------------------------------------------------------
+# Builds of a changed copy
+# ---------------------------------------------------------------------------
+
+
+def test_missing_translation_falls_back_to_english_with_a_notice(tmp_path):
+    project = copy_project(tmp_path / "project")
+    for lang in ("es", "ar"):
+        (project / "docs" / lang / "finger-dislocation.md").unlink()
+    result = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert result.returncode == 0, result.stderr
+    assert "docs/es/finger-dislocation.md:1: warning: no 'es' translation" in result.stderr
+    english = LIBRARY.get("finger-dislocation", "en")
+    for lang in ("es", "ar"):
+        path = page_path(lang, "finger-dislocation")
+        soup = read(tmp_path / "site", path)
+        notice = soup.select_one(".careleaf-notice--fallback")
+        assert notice.get_text(strip=True) == CATALOGUES[lang]["fallback"]["notice"]
+        content = soup.select_one(".careleaf-content")
+        assert (content["lang"], content["dir"]) == ("en", "ltr")
+        assert content.h1.get_text(strip=True) == english.title
+        # The red-flag card is complete, its headings in the reader's language.
+        cards = soup.select(".care-card")
+        assert len(cards) == len(english.red_flags().tiers)
+        assert cards[0].h3["lang"] == lang
+        # Other pages' related cards show the English title, marked as English.
+        other = read(tmp_path / "site", page_path(lang, "broken-finger-closed"))
+        link = next(a for a in other.select(".careleaf-card__title") if "finger-dislocation" in a["href"])
+        assert (link["lang"], link.get_text(strip=True)) == ("en", english.title)
+
+
+def test_strict_build_fails_on_a_missing_translation(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "docs" / "vi" / "muscle-spasm.md").unlink()
+    result = mkdocs_build(project, tmp_path / "site", strict=True)
+    assert result.returncode != 0
+    assert "docs/vi/muscle-spasm.md:1: warning: no 'vi' translation" in result.stderr
+
+
+def test_build_fails_loudly_on_a_broken_red_flag_card(tmp_path):
+    project = copy_project(tmp_path / "project")
+    path = project / "docs" / "zh" / "open-finger-fracture.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("!!! urgent", "!!! warning"), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert result.returncode != 0
+    line = line_of(path, "!!! warning")
+    assert f"docs/zh/open-finger-fracture.md:{line}: error: unknown tier 'warning'" in result.stderr
+    assert not (tmp_path / "site" / "zh" / "open-finger-fracture" / "index.html").exists()
+
+
+def test_build_fails_on_an_unknown_related_slug(tmp_path):
+    project = copy_project(tmp_path / "project")
+    path = project / "docs" / "en" / "muscle-spasm.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - finger-dislocation\n", "  - finger-dislocaton\n", 1), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert result.returncode != 0
+    assert f"docs/en/muscle-spasm.md:{line_of(path, 'related:')}: error: related article 'finger-dislocaton' does not exist" in result.stderr

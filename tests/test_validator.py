@@ -1,0 +1,249 @@
+"""The validator: each broken thing is named with its file, line, code and exit status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from careleaf import project as project_settings
+from careleaf.validation import validate
+from conftest import ROOT, article, line_of
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import validate as validate_script  # noqa: E402  (the thin CLI under test)
+
+
+def run(tree: Path, capsys, *args: str) -> tuple[int, str]:
+    code = validate_script.main([str(tree / "docs"), *args])
+    return code, capsys.readouterr().out
+
+
+def test_valid_small_tree_passes(small_tree, capsys):
+    code, out = run(small_tree, capsys)
+    assert code == 0, out
+    assert "0 error(s), 0 warning(s)" in out
+
+
+def test_missing_red_flag_section_fails_naming_the_file(small_tree, capsys):
+    path = small_tree / "docs/es/finger.md"
+    path.write_text(article("es", "Finger", ["wrist"], red_flags=""), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert "docs/es/finger.md:1: error: no red-flag section: add '## <heading> {#red-flags}' with its tiers [red-flags-missing]" in out
+
+
+def test_heading_without_the_id_is_named_at_its_line(small_tree, capsys):
+    path = small_tree / "docs/en/wrist.md"
+    path.write_text(path.read_text().replace(" {#red-flags}", ""), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    line = line_of(path, "## When to get medical help")
+    assert code == 1
+    assert (f"docs/en/wrist.md:{line}: error: heading 'When to get medical help' holds red-flag tiers "
+            "but lacks {#red-flags} [red-flags-no-id]") in out
+
+
+def test_empty_tier_is_an_error(small_tree, capsys):
+    path = small_tree / "docs/en/finger.md"
+    path.write_text(path.read_text().replace("    - the pain gets worse\n", ""), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert f"docs/en/finger.md:{line_of(path, '!!! urgent')}: error: the 'urgent' card lists no signs [tier-empty]" in out
+
+
+def test_unknown_tier_type_is_an_error(small_tree, capsys):
+    path = small_tree / "docs/es/wrist.md"
+    path.write_text(path.read_text().replace("!!! urgent", "!!! warning"), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert (f"docs/es/wrist.md:{line_of(path, '!!! warning')}: error: unknown tier 'warning' "
+            "(use emergency, urgent, contact) [tier-unknown]") in out
+
+
+def test_collapsible_tier_is_refused(small_tree, capsys):
+    path = small_tree / "docs/en/finger.md"
+    path.write_text(path.read_text().replace("!!! emergency", "??? emergency"), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert f"docs/en/finger.md:{line_of(path, '??? emergency')}:" in out
+    assert "must never be collapsible" in out and "[tier-collapsible]" in out
+
+
+def test_tier_needs_emergency_or_urgent(small_tree, capsys):
+    red_flags = "## When to get medical help {#red-flags}\n\n!!! contact\n\n    - your splint is loose\n"
+    path = small_tree / "docs/en/finger.md"
+    path.write_text(article("en", "Finger", ["wrist"], red_flags=red_flags), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert f"docs/en/finger.md:{line_of(path, '{#red-flags}')}: error: the red-flag section needs an 'emergency' or an 'urgent' card [tier-required]" in out
+
+
+def test_tier_outside_the_red_flag_section_is_an_error(small_tree, capsys):
+    path = small_tree / "docs/en/finger.md"
+    path.write_text(path.read_text().replace("## Home care\n", "## Home care\n\n!!! urgent\n\n    - you feel faint\n"), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert f"docs/en/finger.md:{line_of(path, '!!! urgent')}:" in out and "[tier-outside-red-flags]" in out
+
+
+def test_tier_with_a_custom_title_is_refused(small_tree, capsys):
+    path = small_tree / "docs/en/finger.md"
+    path.write_text(path.read_text().replace("!!! emergency", '!!! emergency "Call 999"'), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert "[tier-title]" in out
+
+
+def test_missing_translation_warns_and_fails_only_when_strict(small_tree, capsys):
+    (small_tree / "docs/es/wrist.md").unlink()
+    code, out = run(small_tree, capsys)
+    assert code == 0
+    assert "docs/es/wrist.md:1: warning: no 'es' translation: readers get the English page with a notice [translation-missing]" in out
+    code, _ = run(small_tree, capsys, "--strict")
+    assert code == 1
+
+
+def test_unknown_related_slug_is_an_error(small_tree, capsys):
+    path = small_tree / "docs/en/finger.md"
+    path.write_text(article("en", "Finger", ["wrist", "elbow"]), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert f"docs/en/finger.md:{line_of(path, 'related:')}: error: related article 'elbow' does not exist [related-unknown]" in out
+
+
+def test_malformed_yaml_gives_a_line_not_a_traceback(small_tree, capsys):
+    path = small_tree / "docs/es/finger.md"
+    path.write_text(path.read_text().replace("title: Finger", "title: [Finger"), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert "Traceback" not in out
+    assert "docs/es/finger.md:" in out and "error: front matter is not valid YAML" in out and "[front-matter-yaml]" in out
+
+
+def test_dates_must_be_dates(small_tree, capsys):
+    path = small_tree / "docs/en/wrist.md"
+    path.write_text(path.read_text().replace("review_due: 2027-01-10", "review_due: next year"), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert (f"docs/en/wrist.md:{line_of(path, 'review_due:')}: error: 'review_due' must be a date (YYYY-MM-DD), "
+            "not 'next year' [front-matter-type]") in out
+
+
+def test_missing_front_matter_field_is_an_error(small_tree, capsys):
+    path = small_tree / "docs/en/wrist.md"
+    path.write_text(path.read_text().replace("summary: A short summary of Wrist.\n", ""), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert "docs/en/wrist.md:1: error: front matter needs 'summary' [front-matter-missing-field]" in out
+
+
+def test_missing_locale_key_is_an_error(small_tree, capsys):
+    path = small_tree / "locales/es.yml"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("english_original:")]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert "locales/es.yml:1: error: missing key 'translation.english_original'" in out and "[locale-missing-key]" in out
+
+
+def test_locale_that_drops_the_emergency_number_is_an_error(small_tree, capsys):
+    path = small_tree / "locales/es.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "{emergency_number}" in text
+    path.write_text(text.replace("{emergency_number}", "112", 1), encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert "[locale-placeholder]" in out and "'emergency_number'" in out
+
+
+def test_non_utf8_file_gives_a_clear_line(small_tree, capsys):
+    path = small_tree / "docs/es/wrist.md"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace") + "\ncafé\n".encode("latin-1"))
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert "docs/es/wrist.md:" in out and "error: the file is not valid UTF-8" in out and "[file-encoding]" in out
+    assert "Traceback" not in out
+
+
+def test_empty_file_gives_a_clear_line(small_tree, capsys):
+    (small_tree / "docs/en/wrist.md").write_text("", encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert "docs/en/wrist.md:1: error: the file is empty [file-empty]" in out
+
+
+def test_translation_without_status_is_an_error(small_tree, capsys):
+    path = small_tree / "docs/es/finger.md"
+    text = path.read_text(encoding="utf-8").replace("  status: machine-draft\n", "")
+    path.write_text(text, encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    assert f"docs/es/finger.md:{line_of(path, 'translation:')}: error: translation.status must be one of machine-draft, reviewed, not None [translation-status]" in out
+
+
+def test_json_lists_problems_and_tier_counts(small_tree, capsys):
+    path = small_tree / "docs/es/finger.md"
+    path.write_text(path.read_text().replace("    - el dolor empeora\n", ""), encoding="utf-8")
+    code, out = run(small_tree, capsys, "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    [problem] = data["problems"]
+    assert problem == {
+        "path": "docs/es/finger.md",
+        "line": line_of(path, "!!! urgent"),
+        "language": "es",
+        "article": "finger",
+        "code": "tier-empty",
+        "message": "the 'urgent' card lists no signs",
+        "severity": "error",
+    }
+    counts = {(row["article"], row["language"]): row["tiers"] for row in data["red_flags"]}
+    assert counts[("finger", "es")] == {"emergency": 2, "urgent": 0}
+    assert counts[("wrist", "en")] == {"emergency": 2, "urgent": 1}
+
+
+def test_unreadable_configuration_exits_2(tmp_path, capsys):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins: [search]\n", encoding="utf-8")
+    assert validate_script.main([str(tmp_path / "docs")]) == 2
+    assert "the i18n plugin (mkdocs-static-i18n) is not configured" in capsys.readouterr().err
+    assert validate_script.main([str(tmp_path / "nowhere")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+
+
+def test_shipped_content_is_clean():
+    result = subprocess.run([sys.executable, "scripts/validate.py", "--strict"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s), 0 warning(s)" in result.stdout
+
+
+def test_every_shipped_article_has_all_five_languages():
+    project = project_settings.load(ROOT / "mkdocs.yml")
+    report = validate(project)
+    assert project.languages == ("en", "es", "zh", "vi", "ar")
+    assert len(report.library.slugs) == 5
+    for slug in report.library.slugs:
+        for lang in project.languages:
+            page = report.library.get(slug, lang)
+            assert page is not None, f"{lang}/{slug}.md"
+            assert page.red_flags().counts() == report.library.source(slug).red_flags().counts(), f"{lang}/{slug}.md"
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh", "vi", "ar"])
+def test_removing_a_red_flag_section_from_any_language_fails_naming_file_and_line(tmp_path, lang, capsys):
+    from conftest import copy_project
+
+    project = copy_project(tmp_path)
+    path = project / "docs" / lang / "muscle-spasm.md"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("{#red-flags}")
+    start = text.rindex("\n## ", 0, start) + 1
+    end = text.index("\n## ", start + 1) + 1
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    code = validate_script.main([str(project / "docs")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"docs/{lang}/muscle-spasm.md:1: error: no red-flag section" in out
