@@ -234,3 +234,11 @@ def test_build_fails_on_an_unknown_related_slug(tmp_path):
     result = mkdocs_build(project, tmp_path / "site", strict=False)
     assert result.returncode != 0
     assert f"docs/en/muscle-spasm.md:{line_of(path, 'related:')}: error: related article 'finger-dislocaton' does not exist" in result.stderr
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_site_is_named_in_the_reader_language_with_the_hospital_name(built_site, lang):
+    soup = read(built_site, page_path(lang, "muscle-spasm"))
+    expected = CATALOGUES[lang]["site_name"].format(hospital=PROJECT.hospital["name"])
+    assert soup.select_one(".md-header__topic .md-ellipsis").get_text(strip=True) == expected
+    assert soup.title.get_text(strip=True).endswith(f" - {expected}")

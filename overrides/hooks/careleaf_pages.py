@@ -19,7 +19,7 @@ from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, Library, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
 from careleaf.validation import validate
-from careleaf.views import language_attrs, page_view, tier_cards
+from careleaf.views import language_attrs, page_view, placeholder_values, tier_cards
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
 
@@ -54,6 +54,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.theme["logo"] = project.hospital["logo"]
     config.theme["favicon"] = project.hospital["logo"]
     return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Name the site in the language being built (static-i18n has set it by now)."""
+    catalogue = _state["catalogues"][_reader_language(config)]
+    config.site_name = catalogue.text("site_name", **placeholder_values(_state["project"].hospital))
 
 
 def on_nav(nav, config: MkDocsConfig, files: Files):

@@ -59,13 +59,13 @@ def language_attrs(lang: str) -> dict[str, str]:
     return {"lang": lang, "dir": text_direction(lang)}
 
 
-def article_card(page: Page, catalogue: Catalogue, url: str) -> dict[str, Any]:
+def article_card(page: Page, catalogue: Catalogue, url: str, with_category: bool = True) -> dict[str, Any]:
     """A related-article or library card: category, title and summary, in the page's own language."""
     return {
         "url": url,
         "title": page.title,
         "summary": page.summary,
-        "category": catalogue.strings.get(f"categories.{page.category}", page.category or ""),
+        "category": catalogue.strings.get(f"categories.{page.category}", page.category or "") if with_category else None,
         **language_attrs(page.lang),
     }
 
@@ -98,7 +98,7 @@ def page_view(
             {
                 "key": key,
                 "name": catalogue.strings.get(f"categories.{key}", key),
-                "articles": [article_card(article, catalogue, url_for(article.slug)) for article in articles],
+                "articles": [article_card(article, catalogue, url_for(article.slug), with_category=False) for article in articles],
             }
             for key, articles in library.by_category(reader_lang).items()
         ]
