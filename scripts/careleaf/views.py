@@ -103,8 +103,11 @@ def page_view(
             for key, articles in library.by_category(reader_lang).items()
         ]
         return view
-    view["reviewed"] = localized_date(page.meta.get("reviewed"), reader_lang)
-    view["review_due"] = localized_date(page.meta.get("review_due"), reader_lang)
+    view["review_dates"] = [
+        {"label": catalogue.text(label), **date}
+        for key, label in (("reviewed", "review.reviewed"), ("review_due", "review.due"))
+        if (date := localized_date(page.meta.get(key), reader_lang)) is not None
+    ]
     view["category"] = catalogue.strings.get(f"categories.{page.category}", page.category or "")
     view["related"] = [
         article_card(target, catalogue, url_for(slug))
