@@ -247,3 +247,24 @@ def test_removing_a_red_flag_section_from_any_language_fails_naming_file_and_lin
     out = capsys.readouterr().out
     assert code == 1
     assert f"docs/{lang}/muscle-spasm.md:1: error: no red-flag section" in out
+
+
+def test_source_revision_changes_with_the_red_flags_only_when_they_change(small_tree):
+    from careleaf.content import read_page
+
+    path = small_tree / "docs/en/finger.md"
+    before = read_page(path, "en").source_revision()
+    path.write_text(path.read_text().replace("Rest your hand.", "Rest your hand often."), encoding="utf-8")
+    text_changed = read_page(path, "en").source_revision()
+    path.write_text(path.read_text().replace("the pain gets worse", "the pain gets much worse"), encoding="utf-8")
+    flags_changed = read_page(path, "en").source_revision()
+    assert text_changed["red_flags"] == before["red_flags"] and text_changed["text"] != before["text"]
+    assert flags_changed["red_flags"] != text_changed["red_flags"] and flags_changed["text"] == text_changed["text"]
+
+
+def test_shipped_translations_record_the_current_english_revision():
+    project = project_settings.load(ROOT / "mkdocs.yml")
+    library = validate(project).library
+    for (slug, lang), page in library.pages.items():
+        if lang != project.default_language:
+            assert page.translation["source_revision"] == library.source(slug).source_revision(), f"{lang}/{slug}.md"
