@@ -242,3 +242,17 @@ def test_site_is_named_in_the_reader_language_with_the_hospital_name(built_site,
     expected = CATALOGUES[lang]["site_name"].format(hospital=PROJECT.hospital["name"])
     assert soup.select_one(".md-header__topic .md-ellipsis").get_text(strip=True) == expected
     assert soup.title.get_text(strip=True).endswith(f" - {expected}")
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_every_article_has_a_print_button_and_links_its_handouts(built_site, slug, lang):
+    path = page_path(lang, slug)
+    soup = read(built_site, path)
+    strings = CATALOGUES[lang]["print"]
+    assert soup.select_one(".careleaf-actions button").get_text(strip=True) == strings["button"]
+    links = {a.get_text(strip=True): resolve(path, a["href"]).removesuffix("/index.html") for a in soup.select(".careleaf-actions a")}
+    expected = {strings["download"]: f"handouts/{lang}/{slug}.pdf"}
+    if lang != "en":
+        expected[strings["download_bilingual"]] = f"handouts/{lang}/{slug}.bilingual.pdf"
+    assert links == expected
+    assert (built_site / posixpath.dirname(path) / "qr.svg").is_file()

@@ -19,7 +19,8 @@ from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, Library, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
 from careleaf.validation import validate
-from careleaf.views import language_attrs, page_view, placeholder_values, tier_cards
+from careleaf.print import QR_FILE, write_qr_svg
+from careleaf.views import absolute_url, language_attrs, page_view, placeholder_values, tier_cards
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
 
@@ -102,8 +103,18 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
         reader,
         url_for=_url_for,
         source_url=source_file.url if source_file is not None else None,
+        page_url=page.url,
     )
     return context
+
+
+def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
+    """Write the page's QR code (its public address) beside it, for print."""
+    source = _source_page(page)
+    if source is not None and not source.is_home:
+        address = absolute_url(_state["project"].site_url, page.url)
+        write_qr_svg(address, Path(page.file.abs_dest_path).parent / QR_FILE)
+    return output
 
 
 # ---------------------------------------------------------------------------

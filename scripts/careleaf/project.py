@@ -13,6 +13,7 @@ from mkdocs.exceptions import ConfigurationError
 from mkdocs.utils.yaml import yaml_load
 
 HOSPITAL_KEYS = ("name", "logo", "emergency_number", "nurse_line")
+PAGE_SIZES = ("Letter", "A4")
 
 
 class ProjectError(Exception):
@@ -28,6 +29,9 @@ class Project:
     default_language: str
     language_names: dict[str, str] = field(default_factory=dict)
     hospital: dict[str, str] = field(default_factory=dict)
+    site_url: str = ""
+    # PDF handout paper: "Letter" (default) or "A4", from extra.handouts.page_size.
+    page_size: str = "Letter"
 
     @property
     def translations(self) -> tuple[str, ...]:
@@ -56,6 +60,9 @@ def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = No
     if missing:
         raise ProjectError(f"mkdocs.yml: extra.hospital is missing {', '.join(missing)}")
     docs = docs_dir or (root / str(raw.get("docs_dir") or "docs"))
+    page_size = str(((raw.get("extra") or {}).get("handouts") or {}).get("page_size") or "Letter")
+    if page_size not in PAGE_SIZES:
+        raise ProjectError(f"mkdocs.yml: extra.handouts.page_size must be one of {', '.join(PAGE_SIZES)}")
     return Project(
         root=root,
         docs_dir=Path(docs),
@@ -64,6 +71,8 @@ def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = No
         default_language=defaults[0],
         language_names={str(lang["locale"]): str(lang.get("name", lang["locale"])) for lang in languages},
         hospital={key: str(value) for key, value in hospital.items()},
+        site_url=str(raw.get("site_url") or ""),
+        page_size=page_size,
     )
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Callable
+from urllib.parse import urljoin
 
 from babel import Locale
 from babel.dates import format_date
 
 from careleaf.content import TIER_KINDS, Library, Page, RedFlags
 from careleaf.locales import Catalogue
+from careleaf.print import QR_FILE
 
 UrlFor = Callable[[str], str]
 
@@ -59,10 +61,24 @@ def language_attrs(lang: str) -> dict[str, str]:
     return {"lang": lang, "dir": text_direction(lang)}
 
 
-def article_card(page: Page, catalogue: Catalogue, url: str, with_category: bool = True) -> dict[str, Any]:
+def absolute_url(site_url: str, url: str) -> str:
+    """The address a reader types or scans: the site's public URL joined with a page's URL."""
+    return urljoin(site_url, url) if site_url else url
+
+
+def handout_paths(slug: str, reader_lang: str, default_lang: str) -> dict[str, str | None]:
+    """Where scripts/build_handouts.py writes an article's PDFs, relative to the site root."""
+    return {
+        "pdf": f"handouts/{reader_lang}/{slug}.pdf",
+        "bilingual": f"handouts/{reader_lang}/{slug}.bilingual.pdf" if reader_lang != default_lang else None,
+    }
+
+
+def article_card(page: Page, catalogue: Catalogue, url: str, with_category: bool = True, site_url: str = "") -> dict[str, Any]:
     """A related-article or library card: category, title and summary, in the page's own language."""
     return {
         "url": url,
+        "address": absolute_url(site_url, url),
         "title": page.title,
         "summary": page.summary,
         "category": catalogue.strings.get(f"categories.{page.category}", page.category or "") if with_category else None,
@@ -77,6 +93,7 @@ def page_view(
     reader_lang: str,
     url_for: UrlFor,
     source_url: str | None,
+    page_url: str = "",
 ) -> dict[str, Any]:
     """Everything Careleaf adds around one page's content, for one reader language."""
     project = library.project
@@ -92,6 +109,8 @@ def page_view(
         "is_machine_draft": page.lang != project.default_language and page.translation_status != "reviewed",
         "source_url": source_url if page.lang != project.default_language else None,
         "tel": {key: _tel(project.hospital[key]) for key in ("emergency_number", "nurse_line")},
+        "language_name": project.language_names.get(reader_lang, reader_lang),
+        "address": absolute_url(project.site_url, page_url),
     }
     if page.is_home:
         view["library"] = [
@@ -109,8 +128,10 @@ def page_view(
         if (date := localized_date(page.meta.get(key), reader_lang)) is not None
     ]
     view["category"] = catalogue.strings.get(f"categories.{page.category}", page.category or "")
+    view["qr"] = QR_FILE
+    view["handouts"] = handout_paths(page.slug, reader_lang, project.default_language)
     view["related"] = [
-        article_card(target, catalogue, url_for(slug))
+        article_card(target, catalogue, url_for(slug), site_url=project.site_url)
         for slug in page.related
         if (target := library.best(slug, reader_lang)) is not None
     ]

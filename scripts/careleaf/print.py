@@ -1,0 +1,15 @@
+"""Print support computed at build time: the QR code that opens a handout's online version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import segno
+
+QR_FILE = "qr.svg"
+
+
+def write_qr_svg(address: str, path: Path) -> None:
+    """An SVG QR code for `address`, made locally (segno): no outside service is asked."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    segno.make(address, error="m").save(str(path), kind="svg", scale=4, border=2, dark="#000000", xmldecl=False)
