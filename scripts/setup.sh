@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up Careleaf on a fresh Debian machine and build the site into site/.
 #   bash scripts/setup.sh
-# Installs Debian's Chromium and Noto fonts (browser tests, handouts), a virtual
-# environment with the pinned Python packages, validates the content, builds the site.
+# Installs Debian's Chromium, Noto fonts and Poppler (browser tests, handouts), a virtual
+# environment with the pinned Python packages, validates the content, builds the site and
+# its PDF handouts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,4 +26,5 @@ python3 -m venv .venv
 
 .venv/bin/python scripts/validate.py
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
-echo "Site built in site/ ($(find site -name index.html | wc -l) pages)."
+.venv/bin/python scripts/build_handouts.py --site site
+echo "Site built in site/ ($(find site -name index.html | wc -l) pages, $(find site/handouts -name '*.pdf' | wc -l) PDF handouts)."

@@ -124,20 +124,11 @@ def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
 
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright. Browser tests fail (never skip) without it."""
-    from playwright.sync_api import sync_playwright
+    from careleaf.browser import chromium
 
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run scripts/setup.sh"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         yield browser
-        browser.close()

@@ -1,0 +1,103 @@
+"""PDF handouts printed by Chromium: page counts, complete red-flag cards, fonts, no network."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from careleaf.handouts import comparable, pdf_text
+from conftest import ROOT
+from test_build import ARTICLES, PROJECT, SLUGS, page_path
+
+LETTER = (612, 792)  # points
+BILINGUAL = [(slug, lang) for slug, lang in ARTICLES if lang != PROJECT.default_language]
+
+
+@pytest.fixture(scope="module")
+def handouts(built_site):
+    """Run the README's handout step on the built site, as a user would."""
+    result = subprocess.run(
+        [sys.executable, "scripts/build_handouts.py", "--site", str(built_site)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return built_site / "handouts", result.stdout
+
+
+def red_flag_texts(built_site, slug: str, lang: str) -> list[str]:
+    """The red-flag heading and every tier item, as the HTML page shows them."""
+    soup = BeautifulSoup((built_site / page_path(lang, slug)).read_text(encoding="utf-8"), "html.parser")
+    texts = [soup.select_one("h2#red-flags").get_text(strip=True)]
+    texts += [li.get_text(" ", strip=True) for li in soup.select(".red-flags .care-card li")]
+    assert len(texts) > 3
+    return texts
+
+
+def test_progress_and_summary_are_printed(handouts):
+    _, output = handouts
+    total = len(ARTICLES) + len(BILINGUAL)
+    assert f"1/{total} en/{SLUGS[0]}" in output
+    assert f"{total}/{total} " in output
+    header = next(line for line in output.splitlines() if line.startswith("article"))
+    assert header.split()[1:] == list(PROJECT.languages)
+    assert f"{total} PDFs in " in output and "requests blocked: 0" in output
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_single_language_handout_fits_two_letter_pages_with_its_complete_red_flags(built_site, handouts, slug, lang):
+    pdf = handouts[0] / lang / f"{slug}.pdf"
+    reader = PdfReader(pdf)
+    assert 1 <= len(reader.pages) <= 2
+    assert tuple(round(float(value)) for value in reader.pages[0].mediabox[2:]) == LETTER
+    text = comparable(pdf_text(pdf))
+    missing = [item for item in red_flag_texts(built_site, slug, lang) if comparable(item) not in text]
+    assert missing == []
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_handout_embeds_every_font(handouts, slug, lang):
+    reader = PdfReader(handouts[0] / lang / f"{slug}.pdf")
+    fonts = {}
+    for page in reader.pages:
+        for name, font in (page["/Resources"].get("/Font") or {}).items():
+            font = font.get_object()
+            descriptor_owner = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descriptor_owner.get("/FontDescriptor")
+            # Type 3 fonts carry their glyphs as drawings inside the PDF: embedded by nature.
+            embedded = font["/Subtype"] == "/Type3" or (
+                descriptor is not None and any(key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            )
+            fonts[str(font.get("/BaseFont", name))] = embedded
+    assert fonts and all(fonts.values()), fonts
+
+
+@pytest.mark.parametrize("slug,lang", BILINGUAL)
+def test_bilingual_handout_has_both_languages_complete_in_four_pages(built_site, handouts, slug, lang):
+    pdf = handouts[0] / lang / f"{slug}.bilingual.pdf"
+    assert 2 <= len(PdfReader(pdf).pages) <= 4
+    text = comparable(pdf_text(pdf))
+    for language in (lang, PROJECT.default_language):
+        missing = [item for item in red_flag_texts(built_site, slug, language) if comparable(item) not in text]
+        assert missing == [], language
+    # The patient's language comes first.
+    assert lang_title_in(comparable(pdf_text_first_page(pdf)), built_site, slug, lang)
+
+
+def pdf_text_first_page(pdf) -> str:
+    return subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def lang_title_in(text: str, built_site, slug: str, lang: str) -> bool:
+    soup = BeautifulSoup((built_site / page_path(lang, slug)).read_text(encoding="utf-8"), "html.parser")
+    return comparable(soup.h1.get_text(strip=True)) in text
+
+
+def test_a_missing_glyph_or_reordered_text_would_be_caught():
+    # The comparison forgives extraction quirks only, not lost or reordered text.
+    assert comparable("الأصلي") == comparable("األصلي")
+    assert comparable("38 °C (100.4 °F)") != comparable("C (100.4 °F) °38")
+    assert comparable("你的手指发冷") != comparable("你的手发冷")
