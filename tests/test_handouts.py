@@ -59,6 +59,15 @@ def test_single_language_handout_fits_two_letter_pages_with_its_complete_red_fla
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_handout_keeps_the_whole_red_flag_section_on_one_page(built_site, handouts, slug, lang):
+    pdf = handouts[0] / lang / f"{slug}.pdf"
+    expected = [comparable(item) for item in red_flag_texts(built_site, slug, lang)]
+    pages = [comparable(pdf_page_text(pdf, number)) for number in range(1, len(PdfReader(pdf).pages) + 1)]
+    holding = [number for number, text in enumerate(pages, start=1) if all(item in text for item in expected)]
+    assert holding, "the red-flag heading and its cards are split across pages"
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
 def test_handout_embeds_every_font(handouts, slug, lang):
     reader = PdfReader(handouts[0] / lang / f"{slug}.pdf")
     fonts = {}
@@ -84,11 +93,12 @@ def test_bilingual_handout_has_both_languages_complete_in_four_pages(built_site,
         missing = [item for item in red_flag_texts(built_site, slug, language) if comparable(item) not in text]
         assert missing == [], language
     # The patient's language comes first.
-    assert lang_title_in(comparable(pdf_text_first_page(pdf)), built_site, slug, lang)
+    assert lang_title_in(comparable(pdf_page_text(pdf, 1)), built_site, slug, lang)
 
 
-def pdf_text_first_page(pdf) -> str:
-    return subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+def pdf_page_text(pdf, number: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
 
 
 def lang_title_in(text: str, built_site, slug: str, lang: str) -> bool:
