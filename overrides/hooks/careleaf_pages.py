@@ -12,6 +12,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
@@ -20,6 +21,7 @@ from careleaf.content import HOME_SLUG, Library, parse_red_flags, red_flag_body_
 from careleaf.locales import load_all
 from careleaf.validation import validate
 from careleaf.print import QR_FILE, write_qr_svg
+from careleaf.search import split_index
 from careleaf.views import absolute_url, language_attrs, page_view, placeholder_values, tier_cards
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
@@ -104,6 +106,7 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
         url_for=_url_for,
         source_url=source_file.url if source_file is not None else None,
         page_url=page.url,
+        base_url=context["base_url"],
     )
     return context
 
@@ -115,6 +118,14 @@ def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
         address = absolute_url(_state["project"].site_url, page.url)
         write_qr_svg(address, Path(page.file.abs_dest_path).parent / QR_FILE)
     return output
+
+
+@event_priority(-110)
+def on_post_build(config: MkDocsConfig) -> None:
+    """Give each language its own search index (after static-i18n merged them, and offline inlined them)."""
+    project = _state["project"]
+    offline = "offline" in config.plugins and config.plugins["offline"].config.enabled
+    split_index(Path(config.site_dir), project.languages, project.default_language, offline)
 
 
 # ---------------------------------------------------------------------------

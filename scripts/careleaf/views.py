@@ -94,6 +94,7 @@ def page_view(
     url_for: UrlFor,
     source_url: str | None,
     page_url: str = "",
+    base_url: str = ".",
 ) -> dict[str, Any]:
     """Everything Careleaf adds around one page's content, for one reader language."""
     project = library.project
@@ -111,6 +112,8 @@ def page_view(
         "tel": {key: _tel(project.hospital[key]) for key in ("emergency_number", "nurse_line")},
         "language_name": project.language_names.get(reader_lang, reader_lang),
         "address": absolute_url(project.site_url, page_url),
+        # Search reads the index below this base: the reader's language only.
+        "search_base": base_url if reader_lang == project.default_language else f"{base_url}/{reader_lang}/",
     }
     if page.is_home:
         view["library"] = [
