@@ -255,4 +255,4 @@ def test_every_article_has_a_print_button_and_links_its_handouts(built_site, slu
     if lang != "en":
         expected[strings["download_bilingual"]] = f"handouts/{lang}/{slug}.bilingual.pdf"
     assert links == expected
-    assert (built_site / posixpath.dirname(path) / "qr.svg").is_file()
+    assert (built_site / posixpath.dirname(path) / "index.qr.svg").is_file()

@@ -7,6 +7,7 @@ language; the validation is cached on the content's fingerprint so it runs once 
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,19 @@ from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, Library, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
 from careleaf.validation import validate
-from careleaf.print import QR_FILE, write_qr_svg
+from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.search import split_index
 from careleaf.views import absolute_url, language_attrs, page_view, placeholder_values, tier_cards
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
+# Material segments Chinese with jieba, which otherwise narrates its dictionary loading.
+logging.getLogger("jieba").setLevel(logging.WARNING)
 
 RED_FLAG_CARD = "components/red-flag-card/red-flag-card.html"
+KIOSK_CSS = "stylesheets/kiosk.css"
+KIOSK_JS = "assets/javascripts/kiosk.js"
+IFRAME_WORKER_PACKAGE = Path("node_modules/iframe-worker/shim/index.js")
+IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker/shim.js"
 
 _state: dict[str, Any] = {"fingerprint": None}
 
@@ -56,6 +63,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # The hospital's logo lives in one place: extra.hospital.
     config.theme["logo"] = project.hospital["logo"]
     config.theme["favicon"] = project.hospital["logo"]
+    if _offline(config):
+        # The iframe-worker shim comes from npm (package-lock.json), never from a CDN.
+        polyfills = [url for url in config.extra.get("polyfills", []) if "iframe-worker" not in url]
+        config.extra["polyfills"] = [*polyfills, IFRAME_WORKER_SHIM]
+    if project.kiosk["enabled"]:
+        for option, asset in (("extra_css", KIOSK_CSS), ("extra_javascript", KIOSK_JS)):
+            if asset not in [str(item) for item in config[option]]:
+                config[option].append(asset)
     return config
 
 
@@ -107,6 +122,7 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
         source_url=source_file.url if source_file is not None else None,
         page_url=page.url,
         base_url=context["base_url"],
+        page_dest_uri=page.file.dest_uri,
     )
     return context
 
@@ -116,7 +132,7 @@ def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
     source = _source_page(page)
     if source is not None and not source.is_home:
         address = absolute_url(_state["project"].site_url, page.url)
-        write_qr_svg(address, Path(page.file.abs_dest_path).parent / QR_FILE)
+        write_qr_svg(address, Path(page.file.abs_dest_path).parent / qr_file_name(page.file.dest_uri))
     return output
 
 
@@ -124,13 +140,24 @@ def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
 def on_post_build(config: MkDocsConfig) -> None:
     """Give each language its own search index (after static-i18n merged them, and offline inlined them)."""
     project = _state["project"]
-    offline = "offline" in config.plugins and config.plugins["offline"].config.enabled
-    split_index(Path(config.site_dir), project.languages, project.default_language, offline)
+    split_index(Path(config.site_dir), project.languages, project.default_language, _offline(config))
+    if _offline(config):
+        shim = project.root / IFRAME_WORKER_PACKAGE
+        if not shim.is_file():
+            raise PluginError(f"{shim} is missing: run 'npm ci' (scripts/setup.sh does)")
+        target = Path(config.site_dir) / IFRAME_WORKER_SHIM
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shim, target)
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+
+def _offline(config: MkDocsConfig) -> bool:
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin and plugin.config.enabled)
 
 
 def _reader_language(config: MkDocsConfig) -> str:

@@ -6,7 +6,11 @@ from pathlib import Path
 
 import segno
 
-QR_FILE = "qr.svg"
+
+
+def qr_file_name(page_dest_uri: str) -> str:
+    """The QR code's file, beside its page and named after it (offline builds put many pages in one folder)."""
+    return f"{Path(page_dest_uri).stem}.qr.svg"
 
 
 def write_qr_svg(address: str, path: Path) -> None:

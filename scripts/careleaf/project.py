@@ -32,6 +32,8 @@ class Project:
     site_url: str = ""
     # PDF handout paper: "Letter" (default) or "A4", from extra.handouts.page_size.
     page_size: str = "Letter"
+    # Kiosk mode: enabled, idle_seconds, print (extra.kiosk).
+    kiosk: dict = field(default_factory=lambda: {"enabled": False, "idle_seconds": 120, "print": False})
 
     @property
     def translations(self) -> tuple[str, ...]:
@@ -73,7 +75,18 @@ def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = No
         hospital={key: str(value) for key, value in hospital.items()},
         site_url=str(raw.get("site_url") or ""),
         page_size=page_size,
+        kiosk=_kiosk_options((raw.get("extra") or {}).get("kiosk") or {}),
     )
+
+
+def _kiosk_options(raw: dict[str, Any]) -> dict[str, Any]:
+    try:
+        idle = int(raw.get("idle_seconds", 120))
+    except (TypeError, ValueError) as error:
+        raise ProjectError("mkdocs.yml: extra.kiosk.idle_seconds must be a whole number of seconds") from error
+    if idle < 1:
+        raise ProjectError("mkdocs.yml: extra.kiosk.idle_seconds must be at least 1")
+    return {"enabled": bool(raw.get("enabled", False)), "idle_seconds": idle, "print": bool(raw.get("print", False))}
 
 
 def load(config_file: Path, docs_dir: Path | None = None) -> Project:

@@ -15,7 +15,7 @@ from babel.dates import format_date
 
 from careleaf.content import TIER_KINDS, Library, Page, RedFlags
 from careleaf.locales import Catalogue
-from careleaf.print import QR_FILE
+from careleaf.print import qr_file_name
 
 UrlFor = Callable[[str], str]
 
@@ -95,6 +95,7 @@ def page_view(
     source_url: str | None,
     page_url: str = "",
     base_url: str = ".",
+    page_dest_uri: str = "index.html",
 ) -> dict[str, Any]:
     """Everything Careleaf adds around one page's content, for one reader language."""
     project = library.project
@@ -112,6 +113,9 @@ def page_view(
         "tel": {key: _tel(project.hospital[key]) for key in ("emergency_number", "nurse_line")},
         "language_name": project.language_names.get(reader_lang, reader_lang),
         "address": absolute_url(project.site_url, page_url),
+        "kiosk": project.kiosk,
+        # A kiosk without a printer offers no print button and no handouts.
+        "print_enabled": not project.kiosk["enabled"] or project.kiosk["print"],
         # Search reads the index below this base: the reader's language only.
         "search_base": base_url if reader_lang == project.default_language else f"{base_url}/{reader_lang}/",
     }
@@ -131,7 +135,7 @@ def page_view(
         if (date := localized_date(page.meta.get(key), reader_lang)) is not None
     ]
     view["category"] = catalogue.strings.get(f"categories.{page.category}", page.category or "")
-    view["qr"] = QR_FILE
+    view["qr"] = qr_file_name(page_dest_uri)
     view["handouts"] = handout_paths(page.slug, reader_lang, project.default_language)
     view["related"] = [
         article_card(target, catalogue, url_for(slug), site_url=project.site_url)

@@ -1,0 +1,168 @@
+"""The kiosk copy, unzipped and opened from disk (file://) with every network request blocked."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from careleaf import kiosk
+from careleaf import project as project_settings
+from careleaf.content import Library
+from conftest import ROOT
+
+PROJECT = project_settings.load(ROOT / "mkdocs.yml")
+LIBRARY = Library.load(PROJECT)
+IDLE_SECONDS = 3
+
+
+def kiosk_path(lang: str, slug: str = "index") -> str:
+    prefix = "" if lang == PROJECT.default_language else f"{lang}/"
+    return f"{prefix}{slug}.html"
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory):
+    """The kiosk zip built twice from the same commit (short idle timeout for the test)."""
+    first = kiosk.build_bundle(PROJECT, tmp_path_factory.mktemp("dist1"), idle_seconds=IDLE_SECONDS, progress=lambda line: None)
+    second = kiosk.build_bundle(PROJECT, tmp_path_factory.mktemp("dist2"), idle_seconds=IDLE_SECONDS, progress=lambda line: None)
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def unzipped(bundles, tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("usb-stick")
+    with zipfile.ZipFile(bundles[0].zip_path) as archive:
+        archive.extractall(target)
+    [folder] = list(target.iterdir())
+    return folder
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A page whose every request off file:// is blocked and recorded."""
+    context = browser.new_context()
+    outside: list[str] = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+                  else (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.outside_requests = outside
+    yield page
+    context.close()
+
+
+def test_two_builds_of_one_commit_are_byte_identical(bundles):
+    first, second = bundles
+    assert first.sha256 == second.sha256
+    assert first.zip_path.read_bytes() == second.zip_path.read_bytes()
+    recorded = (first.zip_path.parent / f"{first.zip_path.name}.sha256").read_text(encoding="utf-8")
+    assert recorded == f"{first.sha256}  {first.zip_path.name}\n"
+    assert first.zip_path.name == f"careleaf-kiosk-{first.version}.zip"
+
+
+def test_zip_entries_are_sorted_with_fixed_times(bundles):
+    with zipfile.ZipFile(bundles[0].zip_path) as archive:
+        names = archive.namelist()
+        assert names == sorted(names)
+        assert len({info.date_time for info in archive.infolist()}) == 1
+
+
+def test_manifest_tells_an_operator_what_is_on_the_kiosk(unzipped, bundles):
+    manifest = json.loads((unzipped / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == bundles[0].version
+    assert list(manifest["languages"]) == list(PROJECT.languages)
+    assert [article["slug"] for article in manifest["articles"]] == LIBRARY.slugs
+    for article in manifest["articles"]:
+        source = LIBRARY.source(article["slug"])
+        assert (article["reviewed"], article["review_due"]) == (str(source.meta["reviewed"]), str(source.meta["review_due"]))
+    assert manifest["idle_seconds"] == IDLE_SECONDS and manifest["print"] is False
+
+
+def test_an_interrupted_zip_leaves_no_partial_file(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>hi</p>", encoding="utf-8")
+    target = tmp_path / "dist" / "careleaf-kiosk-test.zip"
+    with pytest.raises(TypeError):
+        kiosk.write_zip(site, "careleaf-kiosk-test", {"manifest.json": None}, target, 1_700_000_000)
+    assert list((tmp_path / "dist").iterdir()) == []
+
+
+def test_every_page_in_every_language_loads_from_disk_with_zero_requests(offline_page, unzipped):
+    page = offline_page
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for lang in PROJECT.languages:
+        page.goto((unzipped / kiosk_path(lang)).as_uri())
+        assert page.locator(".careleaf-library").is_visible()
+        for slug in LIBRARY.slugs:
+            page.goto((unzipped / kiosk_path(lang, slug)).as_uri())
+            assert page.locator("h1").first.inner_text() == LIBRARY.best(slug, lang).title
+            assert page.locator(".care-card").count() == len(LIBRARY.best(slug, lang).red_flags().tiers)
+    assert page.outside_requests == []
+    assert errors == []
+
+
+def test_switcher_opens_the_same_article_by_click(offline_page, unzipped):
+    page = offline_page
+    page.goto((unzipped / kiosk_path("es", "muscle-spasm")).as_uri())
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link[hreflang=ar]").click()
+    page.wait_for_url("**/ar/muscle-spasm.html")
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.outside_requests == []
+
+
+def search(page, url: str, query: str) -> list[str]:
+    for _ in range(4):
+        page.goto(url)
+        page.type("input.md-search__input", query)
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=6_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+
+
+@pytest.mark.parametrize("lang,query", [("en", "spasm"), ("es", "espasmo"), ("zh", "痉挛")])
+def test_search_from_disk_finds_the_article_in_the_reader_language(offline_page, unzipped, lang, query):
+    results = search(offline_page, (unzipped / kiosk_path(lang)).as_uri(), query)
+    folder = unzipped.as_uri() + ("/" if lang == PROJECT.default_language else f"/{lang}/")
+    assert any(result.startswith(f"{folder}muscle-spasm.html") for result in results), results
+    other = [f"{unzipped.as_uri()}/{code}/" for code in PROJECT.languages if code not in (lang, PROJECT.default_language)]
+    assert all(result.startswith(folder) and not result.startswith(tuple(other)) for result in results), results
+    assert offline_page.outside_requests == []
+
+
+def test_no_link_leaves_the_kiosk(offline_page, unzipped):
+    page = offline_page
+    for lang in PROJECT.languages:
+        page.goto((unzipped / kiosk_path(lang, "open-finger-fracture")).as_uri())
+        targets = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        assert targets and all(target.startswith("file://") for target in targets), [t for t in targets if not t.startswith("file://")]
+        # The nurse line is still shown, as text.
+        assert PROJECT.hospital["nurse_line"] in page.locator(".careleaf-about").inner_text()
+        assert page.locator(".careleaf-actions").count() == 0  # printing is off unless configured
+
+
+def test_idle_kiosk_returns_to_the_language_choice_and_forgets_the_search(offline_page, unzipped):
+    page = offline_page
+    page.goto((unzipped / kiosk_path("vi", "broken-finger-closed")).as_uri())
+    page.type("input.md-search__input", "ngón tay")
+    page.wait_for_url(unzipped.joinpath("index.html").as_uri(), timeout=(IDLE_SECONDS + 5) * 1000)
+    assert page.locator(".careleaf-language-choice a").count() == len(PROJECT.languages)
+    assert page.input_value("input.md-search__input") == ""
+
+
+def test_touch_targets_are_large(offline_page, unzipped):
+    page = offline_page
+    page.goto((unzipped / kiosk_path("ar")).as_uri())
+    sizes = page.eval_on_selector_all(
+        ".careleaf-language-choice a, .careleaf-card__title, .md-nav__link",
+        "links => links.filter(a => a.offsetParent).map(a => a.getBoundingClientRect().height)",
+    )
+    assert sizes and min(sizes) >= 44, sizes
