@@ -61,7 +61,7 @@ def test_alternates_point_to_the_same_article_in_each_language(built_site, slug,
     head = {link["hreflang"]: resolve(path, link["href"]) for link in soup.head.select("link[rel=alternate][hreflang]")}
     switcher = {a["hreflang"]: resolve(path, a["href"]) for a in soup.select("a.md-select__link")}
     expected = {other: page_path(other, slug) for other in LANGUAGES}
-    assert head == expected
+    assert head == {**expected, "x-default": page_path(PROJECT.default_language, slug)}
     assert switcher == expected
 
 
@@ -256,3 +256,21 @@ def test_every_article_has_a_print_button_and_links_its_handouts(built_site, slu
         expected[strings["download_bilingual"]] = f"handouts/{lang}/{slug}.bilingual.pdf"
     assert links == expected
     assert (built_site / posixpath.dirname(path) / "index.qr.svg").is_file()
+
+
+def test_sitemap_lists_every_page_with_its_alternates_and_x_default(built_site):
+    from xml.etree import ElementTree
+
+    namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ElementTree.parse(built_site / "sitemap.xml").getroot()
+    urls = {url.find("s:loc", namespaces).text: url for url in root.findall("s:url", namespaces)}
+    site = PROJECT.site_url
+    expected = {site + page_path(lang, slug).removesuffix("index.html") for slug in [*SLUGS, "index"] for lang in LANGUAGES}
+    assert set(urls) == expected
+    for slug in SLUGS:
+        for lang in LANGUAGES:
+            links = {link.get("hreflang"): link.get("href") for link in urls[site + page_path(lang, slug).removesuffix("index.html")].findall("x:link", namespaces)}
+            assert links == {
+                **{other: site + page_path(other, slug).removesuffix("index.html") for other in LANGUAGES},
+                "x-default": site + page_path(PROJECT.default_language, slug).removesuffix("index.html"),
+            }

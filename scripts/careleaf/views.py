@@ -114,6 +114,7 @@ def page_view(
         "language_name": project.language_names.get(reader_lang, reader_lang),
         "address": absolute_url(project.site_url, page_url),
         "kiosk": project.kiosk,
+        "default_lang": project.default_language,
         # A kiosk without a printer offers no print button and no handouts.
         "print_enabled": not project.kiosk["enabled"] or project.kiosk["print"],
         # Search reads the index below this base: the reader's language only.
