@@ -137,6 +137,47 @@ def browser():
 @pytest.fixture(scope="session")
 def served_site(built_site):
     """The built site over HTTP on loopback, served by a separate process as a web server would."""
+    yield from _serve(built_site)
+
+
+FALLBACK_SLUG = "finger-dislocation"
+
+
+@pytest.fixture(scope="session")
+def fallback_site(tmp_path_factory) -> Path:
+    """The library with one article not yet translated into any language but English."""
+    work = tmp_path_factory.mktemp("fallback")
+    project = copy_project(work / "project")
+    for lang in ("es", "zh", "vi", "ar"):
+        (project / "docs" / lang / f"{FALLBACK_SLUG}.md").unlink()
+    result = mkdocs_build(project, work / "site", strict=False)
+    assert result.returncode == 0, result.stderr
+    return work / "site"
+
+
+@pytest.fixture(scope="session")
+def served_fallback_site(fallback_site):
+    yield from _serve(fallback_site)
+
+
+@pytest.fixture(scope="session")
+def kiosk_copy(tmp_path_factory) -> Path:
+    """The kiosk zip (idle timeout 3 s), unzipped as onto a kiosk's disk."""
+    import zipfile
+
+    from careleaf import kiosk
+    from careleaf import project as project_settings
+
+    project = project_settings.load(ROOT / "mkdocs.yml")
+    bundle = kiosk.build_bundle(project, tmp_path_factory.mktemp("dist"), idle_seconds=3, progress=lambda line: None)
+    target = tmp_path_factory.mktemp("usb-stick")
+    with zipfile.ZipFile(bundle.zip_path) as archive:
+        archive.extractall(target)
+    [folder] = list(target.iterdir())
+    return folder
+
+
+def _serve(directory: Path):
     import socket
     import time
     import urllib.request
@@ -145,7 +186,7 @@ def served_site(built_site):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(built_site)],
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"

@@ -274,3 +274,13 @@ def test_sitemap_lists_every_page_with_its_alternates_and_x_default(built_site):
                 **{other: site + page_path(other, slug).removesuffix("index.html") for other in LANGUAGES},
                 "x-default": site + page_path(PROJECT.default_language, slug).removesuffix("index.html"),
             }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_not_found_page_speaks_the_reader_language_and_leads_home(built_site, lang):
+    path = "404.html" if lang == PROJECT.default_language else f"{lang}/404.html"
+    soup = read(built_site, path)
+    assert soup.html["lang"] == lang
+    assert soup.h1.get_text(strip=True) == CATALOGUES[lang]["not_found"]["heading"]
+    home = soup.find("a", string=CATALOGUES[lang]["not_found"]["home"])
+    assert home["href"] == ("/" if lang == PROJECT.default_language else f"/{lang}/")

@@ -23,7 +23,7 @@ from careleaf.locales import load_all
 from careleaf.validation import validate
 from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.search import split_index
-from careleaf.views import absolute_url, language_attrs, page_view, placeholder_values, tier_cards
+from careleaf.views import not_found_view, absolute_url, language_attrs, page_view, placeholder_values, tier_cards
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
 # Material segments Chinese with jieba, which otherwise narrates its dictionary loading.
@@ -136,16 +136,39 @@ def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
     return output
 
 
+def on_template_context(context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+    """The 404 page speaks the reader's language and leads back to that language's home."""
+    if template_name == "404.html":
+        context["not_found"] = not_found_view(_state["project"], _state["catalogues"], _reader_language(config))
+    return context
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    # Keep the default language's 404 page: every language build overwrites the root one.
+    if template_name == "404.html" and _reader_language(config) == _state["project"].default_language:
+        _state["default_404"] = output_content
+    return output_content
+
+
 @event_priority(-110)
 def on_post_build(config: MkDocsConfig) -> None:
-    """Give each language its own search index (after static-i18n merged them, and offline inlined them)."""
+    """Finish the site once every language is built (static-i18n builds the others inside
+    the default language's post-build): 404 pages per language, search per language, kiosk shim."""
     project = _state["project"]
-    split_index(Path(config.site_dir), project.languages, project.default_language, _offline(config))
+    site_dir = Path(config.site_dir)
+    if _inside_language_build(config):
+        # Each language build writes the root 404.html: keep it as <lang>/404.html.
+        (site_dir / _reader_language(config)).mkdir(parents=True, exist_ok=True)
+        (site_dir / "404.html").replace(site_dir / _reader_language(config) / "404.html")
+        return
+    if _state.get("default_404") is not None:
+        (site_dir / "404.html").write_text(_state["default_404"], encoding="utf-8")
+    split_index(site_dir, project.languages, project.default_language, _offline(config))
     if _offline(config):
         shim = project.root / IFRAME_WORKER_PACKAGE
         if not shim.is_file():
             raise PluginError(f"{shim} is missing: run 'npm ci' (scripts/setup.sh does)")
-        target = Path(config.site_dir) / IFRAME_WORKER_SHIM
+        target = site_dir / IFRAME_WORKER_SHIM
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shim, target)
 
@@ -153,6 +176,12 @@ def on_post_build(config: MkDocsConfig) -> None:
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+
+def _inside_language_build(config: MkDocsConfig) -> bool:
+    """True in the post-build of a language static-i18n builds from inside the default one."""
+    i18n = config.plugins.get("i18n")
+    return bool(i18n and getattr(i18n, "building", False))
 
 
 def _offline(config: MkDocsConfig) -> bool:

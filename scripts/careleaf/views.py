@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Callable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from babel import Locale
 from babel.dates import format_date
@@ -144,6 +144,13 @@ def page_view(
         if (target := library.best(slug, reader_lang)) is not None
     ]
     return view
+
+
+def not_found_view(project, catalogues: dict[str, Catalogue], reader_lang: str) -> dict[str, str]:
+    """The 404 page's strings and the reader's home, as a site-absolute path (404s are served anywhere)."""
+    root = urlsplit(project.site_url).path or "/"
+    home = root if reader_lang == project.default_language else f"{root.rstrip('/')}/{reader_lang}/"
+    return {**catalogues[reader_lang].tree(**placeholder_values(project.hospital))["not_found"], "home_url": home}
 
 
 def _tel(number: str) -> str:
