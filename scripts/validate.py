@@ -10,6 +10,7 @@ configuration error.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, help="mkdocs.yml (default: beside DOCS_DIR, else ./mkdocs.yml)")
     parser.add_argument("--format", choices=("human", "json"), default="human")
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument("--today", type=_date, help="check review dates as of YYYY-MM-DD (default: today)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     except project_settings.ProjectError as error:
         print(f"validate.py: {error}", file=sys.stderr)
         return 2
-    report = validate(project)
+    report = validate(project, today=args.today)
     if args.format == "json":
         json.dump(
             {"problems": [problem.as_dict() for problem in report.problems], "red_flags": report.red_flag_summary()},
@@ -49,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
     failed = report.errors or (args.strict and report.warnings)
     return 1 if failed else 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from error
 
 
 def _find_config(docs_dir: Path | None) -> Path:

@@ -42,7 +42,8 @@ RED_FLAGS = {
 }
 
 
-def article(lang: str, title: str, related: list[str] | None = None, red_flags: str | None = None) -> str:
+def article(lang: str, title: str, related: list[str] | None = None, red_flags: str | None = None,
+            revision: dict | None = None) -> str:
     """A valid article in `lang`; pass red_flags to replace its red-flag section."""
     heading, emergency, urgent = RED_FLAGS[lang]
     if red_flags is None:
@@ -52,21 +53,25 @@ def article(lang: str, title: str, related: list[str] | None = None, red_flags: 
             + "\n!!! urgent\n\n"
             + "".join(f"    - {item}\n" for item in urgent)
         )
-    translation = ""
-    if lang != "en":
-        translation = "translation:\n  status: machine-draft\n  source_revision:\n    red_flags: abc\n    text: def\n"
+    translation = _translation_block(lang, revision)
     return (
         f"---\ntitle: {title}\nsummary: A short summary of {title}.\ncategory: bones-and-joints\n"
         f"related: [{', '.join(related or [])}]\n"
-        f"reviewed: 2026-01-10\nreview_due: 2027-01-10\n{translation}---\n\n"
+        f"reviewed: 2026-01-10\nreview_due: 2027-06-30\n{translation}---\n\n"
         f"Intro text in {lang}.\n\n## Home care\n\nRest your hand.\n\n{red_flags}\n## Follow-up\n\nSee your provider.\n"
     )
 
 
-def home(lang: str) -> str:
-    translation = ""
-    if lang != "en":
-        translation = "translation:\n  status: machine-draft\n  source_revision:\n    red_flags: abc\n    text: def\n"
+def _translation_block(lang: str, revision: dict | None) -> str:
+    if lang == "en":
+        return ""
+    revision = revision or {"red_flags": "abc", "text": "def"}
+    return (f"translation:\n  status: machine-draft\n  source_revision:\n"
+            f"    red_flags: {revision['red_flags']}\n    text: {revision['text']}\n")
+
+
+def home(lang: str, revision: dict | None = None) -> str:
+    translation = _translation_block(lang, revision)
     return f"---\ntitle: Home {lang}\nsummary: Welcome.\n{translation}---\n\nWelcome ({lang}).\n"
 
 
@@ -75,13 +80,19 @@ def small_tree(tmp_path: Path) -> Path:
     """A valid two-language library (en, es) with two articles, to break one thing at a time."""
     (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG, encoding="utf-8")
     (tmp_path / "locales").mkdir()
+    from careleaf.content import read_page
+
+    revisions = {}
     for lang in ("en", "es"):
         shutil.copy(ROOT / "locales" / f"{lang}.yml", tmp_path / "locales" / f"{lang}.yml")
         folder = tmp_path / "docs" / lang
         folder.mkdir(parents=True)
-        (folder / "index.md").write_text(home(lang), encoding="utf-8")
-        (folder / "finger.md").write_text(article(lang, "Finger", ["wrist"]), encoding="utf-8")
-        (folder / "wrist.md").write_text(article(lang, "Wrist", ["finger"]), encoding="utf-8")
+        (folder / "index.md").write_text(home(lang, revisions.get("index")), encoding="utf-8")
+        for slug, title, other in (("finger", "Finger", "wrist"), ("wrist", "Wrist", "finger")):
+            (folder / f"{slug}.md").write_text(article(lang, title, [other], revision=revisions.get(slug)), encoding="utf-8")
+        if lang == "en":
+            # Translations record the revision of the English page they were made from.
+            revisions = {path.stem: read_page(path, "en").source_revision() for path in folder.glob("*.md")}
     return tmp_path
 
 

@@ -17,7 +17,13 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import validate as validate_script  # noqa: E402  (the thin CLI under test)
 
 
+# Review dates are checked against a fixed day, so these tests mean the same every day.
+TODAY = "2026-11-20"
+
+
 def run(tree: Path, capsys, *args: str) -> tuple[int, str]:
+    if "--today" not in args:
+        args = (*args, "--today", TODAY)
     code = validate_script.main([str(tree / "docs"), *args])
     return code, capsys.readouterr().out
 
@@ -125,7 +131,7 @@ def test_malformed_yaml_gives_a_line_not_a_traceback(small_tree, capsys):
 
 def test_dates_must_be_dates(small_tree, capsys):
     path = small_tree / "docs/en/wrist.md"
-    path.write_text(path.read_text().replace("review_due: 2027-01-10", "review_due: next year"), encoding="utf-8")
+    path.write_text(path.read_text().replace("review_due: 2027-06-30", "review_due: next year"), encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 1
     assert (f"docs/en/wrist.md:{line_of(path, 'review_due:')}: error: 'review_due' must be a date (YYYY-MM-DD), "
@@ -190,7 +196,8 @@ def test_json_lists_problems_and_tier_counts(small_tree, capsys):
     code, out = run(small_tree, capsys, "--format", "json")
     data = json.loads(out)
     assert code == 1
-    [problem] = data["problems"]
+    assert sorted(p["code"] for p in data["problems"]) == ["red-flags-parity", "tier-empty"]
+    [problem] = [p for p in data["problems"] if p["code"] == "tier-empty"]
     assert problem == {
         "path": "docs/es/finger.md",
         "line": line_of(path, "!!! urgent"),

@@ -49,11 +49,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     fingerprint = _fingerprint(project)
     if fingerprint != _state["fingerprint"]:
         report = validate(project)
-        for problem in report.warnings:
-            log.warning(problem.human())
-        if report.errors:
-            lines = "\n".join(problem.human() for problem in report.errors)
-            raise PluginError(f"Careleaf validation failed ({len(report.errors)} error(s)):\n{lines}")
+        for problem in report.problems:
+            if problem not in report.blocking:
+                log.warning(problem.human())
+        if report.blocking:
+            lines = "\n".join(problem.human() for problem in report.blocking)
+            raise PluginError(f"Careleaf validation failed ({len(report.blocking)} error(s)):\n{lines}")
         _state.update(
             fingerprint=fingerprint,
             project=project,

@@ -27,8 +27,8 @@ class Catalogue:
     read_errors: list[tuple[str, int, str]] = field(default_factory=list)
 
     def text(self, key: str, **values: str) -> str:
-        """The string for `key` with its {placeholders} filled in."""
-        return self.strings[key].format(**values)
+        """The string for `key` with the {placeholders} given filled in (others left for later)."""
+        return self.strings[key].format_map(_Unfilled(values))
 
     def tree(self, **values: str) -> dict[str, Any]:
         """Every string, placeholders filled, nested again by key for templates (t.related.heading)."""
@@ -40,6 +40,13 @@ class Catalogue:
                 node = node.setdefault(part, {})
             node[leaf] = self.text(key, **values)
         return tree
+
+
+class _Unfilled(dict):
+    """Leaves a placeholder as it is when its value is only known per page (e.g. {date})."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def placeholders(text: str) -> set[str]:

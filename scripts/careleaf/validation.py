@@ -22,6 +22,7 @@ from careleaf.content import (
     parse_red_flags,
     tier_markers,
 )
+from careleaf import safety
 from careleaf.locales import Catalogue, load_all, placeholders
 from careleaf.project import Project
 
@@ -43,18 +44,27 @@ class Problem:
     code: str
     message: str
     severity: str = ERROR
+    # False where the build may still render the page (with a notice) but --strict must fail.
+    blocks_build: bool = True
 
     def human(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message} [{self.code}]"
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["blocks_build"]
+        return data
 
 
 @dataclass
 class Report:
     problems: list[Problem]
     library: Library
+
+    @property
+    def blocking(self) -> list[Problem]:
+        """Errors that stop the build itself: a page must not be rendered at all."""
+        return [problem for problem in self.problems if problem.severity == ERROR and problem.blocks_build]
 
     @property
     def errors(self) -> list[Problem]:
@@ -80,8 +90,9 @@ class Report:
         return rows
 
 
-def validate(project: Project, library: Library | None = None) -> Report:
+def validate(project: Project, library: Library | None = None, today: dt.date | None = None) -> Report:
     library = library or Library.load(project)
+    today = today or dt.date.today()
     catalogues = load_all(project)
     problems: list[Problem] = []
     problems += _check_locales(project, catalogues)
@@ -89,6 +100,10 @@ def validate(project: Project, library: Library | None = None) -> Report:
     for page in library.pages.values():
         problems += _check_page(project, library, page, categories)
     problems += _check_coverage(project, library)
+    problems += [
+        Problem(project.relative(f.page.path), f.line, f.page.lang, f.page.slug, f.code, f.message, f.severity, f.blocks_build)
+        for f in safety.all_findings(library, today)
+    ]
     for path in library.strays:
         problems.append(
             Problem(project.relative(path), 1, None, path.stem, "page-outside-language",

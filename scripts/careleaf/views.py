@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from babel import Locale
 from babel.dates import format_date
 
+from careleaf import safety
 from careleaf.content import TIER_KINDS, Library, Page, RedFlags
 from careleaf.locales import Catalogue
 from careleaf.print import qr_file_name
@@ -120,6 +121,12 @@ def page_view(
         # Search reads the index below this base: the reader's language only.
         "search_base": base_url if reader_lang == project.default_language else f"{base_url}/{reader_lang}/",
     }
+    stale = safety.staleness(library, page)
+    view["is_stale"] = any(stale.values())
+    if view["is_stale"]:
+        source = library.source(page.slug)
+        updated = localized_date(safety.last_changed(source.path, project.root), reader_lang)
+        view["stale_notice"] = catalogue.text("translation.stale", date=updated["text"], **values)
     if page.is_home:
         view["library"] = [
             {

@@ -1,0 +1,126 @@
+"""Clinical safety checks: stale translations, red-flag parity, review dates, unfinished text.
+
+Staleness is computed, never remembered: a translation records the English revision it was
+made from, and the English page's current revision is hashed again on every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from careleaf.content import HOME_SLUG, TIER_KINDS, Library, Page
+
+# Scaffolded articles carry this marker wherever a writer still has to write; it never publishes.
+PLACEHOLDER = "[TO WRITE"
+REVIEW_WARNING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A safety problem before it is located in the report: (page, line, code, message, severity, blocks_build)."""
+
+    page: Page
+    line: int
+    code: str
+    message: str
+    severity: str
+    blocks_build: bool = True
+
+
+def staleness(library: Library, page: Page) -> dict[str, bool]:
+    """Which parts of the English source changed since this translation was made."""
+    source = library.source(page.slug)
+    if source is None or page.lang == library.project.default_language:
+        return {"red_flags": False, "text": False}
+    recorded = page.translation.get("source_revision")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    current = source.source_revision()
+    return {part: recorded.get(part) != current[part] for part in ("red_flags", "text")}
+
+
+def translation_findings(library: Library, page: Page) -> list[Finding]:
+    source = library.source(page.slug)
+    if source is None or page.lang == library.project.default_language or not page.translation:
+        return []
+    stale = staleness(library, page)
+    source_path = library.project.relative(source.path)
+    command = f"scripts/mark_current.py {page.lang} {page.slug}"
+    line = page.line_of("translation")
+    if stale["red_flags"]:
+        return [Finding(page, line, "translation-stale-red-flags",
+                        f"the red flags in {source_path} changed since this translation was made: "
+                        f"update this page's red-flag cards, then run {command}", "error", blocks_build=False)]
+    if stale["text"]:
+        return [Finding(page, line, "translation-stale-text",
+                        f"{source_path} changed since this translation was made: update it, then run {command}",
+                        "warning", blocks_build=False)]
+    return []
+
+
+def parity_findings(library: Library, page: Page) -> list[Finding]:
+    """Every language has the English tiers, with as many signs in each."""
+    source = library.source(page.slug)
+    if source is None or page.is_home or page.lang == library.project.default_language:
+        return []
+    theirs, ours = source.red_flags(), page.red_flags()
+    if theirs is None or ours is None:
+        return []
+    findings = []
+    source_path = library.project.relative(source.path)
+    for kind in TIER_KINDS:
+        expected, found = theirs.tier(kind), ours.tier(kind)
+        if expected is None and found is None:
+            continue
+        count = len(found.items) if found else 0
+        wanted = len(expected.items) if expected else 0
+        if count != wanted:
+            where = f"{source_path}:{expected.line}" if expected else source_path
+            findings.append(Finding(page, found.line if found else ours.line, "red-flags-parity",
+                                    f"the '{kind}' card has {count} sign(s) here but {wanted} in {where}", "error"))
+    return findings
+
+
+def review_findings(page: Page, today: dt.date) -> list[Finding]:
+    due = page.meta.get("review_due")
+    if page.is_home or not isinstance(due, dt.date) or isinstance(due, dt.datetime):
+        return []
+    line = page.line_of("review_due")
+    if due < today:
+        return [Finding(page, line, "review-overdue",
+                        f"clinical review was due on {due} ({(today - due).days} day(s) ago)", "error", blocks_build=False)]
+    if (due - today).days <= REVIEW_WARNING_DAYS:
+        return [Finding(page, line, "review-due-soon", f"clinical review is due on {due}, in {(due - today).days} day(s)",
+                        "warning", blocks_build=False)]
+    return []
+
+
+def placeholder_findings(page: Page) -> list[Finding]:
+    """Scaffolding text left in a page: it must be written before it can publish."""
+    findings = []
+    lines = page.path.read_text(encoding="utf-8", errors="replace").split("\n") if page.path.exists() else []
+    for number, line in enumerate(lines, start=1):
+        if PLACEHOLDER in line:
+            findings.append(Finding(page, number, "placeholder", f"unfinished text: {line.strip()[:80]}", "error"))
+    return findings
+
+
+def last_changed(path: Path, root: Path) -> dt.date:
+    """When a file last changed: its last commit, or (outside git) its modification time."""
+    result = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(path)], cwd=root, capture_output=True, text=True)
+    if result.returncode == 0 and result.stdout.strip():
+        return dt.date.fromisoformat(result.stdout.strip())
+    return dt.date.fromtimestamp(path.stat().st_mtime)
+
+
+def all_findings(library: Library, today: dt.date) -> list[Finding]:
+    findings: list[Finding] = []
+    for (slug, _), page in sorted(library.pages.items()):
+        if page.read_errors:
+            continue
+        findings += placeholder_findings(page) + translation_findings(library, page)
+        if slug != HOME_SLUG:
+            findings += parity_findings(library, page) + review_findings(page, today)
+    return findings
