@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from careleaf import project as project_settings
-from careleaf.validation import format_human, validate
+from careleaf.validation import content_report, format_human, format_report, validate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, help="mkdocs.yml (default: beside DOCS_DIR, else ./mkdocs.yml)")
     parser.add_argument("--format", choices=("human", "json"), default="human")
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument("--report", action="store_true", help="print a table of every article x language first")
     parser.add_argument("--today", type=_date, help="check review dates as of YYYY-MM-DD (default: today)")
     try:
         args = parser.parse_args(argv)
@@ -41,12 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report = validate(project, today=args.today)
     if args.format == "json":
-        json.dump(
-            {"problems": [problem.as_dict() for problem in report.problems], "red_flags": report.red_flag_summary()},
-            sys.stdout, ensure_ascii=False, indent=2,
-        )
+        data = {"problems": [problem.as_dict() for problem in report.problems], "red_flags": report.red_flag_summary()}
+        if args.report:
+            data["report"] = content_report(report)
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
+        if args.report:
+            for line in format_report(content_report(report)):
+                print(line)
+            print()
         for line in format_human(report):
             print(line)
     failed = report.errors or (args.strict and report.warnings)

@@ -82,6 +82,11 @@ def small_tree(tmp_path: Path) -> Path:
     (tmp_path / "locales").mkdir()
     from careleaf.content import read_page
 
+    (tmp_path / "locales" / "glossary").mkdir()
+    for lang, term, definition in (("en", "finger", "One of the five parts at the end of your hand."),
+                                   ("es", "dedo", "Una de las cinco partes al final de la mano.")):
+        (tmp_path / "locales" / "glossary" / f"{lang}.yml").write_text(
+            f'finger:\n  term: {term}\n  forms: []\n  definition: "{definition}"\n', encoding="utf-8")
     revisions = {}
     for lang in ("en", "es"):
         shutil.copy(ROOT / "locales" / f"{lang}.yml", tmp_path / "locales" / f"{lang}.yml")

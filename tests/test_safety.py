@@ -132,3 +132,146 @@ def test_editing_an_english_red_flag_makes_translations_stale_on_the_page_until_
     assert code == 1
     stale = sorted(line.split(":")[0] for line in out.splitlines() if "[translation-stale-red-flags]" in line)
     assert stale == [f"docs/{lang}/possible-wrist-fracture.md" for lang in ("ar", "vi", "zh")]
+
+
+# ---------------------------------------------------------------------------
+# Readability
+# ---------------------------------------------------------------------------
+
+HARD_ENGLISH = ("Notwithstanding considerable interindividual variability, musculoskeletal immobilization "
+                "necessitates comprehensive evaluation of neurovascular compromise, particularly circumferential "
+                "constriction, progressive paresthesia and disproportionate discomfort unresponsive to analgesia.")
+MEDIUM_ENGLISH = ("Keep your splint on every day, because the broken bone underneath it needs steady protection "
+                  "while it slowly heals and becomes stronger again over several weeks.")
+
+
+def test_hard_english_is_an_error_and_plain_english_passes(small_tree, capsys):
+    path = small_tree / "docs/en/wrist.md"
+    edit(path, "Rest your hand.", HARD_ENGLISH)
+    code, out = run(small_tree / "docs", capsys)
+    assert code == 1
+    assert "docs/en/wrist.md:1: error: too hard to read: flesch_kincaid_grade" in out and "(target ≤ 7) [readability]" in out
+
+
+def test_english_above_target_but_under_the_limit_warns(small_tree, capsys):
+    edit(small_tree / "docs/en/wrist.md", "Rest your hand.", " ".join([MEDIUM_ENGLISH] * 5))  # grade about 8
+    code, out = run(small_tree / "docs", capsys)
+    assert code == 0
+    assert "docs/en/wrist.md:1: warning: harder to read than the target: flesch_kincaid_grade" in out
+
+
+def test_hard_spanish_is_an_error_by_fernandez_huerta(small_tree, capsys):
+    edit(small_tree / "docs/es/wrist.md", "Intro text in es.",
+         "La inmovilización musculoesquelética prolongada necesariamente requiere evaluaciones neurovasculares "
+         "exhaustivas, particularmente considerando constricciones circunferenciales y parestesias progresivas.")
+    code, out = run(small_tree / "docs", capsys)
+    assert code == 1
+    assert "docs/es/wrist.md:1: error: too hard to read: fernandez_huerta" in out
+
+
+def test_report_lists_every_article_and_language_with_status_tiers_reading_and_review(small_tree, capsys):
+    edit(small_tree / "docs/en/finger.md", "Rest your hand.", "Rest your hand often.")
+    (small_tree / "docs/es/wrist.md").unlink()
+    code, out = run(small_tree / "docs", capsys, "--report")
+    rows = {tuple(line.split()[:2]): line.split() for line in out.splitlines() if line.startswith(("finger ", "wrist "))}
+    assert rows[("finger", "en")][2:4] == ["ok", "E2"] and rows[("finger", "en")][4] == "U1"
+    assert rows[("finger", "es")][2] == "stale"
+    assert rows[("wrist", "es")][2] == "missing"
+    assert rows[("wrist", "en")][-1] == "2027-06-30"
+    assert code == 0
+
+
+# ---------------------------------------------------------------------------
+# Glossary
+# ---------------------------------------------------------------------------
+
+
+def test_a_term_missing_from_a_language_glossary_is_an_error(small_tree, capsys):
+    (small_tree / "locales/glossary/en.yml").write_text(
+        (small_tree / "locales/glossary/en.yml").read_text(encoding="utf-8")
+        + 'hand:\n  term: hand\n  forms: []\n  definition: "The part at the end of your arm."\n', encoding="utf-8")
+    code, out = run(small_tree / "docs", capsys)
+    assert code == 1
+    assert "locales/glossary/es.yml:1: error: 'hand' needs a term and a definition in 'es' [glossary-missing-term]" in out
+
+
+def test_a_missing_glossary_file_is_an_error(small_tree, capsys):
+    (small_tree / "locales/glossary/es.yml").unlink()
+    code, out = run(small_tree / "docs", capsys)
+    assert code == 1
+    assert "locales/glossary/es.yml:1: error: no glossary for 'es' [glossary-missing]" in out
+
+
+def test_shipped_glossary_defines_the_required_terms_in_every_language():
+    import yaml
+
+    required = {"spasm", "cramp", "spasticity", "dystonia", "fracture", "dislocation", "scaphoid", "splint"}
+    for lang in ("en", "es", "zh", "vi", "ar"):
+        terms = yaml.safe_load((ROOT / "locales/glossary" / f"{lang}.yml").read_text(encoding="utf-8"))
+        assert required <= set(terms), lang
+        assert all(entry["definition"].strip() for entry in terms.values()), lang
+
+
+def test_built_pages_mark_glossary_terms_with_their_definition(built_site):
+    import yaml
+
+    for lang, slug, key in (("en", "muscle-spasm", "spasm"), ("zh", "muscle-spasm", "spasm"), ("ar", "possible-wrist-fracture", "scaphoid")):
+        entry = yaml.safe_load((ROOT / "locales/glossary" / f"{lang}.yml").read_text(encoding="utf-8"))[key]
+        prefix = "" if lang == "en" else f"{lang}/"
+        soup = BeautifulSoup((built_site / prefix / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
+        marks = [abbr for abbr in soup.select(".md-content abbr") if abbr.get("title") == entry["definition"]]
+        assert marks, (lang, key)
+        assert {abbr.get_text() for abbr in marks} <= {entry["term"], *entry["forms"]}
+
+
+def test_definition_shows_on_hover_and_on_tap(browser, served_site):
+    for touch in (False, True):
+        context = browser.new_context(viewport={"width": 375 if touch else 1280, "height": 800}, has_touch=touch, is_mobile=touch)
+        page = context.new_page()
+        page.goto(f"{served_site}/es/muscle-spasm/")
+        term = page.locator(".md-content abbr").first
+        definition = term.get_attribute("title")
+        term.tap() if touch else term.hover()
+        tooltip = page.locator(".md-tooltip2--active")
+        tooltip.wait_for(state="visible", timeout=5_000)
+        assert tooltip.inner_text().strip() == definition
+        context.close()
+
+
+# ---------------------------------------------------------------------------
+# Scaffolding
+# ---------------------------------------------------------------------------
+
+
+def test_new_article_scaffold_is_rejected_until_written_then_passes(small_tree, capsys):
+    import re
+
+    import new_article as new_script
+
+    config = str(small_tree / "mkdocs.yml")
+    assert new_script.main(["elbow", "--category", "bones-and-joints", "--config", config]) == 0
+    for lang in ("en", "es"):
+        text = (small_tree / "docs" / lang / "elbow.md").read_text(encoding="utf-8")
+        assert "{#red-flags}" in text and "!!! emergency" in text and "!!! urgent" in text
+    code, out = run(small_tree / "docs", capsys)
+    assert code == 1
+    assert "docs/en/elbow.md:2: error: unfinished text" in out and "docs/es/elbow.md:" in out
+
+    # A writer fills in every placeholder; the translator marks the translation current.
+    for lang in ("en", "es"):
+        path = small_tree / "docs" / lang / "elbow.md"
+        text = re.sub(r"\[TO WRITE: ([^\]]*)\]", lambda m: f"Your elbow {len(m.group(1))} is fine", path.read_text(encoding="utf-8"))
+        path.write_text(text, encoding="utf-8")
+    assert mark_script.main(["es", "elbow", "--config", config]) == 0
+    code, out = run(small_tree / "docs", capsys)
+    assert code == 0, out
+
+
+def test_new_article_refuses_unknown_categories_and_existing_slugs(small_tree, capsys):
+    import new_article as new_script
+
+    config = str(small_tree / "mkdocs.yml")
+    assert new_script.main(["elbow", "--category", "hearts", "--config", config]) == 2
+    assert "unknown category 'hearts'" in capsys.readouterr().err
+    assert new_script.main(["finger", "--category", "bones-and-joints", "--config", config]) == 2
+    assert "'finger' already exists in: en, es" in capsys.readouterr().err

@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, Library, parse_red_flags, red_flag_body_span, split_sections
+from careleaf import glossary
 from careleaf.locales import load_all
 from careleaf.validation import validate
 from careleaf.print import qr_file_name, write_qr_svg
@@ -60,6 +61,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             project=project,
             library=report.library,
             catalogues=load_all(project),
+            glossaries={lang: glossary.load(project, lang) for lang in project.languages},
         )
     # The hospital's logo lives in one place: extra.hospital.
     config.theme["logo"] = project.hospital["logo"]
@@ -104,7 +106,8 @@ def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, file
         cards=cards, reader=language_attrs(reader), content_lang=source.lang
     )
     start, end = span
-    return f"{markdown[:start]}\n{html}\n{markdown[end:]}"
+    glossary = _state["glossaries"][source.lang].markdown()
+    return f"{markdown[:start]}\n{html}\n{markdown[end:]}\n\n{glossary}\n"
 
 
 def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig, nav) -> dict[str, Any]:
@@ -213,6 +216,6 @@ def _url_for(slug: str) -> str:
 
 def _fingerprint(project) -> tuple:
     """Changes when any content, locale or configuration file changes (for mkdocs serve)."""
-    paths = sorted(project.docs_dir.rglob("*.md")) + sorted(project.locales_dir.glob("*.yml"))
+    paths = sorted(project.docs_dir.rglob("*.md")) + sorted(project.locales_dir.rglob("*.yml"))
     paths.append(project.root / "mkdocs.yml")
     return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths if path.exists())

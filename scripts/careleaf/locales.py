@@ -72,7 +72,7 @@ def load_catalogue(path: Path, lang: str) -> Catalogue:
         catalogue.read_errors.append(("locale-yaml", 1, "a catalogue must be a mapping of keys to strings"))
         return catalogue
     catalogue.strings = _flatten(data)
-    catalogue.key_lines = _key_lines(path.read_text(encoding="utf-8"))
+    catalogue.key_lines = key_lines(path.read_text(encoding="utf-8"))
     return catalogue
 
 
@@ -91,7 +91,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def _key_lines(text: str) -> dict[str, int]:
+def key_lines(text: str) -> dict[str, int]:
     """Line numbers of dotted keys, from indentation (good enough for block-style YAML)."""
     lines: dict[str, int] = {}
     stack: list[tuple[int, str]] = []

@@ -34,6 +34,8 @@ class Project:
     page_size: str = "Letter"
     # Kiosk mode: enabled, idle_seconds, print (extra.kiosk).
     kiosk: dict = field(default_factory=lambda: {"enabled": False, "idle_seconds": 120, "print": False})
+    # Readability thresholds per language (extra.readability); None means Careleaf's defaults.
+    readability: dict | None = None
 
     @property
     def translations(self) -> tuple[str, ...]:
@@ -76,6 +78,7 @@ def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = No
         site_url=str(raw.get("site_url") or ""),
         page_size=page_size,
         kiosk=_kiosk_options((raw.get("extra") or {}).get("kiosk") or {}),
+        readability=(raw.get("extra") or {}).get("readability"),
     )
 
 

@@ -22,8 +22,8 @@ from careleaf.content import (
     parse_red_flags,
     tier_markers,
 )
-from careleaf import safety
-from careleaf.locales import Catalogue, load_all, placeholders
+from careleaf import glossary, readability, safety
+from careleaf.locales import Catalogue, key_lines, load_all, placeholders
 from careleaf.project import Project
 
 ERROR = "error"
@@ -104,6 +104,8 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
         Problem(project.relative(f.page.path), f.line, f.page.lang, f.page.slug, f.code, f.message, f.severity, f.blocks_build)
         for f in safety.all_findings(library, today)
     ]
+    problems += _check_glossaries(project, library)
+    problems += _check_readability(project, library)
     for path in library.strays:
         problems.append(
             Problem(project.relative(path), 1, None, path.stem, "page-outside-language",
@@ -309,6 +311,47 @@ def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[P
     return problems
 
 
+def _check_readability(project: Project, library: Library) -> list[Problem]:
+    thresholds = project.readability or readability.DEFAULT_THRESHOLDS
+    problems = []
+    for page in library.articles():
+        if page.read_errors:
+            continue
+        result = readability.score(page, thresholds)
+        if result.status == "error":
+            problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
+                                    f"too hard to read: {result.note}", ERROR, blocks_build=False))
+        elif result.status == "above-target":
+            problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
+                                    f"harder to read than the target: {result.note}", WARNING, blocks_build=False))
+    return problems
+
+
+def _check_glossaries(project: Project, library: Library) -> list[Problem]:
+    """Every glossary term is defined in every language, and appears in that language's articles."""
+    problems = []
+    source = glossary.load(project, project.default_language)
+    for lang in project.languages:
+        current = source if lang == project.default_language else glossary.load(project, lang)
+        path = project.relative(current.path)
+        if current.read_error:
+            problems.append(Problem(path, 1, lang, None, "glossary-missing", current.read_error))
+            continue
+        text = " ".join(page.body for page in library.articles(lang))
+        lines = key_lines(current.path.read_text(encoding="utf-8"))
+        for key in source.terms:
+            entry = current.terms.get(key) or {}
+            if not entry.get("term") or not entry.get("definition"):
+                problems.append(Problem(path, lines.get(key, 1), lang, None, "glossary-missing-term",
+                                        f"'{key}' needs a term and a definition in '{lang}'"))
+                continue
+            unused = [form for form in [entry["term"], *(entry.get("forms") or [])] if str(form) not in text]
+            if unused:
+                problems.append(Problem(path, lines.get(key, 1), lang, None, "glossary-unused",
+                                        f"'{key}': {', '.join(map(str, unused))} does not occur in the '{lang}' articles", WARNING))
+    return problems
+
+
 def _category_keys(catalogue: Catalogue | None) -> set[str]:
     if catalogue is None:
         return set()
@@ -329,3 +372,54 @@ def format_human(report: Report) -> Iterable[str]:
     files = len({problem.path for problem in report.problems})
     yield (f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {files} file(s); "
            f"{len(report.library.pages)} page(s) checked in {len(report.library.project.languages)} language(s)")
+
+
+def content_report(report: Report) -> list[dict[str, Any]]:
+    """Every article x language: translation status, red-flag tiers, reading score, review date."""
+    library = report.library
+    project = library.project
+    thresholds = project.readability or readability.DEFAULT_THRESHOLDS
+    rows = []
+    for slug in library.slugs:
+        for lang in project.languages:
+            page = library.get(slug, lang)
+            row: dict[str, Any] = {"article": slug, "language": lang}
+            if page is None or page.read_errors:
+                row.update(status="missing", tiers={}, reading=None, review_due=None)
+                rows.append(row)
+                continue
+            stale = safety.staleness(library, page)
+            if any(stale.values()):
+                status = "stale"
+            elif lang != project.default_language and page.translation_status != "reviewed":
+                status = "machine-draft"
+            else:
+                status = "ok"
+            red_flags = page.red_flags()
+            score = readability.score(page, thresholds)
+            row.update(
+                status=status,
+                tiers=red_flags.counts() if red_flags else {},
+                reading=score.value if score.value is not None else f"{score.mean_sentence_length} per sentence",
+                reading_formula=score.formula or "none (mean sentence length)",
+                review_due=str(page.meta.get("review_due")),
+            )
+            rows.append(row)
+    return rows
+
+
+def format_report(rows: list[dict[str, Any]]) -> Iterable[str]:
+    """The content report as an aligned text table."""
+    def tiers(counts: dict[str, int]) -> str:
+        return " ".join(f"{kind[0].upper()}{counts[kind]}" for kind in TIER_KINDS if kind in counts) or "-"
+
+    table = [("article", "lang", "status", "red flags", "reading", "review due")]
+    for row in rows:
+        table.append((row["article"], row["language"], row["status"], tiers(row["tiers"]),
+                      str(row["reading"] if row["reading"] is not None else "-"), row["review_due"] or "-"))
+    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
+    for line in table:
+        yield "  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
+    yield ""
+    yield ("red flags: E emergency, U urgent, C contact (signs per card); reading: Flesch-Kincaid grade (en, lower is easier), "
+           "Fernández-Huerta (es, higher is easier), else mean sentence length (words; characters for zh) with no validated formula")

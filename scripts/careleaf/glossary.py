@@ -1,0 +1,90 @@
+"""The glossary: medical words defined in plain language, one file per language.
+
+The build appends each glossary form as a Markdown abbreviation (`*[word]: definition`) to every
+article, and Material shows the definition on hover and on tap. Python-Markdown's abbreviations
+only match between word boundaries, which Chinese does not have, so `GlossaryExtension` swaps in
+a matcher that needs boundaries only around words written in alphabetic scripts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
+
+from careleaf.project import Project
+
+_UNBROKEN_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass
+class Glossary:
+    lang: str
+    path: Path
+    terms: dict[str, dict] = field(default_factory=dict)
+    read_error: str | None = None
+
+    def abbreviations(self) -> dict[str, str]:
+        """Every form of every term, mapped to its definition."""
+        marks = {}
+        for entry in self.terms.values():
+            for form in [entry.get("term"), *(entry.get("forms") or [])]:
+                if form and entry.get("definition"):
+                    marks[str(form)] = str(entry["definition"])
+        return marks
+
+    def markdown(self) -> str:
+        """The abbreviation definitions to append to a page's Markdown."""
+        return "\n".join(f"*[{form}]: {definition}" for form, definition in sorted(self.abbreviations().items()))
+
+
+def glossary_path(project: Project, lang: str) -> Path:
+    return project.locales_dir / "glossary" / f"{lang}.yml"
+
+
+def load(project: Project, lang: str) -> Glossary:
+    path = glossary_path(project, lang)
+    glossary = Glossary(lang=lang, path=path)
+    if not path.is_file():
+        glossary.read_error = f"no glossary for '{lang}'"
+        return glossary
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        glossary.read_error = f"the glossary cannot be read: {str(error).splitlines()[0]}"
+        return glossary
+    if not isinstance(data, dict) or not all(isinstance(entry, dict) for entry in data.values()):
+        glossary.read_error = "a glossary maps each key to its term, forms and definition"
+        return glossary
+    glossary.terms = data
+    return glossary
+
+
+class GlossaryTreeprocessor(AbbrTreeprocessor):
+    """Abbreviations that also match inside Chinese text (no spaces between words)."""
+
+    def run(self, root):
+        if not self.abbrs:
+            return None
+        alternatives = []
+        for key in sorted(self.abbrs, key=len, reverse=True):
+            escaped = re.escape(key)
+            alternatives.append(escaped if _UNBROKEN_SCRIPTS.search(key) else rf"(?<!\w){escaped}(?!\w)")
+        self.RE = re.compile("|".join(alternatives))
+        self.iter_element(root)
+        return None
+
+
+class GlossaryExtension(Extension):
+    def extendMarkdown(self, md):
+        abbreviations = AbbrExtension()
+        abbreviations.extendMarkdown(md)
+        md.treeprocessors.register(GlossaryTreeprocessor(md, abbreviations.abbrs), "abbr", 7)
+
+
+def makeExtension(**kwargs):
+    return GlossaryExtension(**kwargs)

@@ -1,0 +1,78 @@
+"""Reading level per article and language, with textstat, against thresholds in mkdocs.yml.
+
+English: Flesch-Kincaid grade (lower is easier). Spanish: Fernández-Huerta (higher is easier).
+Chinese, Vietnamese and Arabic have no validated formula here: Careleaf reports their mean
+sentence length and says so, rather than pretending a number means something it does not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import textstat
+
+from careleaf.content import Page
+
+# Defaults; mkdocs.yml `extra.readability.<lang>` overrides them.
+DEFAULT_THRESHOLDS = {
+    "en": {"formula": "flesch_kincaid_grade", "target": 7, "error_above": 9},
+    "es": {"formula": "fernandez_huerta", "target": 70, "error_below": 60},
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？؟])|\n+")
+
+
+@dataclass(frozen=True)
+class Score:
+    formula: str | None
+    value: float | None
+    status: str  # ok, above-target, error, unrated
+    mean_sentence_length: float
+    note: str
+
+
+def plain_text(page: Page) -> str:
+    """The words a reader reads: markup, card markers and ids removed; every list item and
+    heading a sentence of its own."""
+    lines = []
+    for line in page.body.split("\n"):
+        line = line.strip()
+        if not line or line.startswith(("!!!", "???", "*[")):
+            continue
+        line = re.sub(r"\{[^}]*\}", "", line)
+        line = re.sub(r"^(#+|[-*+]|\d+[.)])\s+", "", line)
+        line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line).replace("**", "").replace("`", "")
+        if line and line[-1] not in ".!?:;。！？؟：":
+            line += "。" if page.lang == "zh" else "."
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
+def mean_sentence_length(text: str, lang: str) -> float:
+    """Words per sentence; for Chinese, characters per sentence (words are not spaced)."""
+    parts = sentences(text)
+    if not parts:
+        return 0.0
+    units = sum(len(re.sub(r"[\s\W]", "", part)) if lang == "zh" else len(part.split()) for part in parts)
+    return round(units / len(parts), 1)
+
+
+def score(page: Page, thresholds: dict[str, dict]) -> Score:
+    text = plain_text(page)
+    mean = mean_sentence_length(text, page.lang)
+    rule = thresholds.get(page.lang)
+    if not rule:
+        unit = "characters" if page.lang == "zh" else "words"
+        return Score(None, None, "unrated", mean, f"no validated readability formula for '{page.lang}': mean sentence length {mean} {unit}")
+    textstat.set_lang(page.lang)
+    value = round(float(getattr(textstat, rule["formula"])(text)), 1)
+    higher_is_easier = "error_below" in rule or rule["formula"] == "fernandez_huerta"
+    if higher_is_easier:
+        status = "error" if value < rule.get("error_below", float("-inf")) else "ok" if value >= rule["target"] else "above-target"
+    else:
+        status = "error" if value > rule.get("error_above", float("inf")) else "ok" if value <= rule["target"] else "above-target"
+    return Score(rule["formula"], value, status, mean, f"{rule['formula']} {value} (target {'≥' if higher_is_easier else '≤'} {rule['target']})")
