@@ -284,3 +284,15 @@ def test_not_found_page_speaks_the_reader_language_and_leads_home(built_site, la
     assert soup.h1.get_text(strip=True) == CATALOGUES[lang]["not_found"]["heading"]
     home = soup.find("a", string=CATALOGUES[lang]["not_found"]["home"])
     assert home["href"] == ("/" if lang == PROJECT.default_language else f"/{lang}/")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_navigation_is_grouped_by_category_and_carries_only_the_current_one(built_site, lang):
+    soup = read(built_site, page_path(lang, "muscle-spasm"))
+    nav = soup.select_one(".md-nav--primary")
+    sections = {item.find(["label", "a"]).get_text(" ", strip=True): item for item in nav.select(":scope > ul > li.md-nav__item--nested")}
+    assert set(sections) == set(CATALOGUES[lang]["categories"].values())
+    own = sections[CATALOGUES[lang]["categories"]["muscles"]]
+    other = sections[CATALOGUES[lang]["categories"]["bones-and-joints"]]
+    assert "md-nav__item--pruned" in other["class"] and other.select("li") == []
+    assert LIBRARY.get("muscle-spasm", lang).title in own.get_text(" ", strip=True)

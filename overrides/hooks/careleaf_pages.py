@@ -23,6 +23,7 @@ from careleaf import glossary
 from careleaf.locales import load_all
 from careleaf.validation import validate
 from careleaf.print import qr_file_name, write_qr_svg
+from careleaf.navigation import categorized
 from careleaf.search import split_index
 from careleaf.views import not_found_view, absolute_url, language_attrs, page_view, placeholder_values, tier_cards
 
@@ -83,10 +84,13 @@ def on_pre_build(config: MkDocsConfig) -> None:
     config.site_name = catalogue.text("site_name", **placeholder_values(_state["project"].hospital))
 
 
+@event_priority(-110)
 def on_nav(nav, config: MkDocsConfig, files: Files):
+    """Group the navigation by category, in the reader's language (after static-i18n's own on_nav)."""
     # Pages are read right after this event: keep what they need for this language's build.
     _state.update(env=config.theme.get_env(), files=files)
-    return nav
+    catalogue = _state["catalogues"][_reader_language(config)]
+    return categorized(nav, lambda page: _source_page(page), lambda key: catalogue.strings.get(f"categories.{key}", key))
 
 
 def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:

@@ -16,4 +16,5 @@ def qr_file_name(page_dest_uri: str) -> str:
 def write_qr_svg(address: str, path: Path) -> None:
     """An SVG QR code for `address`, made locally (segno): no outside service is asked."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    segno.make(address, error="m").save(str(path), kind="svg", scale=4, border=2, dark="#000000", xmldecl=False)
+    # A fixed mask skips segno's search for the best one (most of its time); any mask is valid QR.
+    segno.make(address, error="m", mask=4).save(str(path), kind="svg", scale=4, border=2, dark="#000000", xmldecl=False)

@@ -1,0 +1,25 @@
+"""The benchmark's synthetic library is a real Careleaf library: the validator accepts it."""
+
+from __future__ import annotations
+
+from careleaf import bench
+from careleaf import project as project_settings
+from careleaf.validation import validate
+
+
+def test_generated_library_passes_the_validator(tmp_path):
+    library = bench.generate(tmp_path / "library", articles=12, languages=4)
+    report = validate(project_settings.load(library / "mkdocs.yml"))
+    assert report.errors == []
+    assert len(report.library.slugs) == 12
+    assert report.library.project.languages == ("en", "es", "zh", "vi")
+    for page in report.library.articles():
+        assert set(page.red_flags().counts()) == {"emergency", "urgent", "contact"}
+        assert len(page.related) == 3
+
+
+def test_vanilla_configuration_builds_the_same_markdown_without_careleaf(tmp_path):
+    library = bench.generate(tmp_path / "library", articles=3, languages=2)
+    config = bench.write_vanilla_config(library).read_text(encoding="utf-8")
+    assert "hooks" not in config and "custom_dir" not in config
+    assert "- locale: en" in config and "- locale: es" in config
