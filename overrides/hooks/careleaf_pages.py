@@ -171,7 +171,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     if _state.get("default_404") is not None:
         (site_dir / "404.html").write_text(_state["default_404"], encoding="utf-8")
-    split_index(site_dir, project.languages, project.default_language, _offline(config))
+    if len(config.plugins["i18n"].build_languages) > 1:  # one language (the editing loop) has one index
+        split_index(site_dir, project.languages, project.default_language, _offline(config))
     if _offline(config):
         shim = project.root / IFRAME_WORKER_PACKAGE
         if not shim.is_file():

@@ -11,6 +11,7 @@ import hashlib
 import re
 import textwrap
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -33,6 +34,8 @@ TRANSLATION_STATUSES = ("machine-draft", "reviewed")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*(?:\{(?P<attrs>[^}]*)\})?[ \t]*#*[ \t]*$")
 _ADMONITION = re.compile(r'^(?P<marker>!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+# libyaml's loader when PyYAML has it (as MkDocs does): the pure-Python one is ten times slower.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+(?P<text>\S.*)$")
 
 
@@ -143,7 +146,12 @@ class Page:
         return list(_headings(self.body, self.body_line))
 
     def sections(self) -> list[Section]:
-        return list(split_sections(self.body, self.body_line))
+        return list(self._sections)
+
+    @cached_property
+    def _sections(self) -> tuple[Section, ...]:
+        # Pages are read once and not changed afterwards: parse their sections once.
+        return tuple(split_sections(self.body, self.body_line))
 
     def red_flag_sections(self) -> list[Section]:
         return [section for section in self.sections() if section.is_red_flags]
@@ -154,6 +162,10 @@ class Page:
         return parse_red_flags(sections[0]) if sections else None
 
     def source_revision(self) -> dict[str, str]:
+        return dict(self._source_revision)
+
+    @cached_property
+    def _source_revision(self) -> dict[str, str]:
         """Hashes of this page's red-flag section and of the rest of its text.
 
         A translation records the English page's revision it was made from, so a later
@@ -193,7 +205,7 @@ def read_page(path: Path, lang: str) -> Page:
         return page
     # The same block MkDocs reads, parsed here with errors kept: MkDocs would drop them silently.
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1

@@ -119,7 +119,7 @@ def page_view(
         # A kiosk without a printer offers no print button and no handouts.
         "print_enabled": not project.kiosk["enabled"] or project.kiosk["print"],
         # Search reads the index below this base: the reader's language only.
-        "search_base": base_url if reader_lang == project.default_language else f"{base_url}/{reader_lang}/",
+        "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
     }
     stale = safety.staleness(library, page)
     view["is_stale"] = any(stale.values())
