@@ -215,3 +215,20 @@ def _serve(directory: Path):
     yield url
     server.terminate()
     server.wait(timeout=10)
+
+
+def search_results(page, url: str, query: str) -> list[str]:
+    """Type a query into Material's search on `url`; the links of the results."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # Material's search UI now and then never turns ready (about 1 load in 20 with the small
+    # per-language indexes, none in 60 with the merged one): a reader reloads, so does the test.
+    for _ in range(4):
+        page.goto(url)
+        page.type("input.md-search__input", query)
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=6_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")

@@ -7,12 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from careleaf import kiosk
 from careleaf import project as project_settings
 from careleaf.content import Library
-from conftest import ROOT
+from conftest import ROOT, search_results
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")
 LIBRARY = Library.load(PROJECT)
@@ -116,21 +115,9 @@ def test_switcher_opens_the_same_article_by_click(offline_page, unzipped):
     assert page.outside_requests == []
 
 
-def search(page, url: str, query: str) -> list[str]:
-    for _ in range(4):
-        page.goto(url)
-        page.type("input.md-search__input", query)
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=6_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
-
-
 @pytest.mark.parametrize("lang,query", [("en", "spasm"), ("es", "espasmo"), ("zh", "痉挛")])
 def test_search_from_disk_finds_the_article_in_the_reader_language(offline_page, unzipped, lang, query):
-    results = search(offline_page, (unzipped / kiosk_path(lang)).as_uri(), query)
+    results = search_results(offline_page, (unzipped / kiosk_path(lang)).as_uri(), query)
     folder = unzipped.as_uri() + ("/" if lang == PROJECT.default_language else f"/{lang}/")
     assert any(result.startswith(f"{folder}muscle-spasm.html") for result in results), results
     other = [f"{unzipped.as_uri()}/{code}/" for code in PROJECT.languages if code not in (lang, PROJECT.default_language)]

@@ -5,25 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from conftest import search_results
 from test_build import LANGUAGES, PROJECT, SLUGS, page_path
 
 
 def search(browser, url: str, query: str) -> list[str]:
     page = browser.new_page()
     try:
-        # Material's search UI now and then never turns ready (about 1 load in 20 with the small
-        # per-language indexes, none in 60 with the merged one): a reader reloads, so does the test.
-        for _ in range(4):
-            page.goto(url)
-            page.type("input.md-search__input", query)
-            try:
-                page.wait_for_selector(".md-search-result__item", timeout=6_000)
-                break
-            except PlaywrightTimeout:
-                continue
-        return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+        return search_results(page, url, query)
     finally:
         page.close()
 
