@@ -17,15 +17,15 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from careleaf import project as project_settings
-from careleaf.content import HOME_SLUG, Library, parse_red_flags, red_flag_body_span, split_sections
 from careleaf import glossary
+from careleaf import project as project_settings
+from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
-from careleaf.validation import validate
-from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.navigation import categorized
+from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.search import split_index
-from careleaf.views import not_found_view, absolute_url, language_attrs, page_view, placeholder_values, tier_cards
+from careleaf.validation import validate
+from careleaf.views import absolute_url, language_attrs, not_found_view, page_view, placeholder_values, tier_cards
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
 # Material segments Chinese with jieba, which otherwise narrates its dictionary loading.
