@@ -48,7 +48,7 @@ _state: dict[str, Any] = {"fingerprint": None}
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Refuse to build a library that breaks the red-flag contract or the schema."""
     project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
-    fingerprint = _fingerprint(project)
+    fingerprint = _fingerprint(project, Path(config.config_file_path))
     if fingerprint != _state["fingerprint"]:
         report = validate(project)
         for problem in report.problems:
@@ -131,6 +131,7 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
         page_url=page.url,
         base_url=context["base_url"],
         page_dest_uri=page.file.dest_uri,
+        x_default_url=source_file.url if source_file is not None else None,
     )
     return context
 
@@ -219,8 +220,8 @@ def _url_for(slug: str) -> str:
     return file.url
 
 
-def _fingerprint(project) -> tuple:
+def _fingerprint(project, config_file: Path) -> tuple:
     """Changes when any content, locale or configuration file changes (for mkdocs serve)."""
     paths = sorted(project.docs_dir.rglob("*.md")) + sorted(project.locales_dir.rglob("*.yml"))
-    paths.append(project.root / "mkdocs.yml")
+    paths.append(config_file)
     return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths if path.exists())

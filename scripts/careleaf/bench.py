@@ -21,7 +21,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from careleaf import project as project_settings
-from careleaf.content import Library, read_page
+from careleaf.content import read_page
 from careleaf.validation import validate
 
 LANGUAGE_POOL = ("en", "es", "zh", "vi", "ar", "fr", "de", "pt", "ru", "ko", "ja", "it", "pl", "tr", "uk")
@@ -64,7 +64,6 @@ def _article(rng: random.Random, slug: str, slugs: list[str], categories: list[s
 
 def generate(target: Path, articles: int, languages: int, seed: int = 7) -> Path:
     """A copy of the project whose docs/ holds `articles` x `languages` synthetic articles."""
-    rng = random.Random(seed)
     root = project_settings.load(Path("mkdocs.yml")).root
     langs = list(LANGUAGE_POOL[:languages])
     target.mkdir(parents=True, exist_ok=True)
@@ -140,7 +139,7 @@ plugins:
 
 
 def write_vanilla_config(library: Path) -> Path:
-    langs = [line.split(":", 1)[1].strip() for line in (library / "mkdocs.yml").read_text().splitlines() if line.strip().startswith("- locale:")]
+    langs = project_settings.load(library / "mkdocs.yml").languages
     entries = "".join(
         f"        - locale: {lang}\n          name: {lang}\n" + ("          default: true\n" if index == 0 else "")
         for index, lang in enumerate(langs)
@@ -210,7 +209,6 @@ def run(articles: int, languages: int, runs: int, work: Path, progress=print) ->
         for name, config in (("careleaf", library / "mkdocs.yml"), ("vanilla", vanilla)):
             progress(f"run {number}/{runs}: {name} ({pages} pages)")
             results[name].append(timed_build(library, config, work / f"site-{name}"))
-    started = time.perf_counter()
     validator_runs = []
     for _ in range(runs):
         started = time.perf_counter()

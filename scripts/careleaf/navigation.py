@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Callable
 
 from mkdocs.structure.nav import Navigation, Section
-from mkdocs.structure.pages import Page as MkDocsPage
 
 
 def categorized(nav: Navigation, source_of: Callable, category_name: Callable[[str], str]) -> Navigation:

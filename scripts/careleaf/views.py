@@ -97,6 +97,7 @@ def page_view(
     page_url: str = "",
     base_url: str = ".",
     page_dest_uri: str = "index.html",
+    x_default_url: str | None = None,
 ) -> dict[str, Any]:
     """Everything Careleaf adds around one page's content, for one reader language."""
     project = library.project
@@ -113,9 +114,10 @@ def page_view(
         "source_url": source_url if page.lang != project.default_language else None,
         "tel": {key: _tel(project.hospital[key]) for key in ("emergency_number", "nurse_line")},
         "language_name": project.language_names.get(reader_lang, reader_lang),
+        # Readers whose language is not listed get the default language's page.
+        "x_default_url": x_default_url,
         "address": absolute_url(project.site_url, page_url),
         "kiosk": project.kiosk,
-        "default_lang": project.default_language,
         # A kiosk without a printer offers no print button and no handouts.
         "print_enabled": not project.kiosk["enabled"] or project.kiosk["print"],
         # Search reads the index below this base: the reader's language only.
