@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import shutil
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -22,6 +24,7 @@ from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
 from careleaf.navigation import categorized
+from careleaf.parallel import ParallelLanguages
 from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.search import split_index
 from careleaf.validation import validate
@@ -37,12 +40,17 @@ KIOSK_JS = "assets/javascripts/kiosk.js"
 IFRAME_WORKER_PACKAGE = Path("node_modules/iframe-worker/shim/index.js")
 IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker/shim.js"
 
-_state: dict[str, Any] = {"fingerprint": None}
+_state: dict[str, Any] = {"fingerprint": None, "command": None, "parallel": None}
 
 
 # ---------------------------------------------------------------------------
 # Hooks
 # ---------------------------------------------------------------------------
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # Languages are built in parallel for `mkdocs build` only; `serve` rebuilds stay in one process.
+    _state["command"] = command
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -78,10 +86,28 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+@event_priority(-200)
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Name the site in the language being built (static-i18n has set it by now)."""
+    """Name the site in the language being built (static-i18n has set it by now); as the
+    default language starts, start the other languages' builds in worker processes."""
     catalogue = _state["catalogues"][_reader_language(config)]
     config.site_name = catalogue.text("site_name", **placeholder_values(_state["project"].hospital))
+    i18n = config.plugins["i18n"]
+    if "alternate" in config.extra:
+        # static-i18n sets the switcher per page as an attribute and resets only the item, so a
+        # 404 page would link to the previous build's last article: start each build from the item.
+        config.extra.alternate = deepcopy(config.extra["alternate"])
+    others = [lang for lang in i18n.build_languages if lang != i18n.default_language]
+    jobs = _state["project"].build_jobs
+    if _state["command"] == "build" and jobs > 1 and others and not i18n.building and _state["parallel"] is None:
+        _state["parallel"] = ParallelLanguages(config, others, jobs)
+        # static-i18n then skips its own sequential loop in the default build's post-build.
+        i18n.building = True
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    _state["build_env"] = env
+    return env
 
 
 @event_priority(-110)
@@ -90,7 +116,9 @@ def on_nav(nav, config: MkDocsConfig, files: Files):
     # Pages are read right after this event: keep what they need for this language's build.
     _state.update(env=config.theme.get_env(), files=files)
     catalogue = _state["catalogues"][_reader_language(config)]
-    return categorized(nav, lambda page: _source_page(page), lambda key: catalogue.strings.get(f"categories.{key}", key))
+    nav = categorized(nav, lambda page: _source_page(page), lambda key: catalogue.strings.get(f"categories.{key}", key))
+    _state["nav"] = nav
+    return nav
 
 
 def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
@@ -165,7 +193,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     the default language's post-build): 404 pages per language, search per language, kiosk shim."""
     project = _state["project"]
     site_dir = Path(config.site_dir)
-    if _inside_language_build(config):
+    if _state["parallel"] is not None:
+        _finish_parallel_languages(config)
+    elif _inside_language_build(config):
         # Each language build writes the root 404.html: keep it as <lang>/404.html.
         (site_dir / _reader_language(config)).mkdir(parents=True, exist_ok=True)
         (site_dir / "404.html").replace(site_dir / _reader_language(config) / "404.html")
@@ -183,9 +213,39 @@ def on_post_build(config: MkDocsConfig) -> None:
         shutil.copyfile(shim, target)
 
 
+def on_build_error(error: Exception) -> None:
+    """A failed build leaves no worker process and no staging directory behind."""
+    parallel, _state["parallel"] = _state["parallel"], None
+    if parallel is not None:
+        parallel.stop()
+
+
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+
+def _finish_parallel_languages(config: MkDocsConfig) -> None:
+    """Bring the worker-built languages into the site as static-i18n's sequential loop would have."""
+    parallel = _state["parallel"]
+    i18n = config.plugins["i18n"]
+    try:
+        results = parallel.collect()
+        parallel.merge_into(Path(config.site_dir), results)
+    except Exception as error:
+        raise PluginError(str(error)) from error
+    finally:
+        _state["parallel"] = None
+        parallel.stop()
+    log.info(f"Built {', '.join(parallel.languages)} in {parallel.workers} worker processes")
+    for result in results:
+        i18n.search_entries.extend(result.search_entries)
+        i18n.i18n_files_per_language[result.lang] = result.sitemap_files
+    i18n.reconfigure_search_index(config)
+    # The sitemap lists every language's pages: render it again now that all are known.
+    _build_theme_template("sitemap.xml", _state["build_env"], _state["files"], config, _state["nav"])
+    i18n.building = False
+
 
 
 def _inside_language_build(config: MkDocsConfig) -> bool:

@@ -5,6 +5,7 @@ Read from mkdocs.yml, so the validator and the build agree on one configuration.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ class Project:
     kiosk: dict = field(default_factory=lambda: {"enabled": False, "idle_seconds": 120, "print": False})
     # Readability thresholds per language (extra.readability); None means Careleaf's defaults.
     readability: dict | None = None
+    # Processes building languages at once (extra.build.jobs; 0 = one per CPU core, 1 = sequential).
+    build_jobs: int = 1
 
     @property
     def translations(self) -> tuple[str, ...]:
@@ -79,7 +82,20 @@ def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = No
         page_size=page_size,
         kiosk=_kiosk_options((raw.get("extra") or {}).get("kiosk") or {}),
         readability=(raw.get("extra") or {}).get("readability"),
+        build_jobs=_build_jobs(((raw.get("extra") or {}).get("build") or {}).get("jobs", 0)),
     )
+
+
+def _build_jobs(raw: Any) -> int:
+    try:
+        jobs = int(raw)
+    except (TypeError, ValueError) as error:
+        raise ProjectError("mkdocs.yml: extra.build.jobs must be a whole number (0 = one per CPU core)") from error
+    if jobs < 0:
+        raise ProjectError("mkdocs.yml: extra.build.jobs must be 0 or more")
+    if jobs == 0:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return jobs
 
 
 def _kiosk_options(raw: dict[str, Any]) -> dict[str, Any]:

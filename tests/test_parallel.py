@@ -1,0 +1,90 @@
+"""Languages built in parallel processes give the sequential build's output, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from careleaf import bench
+from careleaf.parallel import LanguageBuildError, ParallelLanguages
+from conftest import FALLBACK_SLUG, MKDOCS, ROOT, copy_project
+
+PARALLEL_LOG = "worker processes"
+
+
+def build(project: Path, site: Path, jobs: int, strict: bool = True, **env: str) -> str:
+    command = [*MKDOCS, "build", "--clean", "--site-dir", str(site), "--config-file", str(project / "mkdocs.yml")]
+    command += ["--strict"] if strict else []
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795000000", "CARELEAF_JOBS": str(jobs), **env}
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, env=environment, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stderr
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def assert_same_output(parallel: Path, sequential: Path) -> None:
+    got, expected = tree(parallel), tree(sequential)
+    assert sorted(got) == sorted(expected)
+    differing = [name for name in expected if got[name] != expected[name]]
+    assert differing == []
+
+
+def real_project(work: Path) -> Path:
+    project = copy_project(work / "project")
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    return project
+
+
+@pytest.mark.parametrize("flavour", ["web", "kiosk", "fallback"])
+def test_parallel_build_equals_sequential_build(tmp_path, flavour):
+    project = real_project(tmp_path)
+    env = {"CARELEAF_KIOSK": "true"} if flavour == "kiosk" else {}
+    if flavour == "fallback":
+        (project / "docs" / "es" / f"{FALLBACK_SLUG}.md").unlink()
+    # A missing translation is a warning, which --strict turns into an error.
+    strict = flavour != "fallback"
+    sequential_log = build(project, tmp_path / "sequential", jobs=1, strict=strict, **env)
+    parallel_log = build(project, tmp_path / "parallel", jobs=2, strict=strict, **env)
+    assert PARALLEL_LOG not in sequential_log
+    assert "Built es, zh, vi, ar in 2 worker processes" in parallel_log
+    assert_same_output(tmp_path / "parallel", tmp_path / "sequential")
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".careleaf-languages-")]
+
+
+def test_parallel_build_equals_sequential_build_on_a_generated_library(tmp_path):
+    library = bench.generate(tmp_path / "library", articles=8, languages=6)
+    # Synthetic text leaves the real glossaries unused: warnings, so not --strict.
+    build(library, tmp_path / "sequential", jobs=1, strict=False)
+    parallel_log = build(library, tmp_path / "parallel", jobs=3, strict=False)
+    assert "in 3 worker processes" in parallel_log
+    assert_same_output(tmp_path / "parallel", tmp_path / "sequential")
+    assert (tmp_path / "parallel" / "fr" / "condition-0003" / "index.html").is_file()
+
+
+def fake_config(tmp_path: Path) -> SimpleNamespace:
+    """Enough of a config to fork workers; MkDocs' build() fails on it at once."""
+    (tmp_path / "site").mkdir()
+    return SimpleNamespace(site_dir=str(tmp_path / "site"), plugins={"i18n": SimpleNamespace(search_entries=[])})
+
+
+def test_a_language_failing_in_a_worker_fails_the_build_by_name(tmp_path):
+    parallel = ParallelLanguages(fake_config(tmp_path), ["es", "zh"], jobs=2)
+    with pytest.raises(LanguageBuildError, match=r"building language '(es|zh)' failed: \w+Error"):
+        parallel.collect()
+    assert not parallel.work.exists()
+    assert all(not worker.is_alive() for worker in parallel._workers)
+
+
+def test_a_worker_that_dies_fails_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(ParallelLanguages, "_build", lambda self, config, lang: os._exit(3))
+    parallel = ParallelLanguages(fake_config(tmp_path), ["es", "zh", "vi"], jobs=2)
+    with pytest.raises(LanguageBuildError, match=r"exit codes \[3, 3\].*'es', 'zh', 'vi'"):
+        parallel.collect()
+    assert not parallel.work.exists()
