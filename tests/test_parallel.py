@@ -88,3 +88,25 @@ def test_a_worker_that_dies_fails_the_build(tmp_path, monkeypatch):
     with pytest.raises(LanguageBuildError, match=r"exit codes \[3, 3\].*'es', 'zh', 'vi'"):
         parallel.collect()
     assert not parallel.work.exists()
+
+
+HARD_SPANISH = ("La inmovilización musculoesquelética prolongada necesariamente requiere evaluaciones neurovasculares "
+                "exhaustivas, particularmente considerando constricciones circunferenciales y parestesias progresivas.")
+
+
+def test_readability_checked_alongside_a_parallel_build_still_warns_and_fails_strict(tmp_path):
+    project = real_project(tmp_path)
+    # A translation, so no other article goes stale: readability is the build's only warning.
+    article = project / "docs" / "es" / "muscle-spasm.md"
+    text = article.read_text(encoding="utf-8")
+    first_heading = text.index("\n## ")
+    article.write_text(text[:first_heading] + "\n\n" + " ".join([HARD_SPANISH] * 12) + "\n" + text[first_heading:], encoding="utf-8")
+    log = build(project, tmp_path / "site", jobs=2, strict=False)
+    assert "in 2 worker processes" in log
+    assert "docs/es/muscle-spasm.md:1: warning: harder to read than the target: fernandez_huerta" in log
+    command = [*MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "strict"), "--config-file", str(project / "mkdocs.yml")]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARELEAF_JOBS": "2"})
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "harder to read than the target" in output and "Aborted with 1 warnings in strict mode" in output

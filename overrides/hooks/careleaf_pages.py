@@ -12,6 +12,7 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache
 from mkdocs.commands.build import _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -24,10 +25,10 @@ from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
 from careleaf.navigation import categorized
-from careleaf.parallel import ParallelLanguages
+from careleaf.parallel import BackgroundCall, ParallelLanguages
 from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.search import split_index
-from careleaf.validation import validate
+from careleaf.validation import readability_problems, validate
 from careleaf.views import absolute_url, language_attrs, not_found_view, page_view, placeholder_values, tier_cards
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
@@ -40,6 +41,24 @@ KIOSK_JS = "assets/javascripts/kiosk.js"
 IFRAME_WORKER_PACKAGE = Path("node_modules/iframe-worker/shim/index.js")
 IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker/shim.js"
 
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the process: each language build makes a new Jinja environment,
+    and would otherwise compile every template again (Jinja still checks each source's checksum)."""
+
+    def __init__(self):
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = _MemoryBytecodeCache()
 _state: dict[str, Any] = {"fingerprint": None, "command": None, "parallel": None}
 
 
@@ -58,7 +77,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
     fingerprint = _fingerprint(project, Path(config.config_file_path))
     if fingerprint != _state["fingerprint"]:
-        report = validate(project)
+        # Readability never blocks a build (only --strict): `mkdocs build` checks it meanwhile.
+        in_background = _state["command"] == "build" and project.build_jobs > 1
+        report = validate(project, readability_checks=not in_background)
         for problem in report.problems:
             if problem not in report.blocking:
                 log.warning(problem.human())
@@ -71,6 +92,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             library=report.library,
             catalogues=load_all(project),
             glossaries={lang: glossary.load(project, lang) for lang in project.languages},
+            readability=BackgroundCall(readability_problems, project, report.library) if in_background else None,
         )
     # The hospital's logo lives in one place: extra.hospital.
     config.theme["logo"] = project.hospital["logo"]
@@ -106,6 +128,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
+    env.bytecode_cache = TEMPLATE_BYTECODE
     _state["build_env"] = env
     return env
 
@@ -114,7 +137,9 @@ def on_env(env, config: MkDocsConfig, files: Files):
 def on_nav(nav, config: MkDocsConfig, files: Files):
     """Group the navigation by category, in the reader's language (after static-i18n's own on_nav)."""
     # Pages are read right after this event: keep what they need for this language's build.
-    _state.update(env=config.theme.get_env(), files=files)
+    env = config.theme.get_env()
+    env.bytecode_cache = TEMPLATE_BYTECODE
+    _state.update(env=env, files=files)
     catalogue = _state["catalogues"][_reader_language(config)]
     nav = categorized(nav, lambda page: _source_page(page), lambda key: catalogue.strings.get(f"categories.{key}", key))
     _state["nav"] = nav
@@ -138,8 +163,8 @@ def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, file
         cards=cards, reader=language_attrs(reader), content_lang=source.lang
     )
     start, end = span
-    glossary = _state["glossaries"][source.lang].markdown()
-    return f"{markdown[:start]}\n{html}\n{markdown[end:]}\n\n{glossary}\n"
+    markdown = f"{markdown[:start]}\n{html}\n{markdown[end:]}"
+    return f"{markdown}\n\n{_state['glossaries'][source.lang].markdown(markdown)}\n"
 
 
 def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig, nav) -> dict[str, Any]:
@@ -200,6 +225,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site_dir / _reader_language(config)).mkdir(parents=True, exist_ok=True)
         (site_dir / "404.html").replace(site_dir / _reader_language(config) / "404.html")
         return
+    readability, _state["readability"] = _state.get("readability"), None
+    if readability is not None:
+        for problem in sorted(readability.result(), key=lambda problem: (problem.path, problem.line)):
+            log.warning(problem.human())
     if _state.get("default_404") is not None:
         (site_dir / "404.html").write_text(_state["default_404"], encoding="utf-8")
     if len(config.plugins["i18n"].build_languages) > 1:  # one language (the editing loop) has one index
@@ -215,9 +244,10 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_build_error(error: Exception) -> None:
     """A failed build leaves no worker process and no staging directory behind."""
-    parallel, _state["parallel"] = _state["parallel"], None
-    if parallel is not None:
-        parallel.stop()
+    for name in ("parallel", "readability"):
+        running, _state[name] = _state.get(name), None
+        if running is not None:
+            running.stop()
 
 
 # ---------------------------------------------------------------------------

@@ -37,9 +37,14 @@ class Glossary:
                     marks[str(form)] = str(entry["definition"])
         return marks
 
-    def markdown(self) -> str:
-        """The abbreviation definitions to append to a page's Markdown."""
-        return "\n".join(f"*[{form}]: {definition}" for form, definition in sorted(self.abbreviations().items()))
+    def markdown(self, page_text: str | None = None) -> str:
+        """The abbreviation definitions to append to a page's Markdown: those whose form occurs in
+        `page_text` (a form that is not in the text cannot be marked, and each one costs a scan)."""
+        return "\n".join(
+            f"*[{form}]: {definition}"
+            for form, definition in sorted(self.abbreviations().items())
+            if page_text is None or form in page_text
+        )
 
 
 def glossary_path(project: Project, lang: str) -> Path:

@@ -144,6 +144,39 @@ class ParallelLanguages:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
+class BackgroundCall:
+    """`function(*args)` computed in a forked process while this one goes on; `result()` waits for it."""
+
+    def __init__(self, function, *args):
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=self._run, args=(send, function, args), daemon=True)
+        self._process.start()
+        send.close()
+
+    @staticmethod
+    def _run(send, function, args) -> None:
+        try:
+            send.send((None, function(*args)))
+        except BaseException as error:  # the caller must hear of any failure
+            send.send((f"{type(error).__name__}: {error}", None))
+
+    def result(self) -> Any:
+        try:
+            error, value = self._receive.recv()
+        except EOFError:
+            error, value = "the process ended without an answer", None
+        self._process.join()
+        if error is not None:
+            raise LanguageBuildError(f"{getattr(self._process, 'name', 'background call')}: {error} (exit code {self._process.exitcode})")
+        return value
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
 def sitemap_stand_in(file: Any) -> SimpleNamespace:
     """What overrides/sitemap.xml reads of a File: url, page (is_link, canonical_url, update_date), alternates."""
     page = file.page
