@@ -25,6 +25,7 @@ from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
 from careleaf.navigation import categorized
+from careleaf.page_weight import trim_indentation
 from careleaf.parallel import BackgroundCall, ParallelLanguages
 from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.search import split_index
@@ -190,12 +191,12 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
 
 
 def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
-    """Write the page's QR code (its public address) beside it, for print."""
+    """Write the page's QR code (its public address) beside it, for print; send the page without indentation."""
     source = _source_page(page)
     if source is not None and not source.is_home:
         address = absolute_url(_state["project"].site_url, page.url)
         write_qr_svg(address, Path(page.file.abs_dest_path).parent / qr_file_name(page.file.dest_uri))
-    return output
+    return trim_indentation(output)
 
 
 def on_template_context(context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
@@ -206,8 +207,11 @@ def on_template_context(context: dict[str, Any], template_name: str, config: MkD
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name != "404.html":
+        return output_content
+    output_content = trim_indentation(output_content)
     # Keep the default language's 404 page: every language build overwrites the root one.
-    if template_name == "404.html" and _reader_language(config) == _state["project"].default_language:
+    if _reader_language(config) == _state["project"].default_language:
         _state["default_404"] = output_content
     return output_content
 
