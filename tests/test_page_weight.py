@@ -30,3 +30,14 @@ def test_built_pages_have_no_indentation_and_link_print_styles_for_paper_only(bu
         sheets = {link["href"].rsplit("/", 1)[-1]: link.get("media") for link in soup.find_all("link", rel="stylesheet")}
         assert sheets["print.css"] == "print"
         assert sheets["careleaf.css"] is None
+
+
+def test_careleaf_stylesheets_ship_minified_and_keep_their_rules(built_site):
+    from conftest import ROOT
+
+    for name in ("stylesheets/careleaf.css", "stylesheets/print.css", "components/red-flag-card/red-flag-card.css"):
+        source = (ROOT / "overrides" / name).read_text(encoding="utf-8")
+        shipped = (built_site / name).read_text(encoding="utf-8")
+        assert "/*" in source and "/*" not in shipped
+        assert len(shipped) < 0.85 * len(source)
+    assert ".print-only{display:none}" in (built_site / "stylesheets/careleaf.css").read_text(encoding="utf-8")

@@ -25,7 +25,7 @@ from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
 from careleaf.navigation import categorized
-from careleaf.page_weight import trim_indentation
+from careleaf.page_weight import minified_css, trim_indentation
 from careleaf.parallel import BackgroundCall, ParallelLanguages
 from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.search import split_index
@@ -132,6 +132,16 @@ def on_env(env, config: MkDocsConfig, files: Files):
     env.bytecode_cache = TEMPLATE_BYTECODE
     _state["build_env"] = env
     return env
+
+
+@event_priority(-110)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Ship Careleaf's own stylesheets minified (after static-i18n has chosen this language's files)."""
+    overrides = Path(config.theme.custom_dir).resolve()
+    for file in files:
+        if file.src_uri.endswith(".css") and file.abs_src_path and overrides in Path(file.abs_src_path).resolve().parents:
+            file.content_string = minified_css(file.content_string)
+    return files
 
 
 @event_priority(-110)

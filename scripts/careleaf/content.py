@@ -158,6 +158,11 @@ class Page:
 
     def red_flags(self) -> RedFlags | None:
         """The first red-flag section (the validator reports any second one)."""
+        return self._red_flags
+
+    @cached_property
+    def _red_flags(self) -> RedFlags | None:
+        # Every translation is compared with its English source: parse each page's tiers once.
         sections = self.red_flag_sections()
         return parse_red_flags(sections[0]) if sections else None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,13 @@ class Project:
     def relative(self, path: Path) -> str:
         """A path as editors see it: relative to the project root when possible."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
+
+    @cached_property
+    def _resolved_root(self) -> Path:
+        return self.root.resolve()
 
 
 def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = None) -> Project:
