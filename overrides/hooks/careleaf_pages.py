@@ -123,7 +123,11 @@ def on_pre_build(config: MkDocsConfig) -> None:
     others = [lang for lang in i18n.build_languages if lang != i18n.default_language]
     jobs = _state["project"].build_jobs
     if _state["command"] == "build" and jobs > 1 and others and not i18n.building and _state["parallel"] is None:
-        _state["parallel"] = ParallelLanguages(config, others, jobs)
+        try:
+            _state["parallel"] = ParallelLanguages(config, others, jobs)
+        except OSError as error:  # no room for staging folders beside the site: build in turn
+            log.info(f"Building languages one after another: {error}")
+            return
         # static-i18n then skips its own sequential loop in the default build's post-build.
         i18n.building = True
 

@@ -57,8 +57,12 @@ class ParallelLanguages:
             context.Process(target=self._work, args=(config,), name=f"careleaf-language-{number}", daemon=True)
             for number in range(max(1, min(jobs, len(self.languages))))
         ]
-        for worker in self._workers:
-            worker.start()
+        try:
+            for worker in self._workers:
+                worker.start()
+        except BaseException:
+            self.stop()
+            raise
 
     @property
     def workers(self) -> int:
@@ -138,6 +142,8 @@ class ParallelLanguages:
     def stop(self) -> None:
         """End the workers and remove the staging directories (after success or failure)."""
         for worker in self._workers:
+            if worker.pid is None:  # never started
+                continue
             if worker.is_alive():
                 worker.terminate()
             worker.join()
