@@ -9,11 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
+import queue
 import random
+import socket
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -224,7 +228,7 @@ def site_figures(site: Path, article: Path) -> dict:
     }
 
 
-def run(articles: int, languages: int, runs: int, work: Path, progress=print) -> dict:
+def run(articles: int, languages: int, runs: int, work: Path, progress=print, editing_language: str | None = None) -> dict:
     library = generate(work / "library", articles, languages)
     vanilla = write_vanilla_config(library)
     pages = (articles + 1) * languages
@@ -245,6 +249,10 @@ def run(articles: int, languages: int, runs: int, work: Path, progress=print) ->
             **site_figures(work / f"site-{name}", work / f"site-{name}" / sample),
         }
     careleaf_s, vanilla_s = figures["careleaf"]["seconds"], figures["vanilla"]["seconds"]
+    loop = None
+    if editing_language:
+        progress(f"editing loop: mkdocs serve --dirtyreload, {editing_language} only")
+        loop = round(statistics.median(editing_loop(library, editing_language, edits=runs)), 2)
     return {
         "articles": articles,
         "languages": languages,
@@ -255,6 +263,53 @@ def run(articles: int, languages: int, runs: int, work: Path, progress=print) ->
         "ratio": round(careleaf_s / vanilla_s, 3),
         "validator_s": round(statistics.median(validator_runs), 3),
         "first_view_kb_gz": round(figures["careleaf"]["first_view_kb_gz"], 1),
+        "editing_loop_s": loop,
         "careleaf": {key: round(value, 2) for key, value in figures["careleaf"].items()},
         "vanilla": {key: round(value, 2) for key, value in figures["vanilla"].items()},
     }
+
+
+# ---------------------------------------------------------------------------
+# The editing loop
+# ---------------------------------------------------------------------------
+
+
+def editing_loop(library: Path, lang: str, edits: int = 3, timeout: float = 300) -> list[float]:
+    """`CARELEAF_LANGUAGE=<lang> mkdocs serve --dirtyreload`: seconds from saving an edited article
+    to the server telling browsers to reload, once per edit."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirtyreload", "--dev-addr", f"127.0.0.1:{port}"]
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARELEAF_LANGUAGE": lang}
+    server = subprocess.Popen(command, cwd=library, env=environment, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in server.stderr], daemon=True).start()
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if text in lines.get(timeout=1):
+                    return
+            except queue.Empty:
+                if server.poll() is not None:
+                    break
+        raise RuntimeError(f"mkdocs serve never said {text!r}")
+
+    try:
+        wait_for("Serving on")
+        article = sorted((library / "docs" / lang).glob("condition-*.md"))[0]
+        seconds = []
+        for number in range(edits):
+            time.sleep(1.5)  # let the watcher settle after the previous build
+            started = time.perf_counter()
+            text = article.read_text(encoding="utf-8")
+            # The first paragraph (text after the red-flag section would break the card, and the build).
+            article.write_text(text.replace("---\n\n", f"---\n\nEdited {number + 1}. ", 1), encoding="utf-8")
+            wait_for("Reloading browsers")
+            seconds.append(time.perf_counter() - started)
+        return seconds
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
