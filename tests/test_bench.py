@@ -23,3 +23,11 @@ def test_vanilla_configuration_builds_the_same_markdown_without_careleaf(tmp_pat
     config = bench.write_vanilla_config(library).read_text(encoding="utf-8")
     assert "hooks" not in config and "custom_dir" not in config
     assert "- locale: en" in config and "- locale: es" in config
+
+
+def test_editing_loop_rebuilds_an_edited_article_in_mkdocs_serve(tmp_path):
+    library = bench.generate(tmp_path / "library", articles=4, languages=2)
+    seconds = bench.editing_loop(library, "es", edits=2, timeout=120)
+    assert len(seconds) == 2 and all(0 < value < 120 for value in seconds)
+    edited = sorted((library / "docs" / "es").glob("condition-*.md"))[0].read_text(encoding="utf-8")
+    assert "Edited 2. Edited 1. " in edited
