@@ -32,14 +32,14 @@ class Score:
 
 
 def plain_text(page: Page) -> str:
-    """The words a reader reads: markup, card markers and ids removed; every list item and
+    """The words a reader reads: markup (HTML tags too), card markers and ids removed; every list item and
     heading a sentence of its own."""
     lines = []
     for line in page.body.split("\n"):
         line = line.strip()
         if not line or line.startswith(("!!!", "???", "*[")):
             continue
-        line = re.sub(r"\{[^}]*\}", "", line)
+        line = re.sub(r"\{[^}]*\}|<[^>]+>", "", line)
         line = re.sub(r"^(#+|[-*+]|\d+[.)])\s+", "", line)
         line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line).replace("**", "").replace("`", "")
         if line and line[-1] not in ".!?:;。！？؟：":
