@@ -238,6 +238,32 @@ def test_definition_shows_on_hover_and_on_tap(browser, served_site):
         context.close()
 
 
+def test_first_use_of_each_glossary_word_is_focusable(built_site):
+    for path in (built_site / "muscle-spasm" / "index.html", built_site / "zh" / "muscle-spasm" / "index.html"):
+        marks = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select(".md-content abbr")
+        focusable = [abbr for abbr in marks if abbr.get("tabindex") == "0"]
+        assert len(marks) > len(focusable) > 0, path
+        first_use = {}
+        for abbr in marks:
+            first_use.setdefault(abbr["title"], abbr)
+        assert focusable == list(first_use.values())
+
+
+def test_definition_shows_on_keyboard_focus(browser, served_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{served_site}/muscle-spasm/")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "ABBR":
+            break
+    definition = page.evaluate("document.activeElement.getAttribute('title') || document.querySelector('#' + document.activeElement.getAttribute('aria-describedby')).textContent")
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert page.evaluate("document.activeElement.tagName") == "ABBR"
+    assert tooltip.inner_text().strip() == definition.strip()
+    page.close()
+
+
 # ---------------------------------------------------------------------------
 # Scaffolding
 # ---------------------------------------------------------------------------

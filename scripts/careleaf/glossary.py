@@ -1,9 +1,10 @@
 """The glossary: medical words defined in plain language, one file per language.
 
 The build appends each glossary form as a Markdown abbreviation (`*[word]: definition`) to every
-article, and Material shows the definition on hover and on tap. Python-Markdown's abbreviations
-only match between word boundaries, which Chinese does not have, so `GlossaryExtension` swaps in
-a matcher that needs boundaries only around words written in alphabetic scripts.
+article, and Material shows the definition on hover, on tap and on keyboard focus (the first use
+of each word is focusable). Python-Markdown's abbreviations only match between word boundaries,
+which Chinese does not have, so `GlossaryExtension` swaps in a matcher that needs boundaries only
+around words written in alphabetic scripts.
 """
 
 from __future__ import annotations
@@ -81,6 +82,13 @@ class GlossaryTreeprocessor(AbbrTreeprocessor):
             alternatives.append(escaped if _UNBROKEN_SCRIPTS.search(key) else rf"(?<!\w){escaped}(?!\w)")
         self.RE = re.compile("|".join(alternatives))
         self.iter_element(root)
+        # Material shows a definition on hover, tap and keyboard focus; let the keyboard reach the
+        # first use of each word (every use would add dozens of stops to one article).
+        defined: set[str] = set()
+        for mark in root.iter("abbr"):
+            if mark.get("title") not in defined:
+                defined.add(mark.get("title"))
+                mark.set("tabindex", "0")
         return None
 
 
