@@ -110,3 +110,19 @@ def test_readability_checked_alongside_a_parallel_build_still_warns_and_fails_st
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "harder to read than the target" in output and "Aborted with 1 warnings in strict mode" in output
+
+
+def test_a_warning_in_a_worker_language_fails_a_strict_build_naming_it(tmp_path):
+    project = real_project(tmp_path)
+    article = project / "docs" / "es" / "muscle-spasm.md"
+    text = article.read_text(encoding="utf-8")
+    first_heading = text.index("\n## ")
+    article.write_text(text[:first_heading] + "\n\nLea [esta página](no-existe.md).\n" + text[first_heading:], encoding="utf-8")
+    command = [*MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site"), "--config-file", str(project / "mkdocs.yml")]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARELEAF_JOBS": "2"})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "no-existe.md" in output
+    assert "building language 'es' failed: Abort: Aborted with 1 warnings in strict mode" in output
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".careleaf-languages-")]

@@ -43,7 +43,6 @@ IFRAME_WORKER_PACKAGE = Path("node_modules/iframe-worker/shim/index.js")
 IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker/shim.js"
 
 
-
 class _MemoryBytecodeCache(BytecodeCache):
     """Compiled templates kept for the process: each language build makes a new Jinja environment,
     and would otherwise compile every template again (Jinja still checks each source's checksum)."""
@@ -293,7 +292,6 @@ def _finish_parallel_languages(config: MkDocsConfig) -> None:
     # The sitemap lists every language's pages: render it again now that all are known.
     _build_theme_template("sitemap.xml", _state["build_env"], _state["files"], config, _state["nav"])
     i18n.building = False
-
 
 
 def _inside_language_build(config: MkDocsConfig) -> bool:

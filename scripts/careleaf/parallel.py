@@ -49,6 +49,7 @@ class ParallelLanguages:
 
     def __init__(self, config, languages: list[str], jobs: int):
         self.languages = list(languages)
+        self._owner = os.getpid()
         self.work = Path(tempfile.mkdtemp(prefix=".careleaf-languages-", dir=Path(config.site_dir).resolve().parent))
         context = multiprocessing.get_context("fork")
         self._next = context.Value("i", 0)
@@ -141,6 +142,8 @@ class ParallelLanguages:
 
     def stop(self) -> None:
         """End the workers and remove the staging directories (after success or failure)."""
+        if os.getpid() != self._owner:  # a worker's copy of this object: the parent cleans up
+            return
         for worker in self._workers:
             if worker.pid is None:  # never started
                 continue
@@ -154,6 +157,7 @@ class BackgroundCall:
     """`function(*args)` computed in a forked process while this one goes on; `result()` waits for it."""
 
     def __init__(self, function, *args):
+        self._owner = os.getpid()
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=self._run, args=(send, function, args), daemon=True)
@@ -178,6 +182,8 @@ class BackgroundCall:
         return value
 
     def stop(self) -> None:
+        if os.getpid() != self._owner:  # a forked copy (a language worker) does not own the process
+            return
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
