@@ -171,7 +171,7 @@ finally:
 def timed_build(library: Path, config: Path, site: Path, env: dict | None = None) -> dict:
     shutil.rmtree(site, ignore_errors=True)
     command = [sys.executable, "-c", CHILD, "build", "--quiet", "--config-file", str(config), "--site-dir", str(site)]
-    environment = {**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     started = time.perf_counter()
     result = subprocess.run(command, cwd=library, capture_output=True, text=True, env=environment)
     wall = time.perf_counter() - started

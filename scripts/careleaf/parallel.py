@@ -31,7 +31,7 @@ SITE_FOLDER = "site"
 
 
 class LanguageBuildError(Exception):
-    """A language failed to build in a worker process."""
+    """Work done in a forked process (a language's build, the background check) failed."""
 
 
 @dataclass
