@@ -19,6 +19,11 @@ site_name: Test library
 docs_dir: docs
 theme:
   name: material
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - def_list
 plugins:
   - i18n:
       docs_structure: folder
@@ -117,11 +122,11 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def mkdocs_build(project: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
     command = [*MKDOCS, "build", "--clean", "--site-dir", str(site), "--config-file", str(project / "mkdocs.yml")]
     if strict:
         command.append("--strict")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}
     return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, timeout=600)
 
 

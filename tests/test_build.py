@@ -188,7 +188,7 @@ def test_missing_translation_falls_back_to_english_with_a_notice(tmp_path):
         (project / "docs" / lang / "finger-dislocation.md").unlink()
     result = mkdocs_build(project, tmp_path / "site", strict=False)
     assert result.returncode == 0, result.stderr
-    assert "docs/es/finger-dislocation.md:1: warning: no 'es' translation" in result.stderr
+    assert "docs/es/finger-dislocation.md:1: error: no 'es' translation" in result.stderr
     english = LIBRARY.get("finger-dislocation", "en")
     for lang in ("es", "ar"):
         path = page_path(lang, "finger-dislocation")
@@ -213,7 +213,7 @@ def test_strict_build_fails_on_a_missing_translation(tmp_path):
     (project / "docs" / "vi" / "muscle-spasm.md").unlink()
     result = mkdocs_build(project, tmp_path / "site", strict=True)
     assert result.returncode != 0
-    assert "docs/vi/muscle-spasm.md:1: warning: no 'vi' translation" in result.stderr
+    assert "docs/vi/muscle-spasm.md:1: error: no 'vi' translation" in result.stderr
 
 
 def test_build_fails_loudly_on_a_broken_red_flag_card(tmp_path):

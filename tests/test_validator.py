@@ -103,13 +103,34 @@ def test_tier_with_a_custom_title_is_refused(small_tree, capsys):
     assert "[tier-title]" in out
 
 
-def test_missing_translation_warns_and_fails_only_when_strict(small_tree, capsys):
+def test_missing_translation_is_an_error_by_default(small_tree, capsys):
     (small_tree / "docs/es/wrist.md").unlink()
     code, out = run(small_tree, capsys)
-    assert code == 0
-    assert "docs/es/wrist.md:1: warning: no 'es' translation: readers get the English page with a notice [translation-missing]" in out
+    assert code == 1
+    assert ("docs/es/wrist.md:1: error: no 'es' translation: every article needs its red-flag card in every language "
+            "(while 'es' is being translated, list it in extra.languages_in_progress in mkdocs.yml) "
+            "[translation-missing]") in out
+
+
+def test_missing_translation_in_a_language_in_progress_warns_and_fails_only_when_strict(small_tree, capsys):
+    config = small_tree / "mkdocs.yml"
+    config.write_text(config.read_text().replace("extra:\n", "extra:\n  languages_in_progress: [es]\n"), encoding="utf-8")
+    (small_tree / "docs/es/wrist.md").unlink()
+    code, out = run(small_tree, capsys)
+    assert code == 0, out
+    assert ("docs/es/wrist.md:1: warning: no 'es' translation yet ('es' is in progress): readers get the English page "
+            "with a notice [translation-missing]") in out
     code, _ = run(small_tree, capsys, "--strict")
     assert code == 1
+
+
+@pytest.mark.parametrize("setting", ["[en]", "[fr]", "es"])
+def test_languages_in_progress_must_name_translation_languages(small_tree, capsys, setting):
+    config = small_tree / "mkdocs.yml"
+    config.write_text(config.read_text().replace("extra:\n", f"extra:\n  languages_in_progress: {setting}\n"), encoding="utf-8")
+    code = validate_script.main([str(small_tree / "docs"), "--today", TODAY])
+    assert code == 2
+    assert "mkdocs.yml: extra.languages_in_progress" in capsys.readouterr().err
 
 
 def test_unknown_related_slug_is_an_error(small_tree, capsys):

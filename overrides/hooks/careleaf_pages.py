@@ -29,7 +29,7 @@ from careleaf.page_weight import minified_css, trim_indentation
 from careleaf.parallel import BackgroundCall, ParallelLanguages
 from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.search import split_index
-from careleaf.validation import readability_problems, validate
+from careleaf.validation import deferred_problems, validate
 from careleaf.views import absolute_url, language_attrs, not_found_view, page_view, placeholder_values, tier_cards
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
@@ -77,22 +77,18 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
     fingerprint = _fingerprint(project, Path(config.config_file_path))
     if fingerprint != _state["fingerprint"]:
-        # Readability never blocks a build (only --strict): `mkdocs build` checks it meanwhile.
+        # The checks that render every article run alongside the language builds in `mkdocs build`;
+        # a failure there still fails the build before anything is published.
         in_background = _state["command"] == "build" and project.build_jobs > 1
-        report = validate(project, readability_checks=not in_background)
-        for problem in report.problems:
-            if problem not in report.blocking:
-                log.warning(problem.human())
-        if report.blocking:
-            lines = "\n".join(problem.human() for problem in report.blocking)
-            raise PluginError(f"Careleaf validation failed ({len(report.blocking)} error(s)):\n{lines}")
+        report = validate(project, deferred_checks=not in_background)
+        _refuse_blocking(report.problems)
         _state.update(
             fingerprint=fingerprint,
             project=project,
             library=report.library,
             catalogues=load_all(project),
             glossaries={lang: glossary.load(project, lang) for lang in project.languages},
-            readability=BackgroundCall(readability_problems, project, report.library) if in_background else None,
+            deferred=BackgroundCall(deferred_problems, project, report.library) if in_background else None,
         )
     # The hospital's logo lives in one place: extra.hospital.
     config.theme["logo"] = project.hospital["logo"]
@@ -242,10 +238,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site_dir / _reader_language(config)).mkdir(parents=True, exist_ok=True)
         (site_dir / "404.html").replace(site_dir / _reader_language(config) / "404.html")
         return
-    readability, _state["readability"] = _state.get("readability"), None
-    if readability is not None:
-        for problem in sorted(readability.result(), key=lambda problem: (problem.path, problem.line)):
-            log.warning(problem.human())
+    deferred, _state["deferred"] = _state.get("deferred"), None
+    if deferred is not None:
+        problems = sorted(deferred.result(), key=lambda problem: (problem.path, problem.line, problem.code))
+        _refuse_blocking(problems)
     if _state.get("default_404") is not None:
         (site_dir / "404.html").write_text(_state["default_404"], encoding="utf-8")
     if len(config.plugins["i18n"].build_languages) > 1:  # one language (the editing loop) has one index
@@ -261,7 +257,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_build_error(error: Exception) -> None:
     """A failed build leaves no worker process and no staging directory behind."""
-    for name in ("parallel", "readability"):
+    for name in ("parallel", "deferred"):
         running, _state[name] = _state.get(name), None
         if running is not None:
             running.stop()
@@ -292,6 +288,17 @@ def _finish_parallel_languages(config: MkDocsConfig) -> None:
     # The sitemap lists every language's pages: render it again now that all are known.
     _build_theme_template("sitemap.xml", _state["build_env"], _state["files"], config, _state["nav"])
     i18n.building = False
+
+
+def _refuse_blocking(problems) -> None:
+    """Warn about what may still build; stop the build, naming file and line, on what may not."""
+    blocking = [problem for problem in problems if problem.stops_build]
+    for problem in problems:
+        if problem not in blocking:
+            log.warning(problem.human())
+    if blocking:
+        lines = "\n".join(problem.human() for problem in blocking)
+        raise PluginError(f"Careleaf validation failed ({len(blocking)} error(s)):\n{lines}")
 
 
 def _inside_language_build(config: MkDocsConfig) -> bool:

@@ -13,7 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import yaml
 from mkdocs.utils.meta import YAML_RE
@@ -36,7 +36,11 @@ _ADMONITION = re.compile(r'^(?P<marker>!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+)(?:[ 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 # libyaml's loader when PyYAML has it (as MkDocs does): the pure-Python one is ten times slower.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+(?P<text>\S.*)$")
+# A sign with nothing after its bullet is still a sign (an empty one, which the validator refuses).
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])(?:[ \t]+(?P<text>.*))?$")
+# Files under docs/ are named as URLs are: lowercase ASCII words joined by hyphens.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Tier:
     collapsible: bool = False
     # Lines inside the card that are not part of a list of signs.
     stray_lines: tuple[int, ...] = ()
+    # The file line of each sign.
+    item_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -335,11 +341,13 @@ def parse_red_flags(section: Section) -> RedFlags:
 def _tier(match: re.Match, block: list[str], line: int) -> Tier:
     body = textwrap.dedent("\n".join(block)).strip("\n")
     items: list[str] = []
+    item_lines: list[int] = []
     stray: list[int] = []
     for offset, text in enumerate(textwrap.dedent("\n".join(block)).split("\n"), start=1):
         item = _LIST_ITEM.match(text)
         if item:
-            items.append(item.group("text").strip())
+            items.append((item.group("text") or "").strip())
+            item_lines.append(line + offset)
         elif text.startswith((" ", "\t")) and text.strip() and items:
             items[-1] = f"{items[-1]} {text.strip()}"
         elif text.strip():
@@ -352,6 +360,7 @@ def _tier(match: re.Match, block: list[str], line: int) -> Tier:
         title=match.group("title"),
         collapsible=match.group("marker").startswith("???"),
         stray_lines=tuple(stray),
+        item_lines=tuple(item_lines),
     )
 
 
@@ -377,6 +386,13 @@ def red_flag_body_span(markdown: str) -> tuple[int, int] | None:
     return start, end
 
 
+def well_named(relative: Path, languages: Iterable[str]) -> bool:
+    """Lowercase ASCII words joined by hyphens, for every folder (but a language's own) and the file."""
+    *folders, name = relative.parts
+    folders = folders[1:] if folders and folders[0] in languages else folders
+    return bool(_FILE_NAME.match(name)) and all(SLUG.match(folder) for folder in folders)
+
+
 # ---------------------------------------------------------------------------
 # The library: every page in every language
 # ---------------------------------------------------------------------------
@@ -388,19 +404,29 @@ class Library:
     pages: dict[tuple[str, str], Page]
     # Markdown files outside any configured language folder.
     strays: list[Path] = field(default_factory=list)
+    # Files whose names would not make clean web addresses ("Muscle Spasm copy.md"): never read as pages.
+    misnamed: list[Path] = field(default_factory=list)
 
     @classmethod
     def load(cls, project: Project) -> "Library":
         pages: dict[tuple[str, str], Page] = {}
         strays: list[Path] = []
-        for path in sorted(project.docs_dir.rglob("*.md")):
+        misnamed: list[Path] = []
+        for path in sorted(project.docs_dir.rglob("*")):
             relative = path.relative_to(project.docs_dir)
-            if len(relative.parts) == 2 and relative.parts[0] in project.languages:
+            # MkDocs publishes no dot-file (.DS_Store, .git): neither does Careleaf judge them.
+            if any(part.startswith(".") for part in relative.parts) or path.is_dir():
+                continue
+            if not well_named(relative, project.languages):
+                misnamed.append(path)
+            elif path.suffix != ".md":
+                continue
+            elif len(relative.parts) == 2 and relative.parts[0] in project.languages:
                 page = read_page(path, relative.parts[0])
                 pages[(page.slug, page.lang)] = page
             else:
                 strays.append(path)
-        return cls(project=project, pages=pages, strays=strays)
+        return cls(project=project, pages=pages, strays=strays, misnamed=misnamed)
 
     @property
     def slugs(self) -> list[str]:

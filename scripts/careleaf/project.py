@@ -40,6 +40,11 @@ class Project:
     readability: dict | None = None
     # Processes building languages at once (extra.build.jobs; 0 = one per CPU core, 1 = sequential).
     build_jobs: int = 1
+    # mkdocs.yml's markdown_extensions, as written (names, or one-key mappings of name to options).
+    markdown_extensions: tuple = ()
+    # Languages still being translated (extra.languages_in_progress): a missing article there is a
+    # warning and readers get the English page; in any other language it is an error.
+    languages_in_progress: tuple[str, ...] = ()
 
     @property
     def translations(self) -> tuple[str, ...]:
@@ -88,7 +93,22 @@ def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = No
         kiosk=_kiosk_options((raw.get("extra") or {}).get("kiosk") or {}),
         readability=(raw.get("extra") or {}).get("readability"),
         build_jobs=_build_jobs(((raw.get("extra") or {}).get("build") or {}).get("jobs", 0)),
+        markdown_extensions=tuple(raw.get("markdown_extensions") or ()),
+        languages_in_progress=_languages_in_progress((raw.get("extra") or {}).get("languages_in_progress"),
+                                                     codes, defaults[0]),
     )
+
+
+def _languages_in_progress(raw: Any, codes: tuple[str, ...], default: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(lang, str) for lang in raw):
+        raise ProjectError("mkdocs.yml: extra.languages_in_progress must be a list of language codes, e.g. [vi]")
+    unknown = [lang for lang in raw if lang not in codes or lang == default]
+    if unknown:
+        raise ProjectError(f"mkdocs.yml: extra.languages_in_progress names {', '.join(unknown)}, which is not a "
+                           f"translation language ({', '.join(code for code in codes if code != default)})")
+    return tuple(raw)
 
 
 def _build_jobs(raw: Any) -> int:

@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from careleaf import markup
 from careleaf.content import HOME_SLUG, TIER_KINDS, Library, Page
 
 # Scaffolded articles carry this marker wherever a writer still has to write; it never publishes.
@@ -70,12 +71,15 @@ def parity_findings(library: Library, page: Page) -> list[Finding]:
         return []
     findings = []
     source_path = library.project.relative(source.path)
+    # Only signs a reader can see count: an empty sign does not make up for a missing one.
+    render = markup.renderer(library.project)
+    counts, wanted_counts = markup.visible_counts(ours, render), markup.visible_counts(theirs, render)
     for kind in TIER_KINDS:
         expected, found = theirs.tier(kind), ours.tier(kind)
         if expected is None and found is None:
             continue
-        count = len(found.items) if found else 0
-        wanted = len(expected.items) if expected else 0
+        count = counts.get(kind, 0)
+        wanted = wanted_counts.get(kind, 0)
         if count != wanted:
             where = f"{source_path}:{expected.line}" if expected else source_path
             findings.append(Finding(page, found.line if found else ours.line, "red-flags-parity",

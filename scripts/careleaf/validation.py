@@ -7,6 +7,8 @@ stops `scripts/validate.py` also stops `mkdocs build`.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
@@ -14,6 +16,7 @@ from careleaf.content import (
     HOME_SLUG,
     RED_FLAGS_ID,
     REQUIRED_ONE_OF,
+    SLUG,
     TIER_KINDS,
     TRANSLATION_STATUSES,
     Library,
@@ -21,7 +24,7 @@ from careleaf.content import (
     parse_red_flags,
     tier_markers,
 )
-from careleaf import glossary, readability, safety
+from careleaf import glossary, markup, readability, safety
 from careleaf.locales import Catalogue, key_lines, load_all, placeholders
 from careleaf.project import Project
 
@@ -46,6 +49,11 @@ class Problem:
     # False where the build may still render the page (with a notice) but --strict must fail.
     blocks_build: bool = True
 
+    @property
+    def stops_build(self) -> bool:
+        """An error that stops the build itself: the page must not be rendered at all."""
+        return self.severity == ERROR and self.blocks_build
+
     def human(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message} [{self.code}]"
 
@@ -63,7 +71,7 @@ class Report:
     @property
     def blocking(self) -> list[Problem]:
         """Errors that stop the build itself: a page must not be rendered at all."""
-        return [problem for problem in self.problems if problem.severity == ERROR and problem.blocks_build]
+        return [problem for problem in self.problems if problem.stops_build]
 
     @property
     def errors(self) -> list[Problem]:
@@ -90,25 +98,28 @@ class Report:
 
 
 def validate(project: Project, library: Library | None = None, today: dt.date | None = None,
-             readability_checks: bool = True) -> Report:
-    """Every check; `readability_checks=False` leaves out the slowest one, which never blocks a
-    build, for a caller that runs `readability_problems` itself (the build, in the background)."""
+             deferred_checks: bool = True) -> Report:
+    """Every check; `deferred_checks=False` leaves out the two that render every article (markup
+    safety and readability), for a caller that runs `deferred_problems` itself: `mkdocs build` runs
+    them alongside the language builds and publishes nothing if they fail."""
     library = library or Library.load(project)
     today = today or dt.date.today()
     catalogues = load_all(project)
     problems: list[Problem] = []
     problems += _check_locales(project, catalogues)
     categories = _category_keys(catalogues.get(project.default_language))
+    render = markup.renderer(project)
     for page in library.pages.values():
-        problems += _check_page(project, library, page, categories)
+        problems += _check_page(project, library, page, categories, render)
     problems += _check_coverage(project, library)
+    problems += _check_file_names(project, library)
     problems += [
         Problem(project.relative(f.page.path), f.line, f.page.lang, f.page.slug, f.code, f.message, f.severity, f.blocks_build)
         for f in safety.all_findings(library, today)
     ]
     problems += _check_glossaries(project, library)
-    if readability_checks:
-        problems += readability_problems(project, library)
+    if deferred_checks:
+        problems += deferred_problems(project, library)
     for path in library.strays:
         problems.append(
             Problem(project.relative(path), 1, None, path.stem, "page-outside-language",
@@ -123,7 +134,8 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
 # ---------------------------------------------------------------------------
 
 
-def _check_page(project: Project, library: Library, page: Page, categories: set[str]) -> list[Problem]:
+def _check_page(project: Project, library: Library, page: Page, categories: set[str],
+                render: markup.Renderer) -> list[Problem]:
     def problem(code: str, line: int, message: str, severity: str = ERROR) -> Problem:
         return Problem(project.relative(page.path), line, page.lang, page.slug, code, message, severity)
 
@@ -132,7 +144,38 @@ def _check_page(project: Project, library: Library, page: Page, categories: set[
         return problems
     problems += _check_front_matter(project, library, page, categories, problem)
     if not page.is_home:
-        problems += _check_red_flags(page, problem)
+        problems += _check_red_flags(page, problem, render)
+    return problems
+
+
+def deferred_problems(project: Project, library: Library) -> list[Problem]:
+    """The checks that render every article: unsafe markup (blocking) and readability (not)."""
+    return markup_problems(project, library) + readability_problems(project, library)
+
+
+def markup_problems(project: Project, library: Library) -> list[Problem]:
+    render = markup.renderer(project)
+    problems = []
+    for page in library.pages.values():
+        if page.body:
+            def problem(code: str, line: int, message: str, page: Page = page) -> Problem:
+                return Problem(project.relative(page.path), line, page.lang, page.slug, code, message)
+
+            problems += _check_markup(page, render, problem)
+    return problems
+
+
+def _check_markup(page: Page, render: markup.Renderer, problem) -> list[Problem]:
+    """Only safe markup reaches a page: judged on the HTML the article renders to."""
+    problems = []
+    texts = [(key, page.meta.get(key), page.line_of(key)) for key in ("title", "summary")]
+    texts.append(("translation.reviewer", page.translation.get("reviewer"), page.line_of("translation")))
+    for key, value, line in texts:
+        if isinstance(value, str):
+            problems += [problem(unsafe.code, line, f"'{key}': {unsafe.message}") for unsafe in markup.plain_text_problems(value)]
+    found: dict[str, int] = {}
+    for unsafe in markup.article_problems(page.body, render):
+        problems.append(problem(unsafe.code, markup.locate(page.body, page.body_line, unsafe.needles, found), unsafe.message))
     return problems
 
 
@@ -200,7 +243,7 @@ def _check_translation_block(page: Page, problem) -> list[Problem]:
     return problems
 
 
-def _check_red_flags(page: Page, problem) -> list[Problem]:
+def _check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Problem]:
     problems = []
     for heading in page.headings():
         if heading.anchor == RED_FLAGS_ID and heading.level != 2:
@@ -244,6 +287,10 @@ def _check_red_flags(page: Page, problem) -> list[Problem]:
                                     f"the '{tier.kind}' card takes no title: its heading comes from locales/{page.lang}.yml"))
         if not tier.items:
             problems.append(problem("tier-empty", tier.line, f"the '{tier.kind}' card lists no signs"))
+        for text, line in zip(tier.items, tier.item_lines):
+            if not markup.is_visible(text, render):
+                problems.append(problem("tier-sign-empty", line, f"a sign in the '{tier.kind}' card shows a reader "
+                                        "nothing (empty, a comment or only markup): write the sign or remove the line"))
         for line in tier.stray_lines[:1]:
             problems.append(problem("tier-not-a-list", line, f"the '{tier.kind}' card must be a list of signs ('- ...')"))
     known = [tier.kind for tier in red_flags.tiers if tier.kind in TIER_KINDS]
@@ -277,16 +324,43 @@ def _check_coverage(project: Project, library: Library) -> list[Problem]:
                                     "the home page is missing in the source language"))
             continue
         for lang in project.translations:
-            if library.get(slug, lang) is None:
-                problems.append(Problem(project.relative(project.docs_dir / lang / f"{slug}.md"), 1, lang, slug,
-                                        "translation-missing",
-                                        f"no '{lang}' translation: readers get the English page with a notice",
-                                        WARNING))
+            if library.get(slug, lang) is not None:
+                continue
+            path = project.relative(project.docs_dir / lang / f"{slug}.md")
+            if lang in project.languages_in_progress:
+                problems.append(Problem(path, 1, lang, slug, "translation-missing",
+                                        f"no '{lang}' translation yet ('{lang}' is in progress): readers get the "
+                                        "English page with a notice", WARNING))
+            else:
+                # The English fallback still carries the whole card, so the page may build; it may not publish.
+                problems.append(Problem(path, 1, lang, slug, "translation-missing",
+                                        f"no '{lang}' translation: every article needs its red-flag card in every "
+                                        f"language (while '{lang}' is being translated, list it in "
+                                        "extra.languages_in_progress in mkdocs.yml)", ERROR, blocks_build=False))
     for (slug, lang), page in sorted(library.pages.items()):
         if lang != project.default_language and slug not in slugs:
             problems.append(Problem(project.relative(page.path), 1, lang, slug, "translation-orphan",
                                     f"no English source '{project.default_language}/{slug}.md' for this translation"))
     return problems
+
+
+def _check_file_names(project: Project, library: Library) -> list[Problem]:
+    problems = []
+    for path in library.misnamed:
+        *folders, name = path.relative_to(project.docs_dir).parts
+        first = 1 if folders and folders[0] in project.languages else 0
+        bad = next((folder for folder in folders[first:] if not SLUG.match(folder)), name)
+        problems.append(Problem(project.relative(path), 1, None, None, "file-name",
+                                f"'{bad}' is not a valid name: use lowercase letters a-z, digits and hyphens "
+                                f"(e.g. '{suggested_name(bad)}'); every file under docs/ becomes a web address"))
+    return problems
+
+
+def suggested_name(name: str) -> str:
+    stem, dot, suffix = name.rpartition(".") if "." in name.strip(".") else (name, "", "")
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem).strip("-") or "article"
+    return f"{slug}.{re.sub(r'[^a-z0-9]+', '', suffix.lower())}" if dot else slug
 
 
 def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Problem]:
@@ -295,6 +369,9 @@ def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[P
     for catalogue in catalogues.values():
         path = project.relative(catalogue.path)
         problems += [Problem(path, line, catalogue.lang, None, code, message) for code, line, message in catalogue.read_errors]
+        for key, text in catalogue.strings.items():
+            problems += [Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, unsafe.code,
+                                 f"'{key}': {unsafe.message}") for unsafe in markup.plain_text_problems(text)]
         if catalogue.read_errors or catalogue is source:
             continue
         for key, text in source.strings.items():
@@ -349,6 +426,9 @@ def _check_glossaries(project: Project, library: Library) -> list[Problem]:
                 problems.append(Problem(path, lines.get(key, 1), lang, None, "glossary-missing-term",
                                         f"'{key}' needs a term and a definition in '{lang}'"))
                 continue
+            for field_name in ("term", "definition"):
+                problems += [Problem(path, lines.get(key, 1), lang, None, unsafe.code, f"'{key}.{field_name}': {unsafe.message}")
+                             for unsafe in markup.plain_text_problems(str(entry[field_name]))]
             unused = [form for form in [entry["term"], *(entry.get("forms") or [])] if str(form) not in text]
             if unused:
                 problems.append(Problem(path, lines.get(key, 1), lang, None, "glossary-unused",
