@@ -215,3 +215,13 @@ def test_a_sign_with_words_and_a_comment_is_a_sign(small_tree, capsys):
     path.write_text(text.replace("el dedo está frío o azul", "el dedo está frío o azul <!-- revisar -->"), encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 0, out
+
+
+def test_text_too_deep_to_render_is_one_clear_line(small_tree, capsys):
+    path = small_tree / "docs/en/wrist.md"
+    paste(path, "- " * 3000 + "deep")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    # Where the nesting is cannot be known: the article's first line of text, and what to look for.
+    assert (f"docs/en/wrist.md:{line_of(path, 'Intro text')}: error: the text nests too deeply to render "
+            "(hundreds of '>' or list levels?) [render-failed]") in out

@@ -62,6 +62,10 @@ _VISIBLE = re.compile(r"\w")
 _MARKUP_CHARACTERS = frozenset("<>&*_`[]!\\{}~|#")
 
 
+class RenderError(Exception):
+    """Markdown could not render the text (it nests deeper than Python can follow)."""
+
+
 @dataclass(frozen=True)
 class Unsafe:
     """One thing that must not reach a page: a message, and texts to find it by in the source."""
@@ -100,8 +104,8 @@ class Renderer:
             self._markdown.reset()
             try:
                 html = self._markdown.convert(text)
-            except RecursionError:
-                html = ""
+            except RecursionError as error:
+                raise RenderError("the text nests too deeply to render (hundreds of '>' or list levels?)") from error
             raw = tuple(entry for entry in self._markdown.htmlStash.rawHtmlBlocks if isinstance(entry, str))
             self._cache[key] = (html, raw)
         return self._cache[key]
@@ -114,7 +118,10 @@ class Renderer:
 
 def article_problems(markdown_text: str, renderer: Renderer) -> list[Unsafe]:
     """Everything unsafe in an article's Markdown, judged on the HTML it renders to."""
-    html, raw_fragments = renderer.render(markdown_text)
+    try:
+        html, raw_fragments = renderer.render(markdown_text)
+    except RenderError as error:
+        return [Unsafe("render-failed", str(error), ())]
     found: dict[tuple[str, str], Unsafe] = {}
     for fragment in raw_fragments:
         for problem in _typed_html_problems(fragment):
@@ -234,7 +241,10 @@ def visible_text(markdown_text: str, renderer: Renderer) -> str:
     """The text a reader sees of a short piece of Markdown (a red-flag sign)."""
     if not _MARKUP_CHARACTERS.intersection(markdown_text):
         return markdown_text.strip()
-    html, _ = renderer.render(markdown_text)
+    try:
+        html, _ = renderer.render(markdown_text)
+    except RenderError:
+        return ""
     return LexborHTMLParser(html).root.text(deep=True, separator=" ").strip() if html.strip() else ""
 
 
