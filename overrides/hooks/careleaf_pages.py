@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 from copy import deepcopy
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,10 @@ from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, spl
 from careleaf.locales import load_all
 from careleaf.navigation import categorized
 from careleaf.page_weight import minified_css, trim_indentation
-from careleaf.parallel import BackgroundCall, ParallelLanguages
+from careleaf.parallel import BackgroundCall, ParallelLanguages, map_in_processes
 from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.search import split_index
-from careleaf.validation import deferred_problems, validate
+from careleaf.validation import markup_problems, readability_problems, validate
 from careleaf.views import absolute_url, language_attrs, not_found_view, page_view, placeholder_values, tier_cards
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
@@ -77,18 +78,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
     fingerprint = _fingerprint(project, Path(config.config_file_path))
     if fingerprint != _state["fingerprint"]:
-        # The checks that render every article run alongside the language builds in `mkdocs build`;
-        # a failure there still fails the build before anything is published.
-        in_background = _state["command"] == "build" and project.build_jobs > 1
-        report = validate(project, deferred_checks=not in_background)
-        _refuse_blocking(report.problems)
+        # `mkdocs build` spreads the content check over its processes, and checks readability (which
+        # never blocks a build, only --strict) alongside the language builds.
+        in_parallel = _state["command"] == "build" and project.build_jobs > 1
+        report = validate(project, markup_checks=not in_parallel, readability_checks=not in_parallel)
+        problems = report.problems
+        if in_parallel:
+            pages = list(report.library.pages.values())
+            check = partial(markup_problems, project, report.library)
+            problems = problems + [problem for chunk in map_in_processes(check, pages, project.build_jobs) for problem in chunk]
+        _refuse_blocking(sorted(problems, key=lambda problem: (problem.path, problem.line, problem.code)))
         _state.update(
             fingerprint=fingerprint,
             project=project,
             library=report.library,
             catalogues=load_all(project),
             glossaries={lang: glossary.load(project, lang) for lang in project.languages},
-            deferred=BackgroundCall(deferred_problems, project, report.library) if in_background else None,
+            readability=BackgroundCall(readability_problems, project, report.library) if in_parallel else None,
         )
     # The hospital's logo lives in one place: extra.hospital.
     config.theme["logo"] = project.hospital["logo"]
@@ -238,10 +244,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site_dir / _reader_language(config)).mkdir(parents=True, exist_ok=True)
         (site_dir / "404.html").replace(site_dir / _reader_language(config) / "404.html")
         return
-    deferred, _state["deferred"] = _state.get("deferred"), None
-    if deferred is not None:
-        problems = sorted(deferred.result(), key=lambda problem: (problem.path, problem.line, problem.code))
-        _refuse_blocking(problems)
+    readability, _state["readability"] = _state.get("readability"), None
+    if readability is not None:
+        for problem in sorted(readability.result(), key=lambda problem: (problem.path, problem.line)):
+            log.warning(problem.human())
     if _state.get("default_404") is not None:
         (site_dir / "404.html").write_text(_state["default_404"], encoding="utf-8")
     if len(config.plugins["i18n"].build_languages) > 1:  # one language (the editing loop) has one index
@@ -257,7 +263,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_build_error(error: Exception) -> None:
     """A failed build leaves no worker process and no staging directory behind."""
-    for name in ("parallel", "deferred"):
+    for name in ("parallel", "readability"):
         running, _state[name] = _state.get(name), None
         if running is not None:
             running.stop()

@@ -189,6 +189,18 @@ class BackgroundCall:
         self._process.join()
 
 
+def map_in_processes(function, items: list, jobs: int) -> list:
+    """`function(chunk)` for `jobs` interleaved chunks of `items`: the first here, the others in
+    forked processes meanwhile. The results, in chunk order."""
+    chunks = [items[index::jobs] for index in range(max(1, jobs))]
+    calls = [BackgroundCall(function, chunk) for chunk in chunks[1:] if chunk]
+    try:
+        return [function(chunks[0]), *(call.result() for call in calls)]
+    finally:
+        for call in calls:
+            call.stop()
+
+
 def sitemap_stand_in(file: Any) -> SimpleNamespace:
     """What overrides/sitemap.xml reads of a File: url, page (is_link, canonical_url, update_date), alternates."""
     page = file.page

@@ -98,10 +98,10 @@ class Report:
 
 
 def validate(project: Project, library: Library | None = None, today: dt.date | None = None,
-             deferred_checks: bool = True) -> Report:
-    """Every check; `deferred_checks=False` leaves out the two that render every article (markup
-    safety and readability), for a caller that runs `deferred_problems` itself: `mkdocs build` runs
-    them alongside the language builds and publishes nothing if they fail."""
+             markup_checks: bool = True, readability_checks: bool = True) -> Report:
+    """Every check. The two that render every article can be left out for a caller that runs them
+    itself: `mkdocs build` spreads `markup_problems` over its processes before building anything, and
+    checks readability (which never blocks a build) alongside the language builds."""
     library = library or Library.load(project)
     today = today or dt.date.today()
     catalogues = load_all(project)
@@ -118,8 +118,10 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
         for f in safety.all_findings(library, today)
     ]
     problems += _check_glossaries(project, library)
-    if deferred_checks:
-        problems += deferred_problems(project, library)
+    if markup_checks:
+        problems += markup_problems(project, library)
+    if readability_checks:
+        problems += readability_problems(project, library)
     for path in library.strays:
         problems.append(
             Problem(project.relative(path), 1, None, path.stem, "page-outside-language",
@@ -148,15 +150,11 @@ def _check_page(project: Project, library: Library, page: Page, categories: set[
     return problems
 
 
-def deferred_problems(project: Project, library: Library) -> list[Problem]:
-    """The checks that render every article: unsafe markup (blocking) and readability (not)."""
-    return markup_problems(project, library) + readability_problems(project, library)
-
-
-def markup_problems(project: Project, library: Library) -> list[Problem]:
+def markup_problems(project: Project, library: Library, pages: Iterable[Page] | None = None) -> list[Problem]:
+    """Unsafe markup in every page (or in `pages`), judged on the HTML each renders to."""
     render = markup.renderer(project)
     problems = []
-    for page in library.pages.values():
+    for page in library.pages.values() if pages is None else pages:
         if page.body:
             def problem(code: str, line: int, message: str, page: Page = page) -> Problem:
                 return Problem(project.relative(page.path), line, page.lang, page.slug, code, message)
