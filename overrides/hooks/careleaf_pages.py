@@ -341,6 +341,6 @@ def _url_for(slug: str) -> str:
 
 def _fingerprint(project, config_file: Path) -> tuple:
     """Changes when any content, locale or configuration file changes (for mkdocs serve)."""
-    paths = sorted(project.docs_dir.rglob("*.md")) + sorted(project.locales_dir.rglob("*.yml"))
+    paths = sorted(project.docs_dir.rglob("*")) + sorted(project.locales_dir.rglob("*.yml"))
     paths.append(config_file)
     return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths if path.exists())

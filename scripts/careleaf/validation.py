@@ -82,7 +82,8 @@ class Report:
         return [problem for problem in self.problems if problem.severity == WARNING]
 
     def red_flag_summary(self) -> list[dict[str, Any]]:
-        """For every article and language: the tiers found and their item counts."""
+        """For every article and language: the tiers found and how many signs a reader sees in each."""
+        render = markup.renderer(self.library.project)
         rows = []
         for page in self.library.articles():
             red_flags = page.red_flags()
@@ -91,7 +92,7 @@ class Report:
                     "article": page.slug,
                     "language": page.lang,
                     "path": self.library.project.relative(page.path),
-                    "tiers": red_flags.counts() if red_flags else {},
+                    "tiers": markup.visible_counts(red_flags, render) if red_flags else {},
                 }
             )
         return rows
@@ -481,7 +482,7 @@ def content_report(report: Report) -> list[dict[str, Any]]:
             score = readability.score(page, thresholds)
             row.update(
                 status=status,
-                tiers=red_flags.counts() if red_flags else {},
+                tiers=markup.visible_counts(red_flags, markup.renderer(project)) if red_flags else {},
                 reading=score.value if score.value is not None else f"{score.mean_sentence_length} per sentence",
                 reading_formula=score.formula or "none (mean sentence length)",
                 review_due=str(page.meta.get("review_due")),
