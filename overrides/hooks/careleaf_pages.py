@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.utils import CountHandler
 
 from careleaf import glossary
 from careleaf import project as project_settings
@@ -29,6 +30,7 @@ from careleaf.navigation import categorized
 from careleaf.page_weight import minified_css, trim_indentation
 from careleaf.parallel import BackgroundCall, ParallelLanguages, map_in_processes
 from careleaf.print import qr_file_name, write_qr_svg
+from careleaf.publish import StagedSite
 from careleaf.search import split_index
 from careleaf.validation import markup_problems, readability_problems, validate
 from careleaf.views import absolute_url, language_attrs, not_found_view, page_view, placeholder_values, tier_cards
@@ -60,7 +62,9 @@ class _MemoryBytecodeCache(BytecodeCache):
 
 
 TEMPLATE_BYTECODE = _MemoryBytecodeCache()
-_state: dict[str, Any] = {"fingerprint": None, "command": None, "parallel": None}
+_state: dict[str, Any] = {"fingerprint": None, "command": None, "dirty": False, "parallel": None, "staged": None}
+# Commands whose build replaces the site folder: they build beside it and publish when complete.
+PUBLISHING_COMMANDS = ("build", "gh-deploy")
 
 
 # ---------------------------------------------------------------------------
@@ -70,11 +74,13 @@ _state: dict[str, Any] = {"fingerprint": None, "command": None, "parallel": None
 
 def on_startup(command: str, dirty: bool) -> None:
     # Languages are built in parallel for `mkdocs build` only; `serve` rebuilds stay in one process.
-    _state["command"] = command
+    _state.update(command=command, dirty=dirty)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Refuse to build a library that breaks the red-flag contract or the schema."""
+    if _state["command"] in PUBLISHING_COMMANDS and _state["staged"] is None and not _inside_language_build(config):
+        _stage_site(config)
     project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
     fingerprint = _fingerprint(project, Path(config.config_file_path))
     if fingerprint != _state["fingerprint"]:
@@ -234,7 +240,8 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 @event_priority(-110)
 def on_post_build(config: MkDocsConfig) -> None:
     """Finish the site once every language is built (static-i18n builds the others inside
-    the default language's post-build): 404 pages per language, search per language, kiosk shim."""
+    the default language's post-build): 404 pages per language, search per language, kiosk shim;
+    then publish it."""
     project = _state["project"]
     site_dir = Path(config.site_dir)
     if _state["parallel"] is not None:
@@ -259,19 +266,59 @@ def on_post_build(config: MkDocsConfig) -> None:
         target = site_dir / IFRAME_WORKER_SHIM
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shim, target)
+    _publish_site(config)
 
 
 def on_build_error(error: Exception) -> None:
-    """A failed build leaves no worker process and no staging directory behind."""
-    for name in ("parallel", "readability"):
-        running, _state[name] = _state.get(name), None
-        if running is not None:
-            running.stop()
+    """A failed build leaves the published site as it was, no worker process and no staging folder."""
+    _stop_build()
+
+
+def on_shutdown() -> None:
+    # An interrupted build (Ctrl-C) reaches no build-error event: clean up here too.
+    _stop_build()
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+
+def _stage_site(config: MkDocsConfig) -> None:
+    """Send the whole build (every language, every finishing step) into a folder beside the site."""
+    try:
+        # --dirty rebuilds only the pages changed since the published site, so it starts from a copy of it.
+        staged = StagedSite(config.site_dir, keep_contents=_state["dirty"])
+    except OSError as error:
+        raise PluginError(f"cannot build beside {config.site_dir} to publish it whole: {error}") from error
+    _state.update(staged=staged, site_dir=config.site_dir)
+    config.site_dir = str(staged.path)
+
+
+def _publish_site(config: MkDocsConfig) -> None:
+    """The last step of a successful build: the staged site replaces the published one at once."""
+    staged = _state["staged"]
+    if staged is None or _strict_build_will_abort():  # on_build_error discards it
+        return
+    _state["staged"] = None
+    staged.publish()
+    config.site_dir = _state["site_dir"]  # `mkdocs gh-deploy` pushes it next
+    log.info(f"Published the site to {config.site_dir}")
+
+
+def _strict_build_will_abort() -> bool:
+    """MkDocs aborts a --strict build after the post-build events if its counter saw a warning."""
+    return any(isinstance(handler, CountHandler) and handler.get_counts() for handler in logging.getLogger("mkdocs").handlers)
+
+
+def _stop_build() -> None:
+    for name in ("parallel", "readability"):
+        running, _state[name] = _state.get(name), None
+        if running is not None:
+            running.stop()
+    staged, _state["staged"] = _state["staged"], None
+    if staged is not None:
+        staged.discard()
 
 
 def _finish_parallel_languages(config: MkDocsConfig) -> None:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import shutil
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass
@@ -25,6 +23,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from mkdocs.commands.build import build
+
+from careleaf.publish import LANGUAGES, OwnedFolder
 
 RESULT_FILE = "result.pickle"
 SITE_FOLDER = "site"
@@ -50,7 +50,9 @@ class ParallelLanguages:
     def __init__(self, config, languages: list[str], jobs: int):
         self.languages = list(languages)
         self._owner = os.getpid()
-        self.work = Path(tempfile.mkdtemp(prefix=".careleaf-languages-", dir=Path(config.site_dir).resolve().parent))
+        # Named after this process and locked: the next build removes it only if this one was killed.
+        self._folder = OwnedFolder(Path(config.site_dir).resolve().parent, LANGUAGES)
+        self.work = self._folder.path
         context = multiprocessing.get_context("fork")
         self._next = context.Value("i", 0)
         self._done = context.SimpleQueue()
@@ -150,7 +152,7 @@ class ParallelLanguages:
             if worker.is_alive():
                 worker.terminate()
             worker.join()
-        shutil.rmtree(self.work, ignore_errors=True)
+        self._folder.remove()
 
 
 class BackgroundCall:
