@@ -22,7 +22,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import CountHandler
 
-from careleaf import glossary
+from careleaf import csp, glossary
 from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
@@ -109,6 +109,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         # The iframe-worker shim comes from npm (package-lock.json), never from a CDN.
         polyfills = [url for url in config.extra.get("polyfills", []) if "iframe-worker" not in url]
         config.extra["polyfills"] = [*polyfills, IFRAME_WORKER_SHIM]
+        # Its inline bootstrap runs under each page's policy: the pages allow it by hash.
+        _state["worker_shim"] = _iframe_worker_package(project).read_text(encoding="utf-8")
     if project.kiosk["enabled"]:
         for option, asset in (("extra_css", KIOSK_CSS), ("extra_javascript", KIOSK_JS)):
             if asset not in [str(item) for item in config[option]]:
@@ -141,6 +143,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 def on_env(env, config: MkDocsConfig, files: Files):
     env.bytecode_cache = TEMPLATE_BYTECODE
+    env.globals["content_security_policy_placeholder"] = csp.PLACEHOLDER
     _state["build_env"] = env
     return env
 
@@ -212,12 +215,13 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
 
 
 def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
-    """Write the page's QR code (its public address) beside it, for print; send the page without indentation."""
+    """Write the page's QR code (its public address) beside it, for print; send the page without
+    indentation, under its Content-Security-Policy."""
     source = _source_page(page)
     if source is not None and not source.is_home:
         address = absolute_url(_state["project"].site_url, page.url)
         write_qr_svg(address, Path(page.file.abs_dest_path).parent / qr_file_name(page.file.dest_uri))
-    return trim_indentation(output)
+    return _with_policy(trim_indentation(output), config, page.file.src_uri)
 
 
 def on_template_context(context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
@@ -230,7 +234,7 @@ def on_template_context(context: dict[str, Any], template_name: str, config: MkD
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     if template_name != "404.html":
         return output_content
-    output_content = trim_indentation(output_content)
+    output_content = _with_policy(trim_indentation(output_content), config, template_name)
     # Keep the default language's 404 page: every language build overwrites the root one.
     if _reader_language(config) == _state["project"].default_language:
         _state["default_404"] = output_content
@@ -260,12 +264,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     if len(config.plugins["i18n"].build_languages) > 1:  # one language (the editing loop) has one index
         split_index(site_dir, project.languages, project.default_language, _offline(config))
     if _offline(config):
-        shim = project.root / IFRAME_WORKER_PACKAGE
-        if not shim.is_file():
-            raise PluginError(f"{shim} is missing: run 'npm ci' (scripts/setup.sh does)")
         target = site_dir / IFRAME_WORKER_SHIM
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shim, target)
+        shutil.copyfile(_iframe_worker_package(project), target)
     _publish_site(config)
 
 
@@ -352,6 +353,27 @@ def _refuse_blocking(problems) -> None:
     if blocking:
         lines = "\n".join(problem.human() for problem in blocking)
         raise PluginError(f"Careleaf validation failed ({len(blocking)} error(s)):\n{lines}")
+
+
+def _with_policy(html: str, config: MkDocsConfig, name: str) -> str:
+    """The page under its Content-Security-Policy (hashes of its final inline scripts: trim first)."""
+    offline = _offline(config)
+    try:
+        return csp.with_policy(
+            html,
+            csp.KIOSK_POLICY if offline else csp.WEB_POLICY,
+            preview=_state["command"] == "serve",
+            worker_shim=_state["worker_shim"] if offline else None,
+        )
+    except csp.PolicyError as error:
+        raise PluginError(f"{name}: {error}") from error
+
+
+def _iframe_worker_package(project) -> Path:
+    shim = project.root / IFRAME_WORKER_PACKAGE
+    if not shim.is_file():
+        raise PluginError(f"{shim} is missing: run 'npm ci' (scripts/setup.sh does)")
+    return shim
 
 
 def _inside_language_build(config: MkDocsConfig) -> bool:
