@@ -43,7 +43,8 @@ def staleness(library: Library, page: Page) -> dict[str, bool]:
 
 def translation_findings(library: Library, page: Page) -> list[Finding]:
     source = library.source(page.slug)
-    if source is None or page.lang == library.project.default_language or not page.translation:
+    # An unreadable source is reported itself; its translations cannot be compared with it.
+    if source is None or source.read_errors or page.lang == library.project.default_language or not page.translation:
         return []
     stale = staleness(library, page)
     source_path = library.project.relative(source.path)
