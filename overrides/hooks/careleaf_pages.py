@@ -74,7 +74,10 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Refuse to build a library that breaks the red-flag contract or the schema."""
-    project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
+    try:
+        project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
+    except project_settings.ProjectError as error:
+        raise PluginError(str(error)) from error
     fingerprint = _fingerprint(project, Path(config.config_file_path))
     if fingerprint != _state["fingerprint"]:
         # Readability never blocks a build (only --strict): `mkdocs build` checks it meanwhile.
