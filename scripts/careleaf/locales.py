@@ -101,11 +101,11 @@ def _flatten(data: dict[Any, Any], parents: tuple[Any, ...], document: reading.D
         elif isinstance(value, dict):
             _flatten(value, path, document, catalogue)
         elif value is None:
-            catalogue.entry_errors[name] = ("locale-empty", line, f"'{name}' is empty")
+            catalogue.entry_errors[name] = ("locale-empty", line, f"{reading.shown(name)} is empty")
         elif not isinstance(value, str):
             catalogue.entry_errors[name] = ("locale-type", line,
-                                            f"'{name}' must be text, not {reading.shown(value)} (put it in quotes)")
+                                            f"{reading.shown(name)} must be text, not {reading.shown(value)} (put it in quotes)")
         elif problem := template_problem(value):
-            catalogue.entry_errors[name] = ("locale-placeholder", line, f"'{name}' has a broken placeholder: {problem}")
+            catalogue.entry_errors[name] = ("locale-placeholder", line, f"{reading.shown(name)} has a broken placeholder: {problem}")
         else:
             catalogue.strings[name] = value

@@ -1,13 +1,13 @@
-"""Reading the files people write (articles, locales, glossaries): a line for every problem, never
-a traceback or a hang.
+"""Reading the files people write (articles, locales, glossaries): a line for every problem,
+never a traceback or a hang.
 
-Text is read as MkDocs reads a page (utf-8-sig, universal newlines), so the validator and the build
-see the same lines. PyYAML raises more than YAMLError on content: ValueError for an impossible date (2027-13-45),
-RecursionError for deep nesting, and libyaml's C composer overflows the C stack (a crash) deeper
-than some 50,000 levels; aliases let a few lines ("billion laughs") stand for a structure too big
-to walk. Careleaf's files need neither aliases nor deep nesting, so `load_yaml` refuses both, keeps an
-impossible date as an `InvalidDate` for the type checks to name, and reports everything else as a
-`YamlError` with its line.
+Text is read as MkDocs reads a page (utf-8-sig, universal newlines), so the validator and the
+build see the same lines. PyYAML raises more than YAMLError on content: ValueError for an
+impossible date (2027-13-45), RecursionError for deep nesting, and libyaml's C composer overflows
+the C stack (the process dies) deeper than some 50,000 levels; aliases let a few lines ("billion
+laughs") stand for a structure too big to walk. Careleaf's files need neither aliases nor deep
+nesting, so `load_yaml` refuses both, keeps an impossible date as an `InvalidDate` for the type
+checks to name, and reports anything else as a `YamlError` with its line.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import codecs
 import datetime as dt
 import reprlib
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AnyStr
 
@@ -31,10 +31,10 @@ MAX_DEPTH = 20
 # them cannot overflow libyaml's C stack; the others go to the pure-Python loader (10x slower).
 _C_LOADER_MAX_INDICATORS = 2000
 _STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # Values quoted in messages stay short and flat, whatever was written (a list of 10,000 items).
 _SHORT = reprlib.Repr()
 _SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict = 2, 60, 60, 4, 4
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 class ReadError(Exception):
@@ -78,7 +78,6 @@ class InvalidDate:
     """A value written as a date that is no date (month 13, February 30), kept to be reported."""
 
     text: str
-    line: int = field(compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.text
@@ -126,7 +125,7 @@ def _line(text: str, index: int, first_line: int) -> int:
     return first_line + text.count("\n", 0, max(0, min(index, len(text))))
 
 
-class _Checks:
+class _CheckedConstruction:
     """What both loaders add to PyYAML's SafeConstructor."""
 
     def __init__(self, text: str, first_line: int):
@@ -153,7 +152,7 @@ class _Checks:
         try:
             return SafeConstructor.construct_yaml_timestamp(self, node)
         except (ValueError, TypeError, AttributeError, OverflowError):
-            return InvalidDate(str(node.value), self._node_line(node))
+            return InvalidDate(str(node.value))
 
     def _node_line(self, node) -> int:
         return _line(self._text, node.start_mark.index, self._first_line)
@@ -189,11 +188,11 @@ def _short(node) -> str:
     return repr(value[:40] + "…") if len(value) > 40 else repr(value)
 
 
-class _FastLoader(_Checks, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _FastLoader(_CheckedConstruction, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """libyaml's parser (as MkDocs uses), for documents too shallow to overflow its C stack."""
 
 
-class _CheckedLoader(_Checks, yaml.SafeLoader):
+class _CheckedLoader(_CheckedConstruction, yaml.SafeLoader):
     """The pure-Python loader, refusing aliases and deep nesting as it composes."""
 
     def __init__(self, text: str, first_line: int):
@@ -214,4 +213,4 @@ class _CheckedLoader(_Checks, yaml.SafeLoader):
 
 
 for _loader in (_FastLoader, _CheckedLoader):
-    _loader.add_constructor(_TIMESTAMP_TAG, _Checks.construct_timestamp)
+    _loader.add_constructor(_TIMESTAMP_TAG, _CheckedConstruction.construct_timestamp)

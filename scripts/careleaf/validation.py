@@ -24,7 +24,7 @@ from careleaf.content import (
 from careleaf import glossary, readability, safety
 from careleaf.locales import Catalogue, load_all, placeholders
 from careleaf.project import Project
-from careleaf.reading import shown
+from careleaf.reading import InvalidDate, shown
 
 ERROR = "error"
 WARNING = "warning"
@@ -145,15 +145,19 @@ def _check_front_matter(project, library, page, categories, problem) -> list[Pro
         if value is None or value == "":
             problems.append(problem("front-matter-missing-field", page.line_of(key) if key in page.meta else 1,
                                     f"front matter needs '{key}'"))
-        elif not _is_a(value, kind):
+        elif not _is_a(value, kind) and not isinstance(value, InvalidDate):
             problems.append(problem("front-matter-type", page.line_of(key), f"'{key}' must be {_KINDS[kind]}, not {shown(value)}"))
+    # Wherever it stands: MkDocs cannot read a front matter holding an impossible date, and drops all of it.
+    for path, value in _invalid_dates(page.meta):
+        problems.append(problem("front-matter-type", page.line_of(*path),
+                                f"{shown('.'.join(map(str, path)))} must be {_KINDS[dt.date]}, not {value.describe()}"))
     for key in page.meta:
         if not isinstance(key, str):
             problems.append(problem("front-matter-type", page.line_of(key),
                                     f"a front-matter key is a name such as 'title', not {shown(key)}"))
         elif key not in fields and key not in PASSTHROUGH_FIELDS:
             problems.append(problem("front-matter-unknown-field", page.line_of(key),
-                                    f"unknown front-matter key '{key}'", WARNING))
+                                    f"unknown front-matter key {shown(key)}", WARNING))
     if not page.is_home:
         reviewed, due = page.meta.get("reviewed"), page.meta.get("review_due")
         if _is_a(reviewed, dt.date) and _is_a(due, dt.date) and due <= reviewed:
@@ -162,7 +166,7 @@ def _check_front_matter(project, library, page, categories, problem) -> list[Pro
         category = page.category
         if categories is not None and category and isinstance(page.meta.get("category"), str) and category not in categories:
             problems.append(problem("category-unknown", page.line_of("category"),
-                                    f"unknown category '{category}' (known in locales/{project.default_language}.yml: "
+                                    f"unknown category {shown(category)} (known in locales/{project.default_language}.yml: "
                                     f"{', '.join(sorted(categories))})"))
         related = page.meta.get("related")
         if isinstance(related, list):
@@ -172,7 +176,7 @@ def _check_front_matter(project, library, page, categories, problem) -> list[Pro
                                             f"'related' lists article slugs, not {shown(slug)}"))
                 elif library.source(slug) is None or slug == HOME_SLUG:
                     problems.append(problem("related-unknown", page.line_of("related"),
-                                            f"related article '{slug}' does not exist"))
+                                            f"related article {shown(slug)} does not exist"))
                 elif slug == page.slug:
                     problems.append(problem("related-self", page.line_of("related"), "an article cannot be related to itself"))
     if page.lang == project.default_language:
@@ -204,7 +208,7 @@ def _check_translation_block(page: Page, problem) -> list[Problem]:
                                     f"translation.reviewer must be text, not {shown(reviewer)}"))
         if date is None:
             problems.append(problem("translation-status", line, "a reviewed translation gives the review date"))
-        elif not _is_a(date, dt.date):
+        elif not _is_a(date, dt.date) and not isinstance(date, InvalidDate):
             problems.append(problem("translation-status", page.line_of("translation", "date"),
                                     f"translation.date must be {_KINDS[dt.date]}, not {shown(date)}"))
     revision = block.get("source_revision")
@@ -321,7 +325,7 @@ def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[P
     lost -= source.strings.keys() | source.entry_errors.keys()
     for key in sorted(lost):
         problems.append(Problem(source_path, 1, source.lang, None, "locale-missing-key",
-                                f"missing key '{key}', which every translation has"))
+                                f"missing key {shown(key)}, which every translation has"))
     for catalogue in readable:
         path = project.relative(catalogue.path)
         for key, text in source.strings.items():
@@ -329,17 +333,17 @@ def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[P
                 continue
             if key not in catalogue.strings:
                 problems.append(Problem(path, 1, catalogue.lang, None, "locale-missing-key",
-                                        f"missing key '{key}' ({source_path}: {shown(text)})"))
+                                        f"missing key {shown(key)} ({source_path}: {shown(text)})"))
             elif placeholders(catalogue.strings[key]) != placeholders(text):
                 problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-placeholder",
-                                        f"'{key}' must use the placeholders {sorted(placeholders(text))}, "
+                                        f"{shown(key)} must use the placeholders {sorted(placeholders(text))}, "
                                         f"not {sorted(placeholders(catalogue.strings[key]))}"))
             elif not catalogue.strings[key].strip():
                 problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-empty",
-                                        f"'{key}' is empty"))
+                                        f"{shown(key)} is empty"))
         for key in sorted(catalogue.strings.keys() - source.strings.keys() - source.entry_errors.keys() - lost):
             problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-unknown-key",
-                                    f"key '{key}' is not in the English catalogue", WARNING))
+                                    f"key {shown(key)} is not in the English catalogue", WARNING))
     return problems
 
 
@@ -378,12 +382,12 @@ def _check_glossaries(project: Project, library: Library) -> list[Problem]:
             entry = current.terms.get(key)
             if entry is None:
                 problems.append(Problem(path, 1, lang, None, "glossary-missing-term",
-                                        f"'{key}' needs a term and a definition in '{lang}'"))
+                                        f"{shown(key)} needs a term and a definition in '{lang}'"))
                 continue
             unused = [form for form in [entry["term"], *entry["forms"]] if form not in text]
             if unused:
                 problems.append(Problem(path, current.key_lines.get(key, 1), lang, None, "glossary-unused",
-                                        f"'{key}': {', '.join(unused)} does not occur in the '{lang}' articles", WARNING))
+                                        f"{shown(key)}: {', '.join(unused)} does not occur in the '{lang}' articles", WARNING))
     return problems
 
 
@@ -401,6 +405,19 @@ _KINDS = {str: "text", list: "a list", dt.date: "a date (YYYY-MM-DD)"}
 def _is_a(value: Any, kind: type) -> bool:
     # A date with a time is not the day a review was done or is due.
     return isinstance(value, kind) and not (kind is dt.date and isinstance(value, dt.datetime))
+
+
+def _invalid_dates(meta: dict) -> Iterable[tuple[tuple[Any, ...], InvalidDate]]:
+    """Every impossible date in the front matter, with the path of keys (and list positions) to it."""
+    pending: list[tuple[tuple[Any, ...], Any]] = [((), meta)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, InvalidDate):
+            yield path, value
+        elif isinstance(value, dict):
+            pending.extend(((*path, key), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            pending.extend(((*path, index), item) for index, item in reversed(list(enumerate(value))))
 
 
 def format_human(report: Report) -> Iterable[str]:
