@@ -43,8 +43,12 @@ def staleness(library: Library, page: Page) -> dict[str, bool]:
 
 def translation_findings(library: Library, page: Page) -> list[Finding]:
     source = library.source(page.slug)
-    # An unreadable source is reported itself; its translations cannot be compared with it.
-    if source is None or source.read_errors or page.lang == library.project.default_language or not page.translation:
+    if source is None or page.lang == library.project.default_language or not page.translation:
+        return []
+    recorded = page.translation.get("source_revision")
+    hashes = isinstance(recorded, dict) and all(isinstance(recorded.get(part), str) for part in ("red_flags", "text"))
+    # An unreadable source, or a revision that is no pair of hashes, is reported by the validator itself.
+    if source.read_errors or not hashes:
         return []
     stale = staleness(library, page)
     source_path = library.project.relative(source.path)
