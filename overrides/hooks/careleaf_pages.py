@@ -81,7 +81,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Refuse to build a library that breaks the red-flag contract or the schema."""
     if _state["command"] in PUBLISHING_COMMANDS and _state["staged"] is None and not _inside_language_build(config):
         _stage_site(config)
-    project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
+    try:
+        project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
+    except project_settings.ProjectError as error:
+        raise PluginError(str(error)) from error
     fingerprint = _fingerprint(project, Path(config.config_file_path))
     if fingerprint != _state["fingerprint"]:
         # `mkdocs build` spreads the content check over its processes, and checks readability (which

@@ -15,9 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import yaml
 from mkdocs.utils.meta import YAML_RE
 
+from careleaf import reading
 from careleaf.project import Project
 
 # ---------------------------------------------------------------------------
@@ -34,8 +34,6 @@ TRANSLATION_STATUSES = ("machine-draft", "reviewed")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*(?:\{(?P<attrs>[^}]*)\})?[ \t]*#*[ \t]*$")
 _ADMONITION = re.compile(r'^(?P<marker>!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-# libyaml's loader when PyYAML has it (as MkDocs does): the pure-Python one is ten times slower.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # A sign with nothing after its bullet is still a sign (an empty one, which the validator refuses).
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])(?:[ \t]+(?P<text>.*))?$")
 # Files under docs/ are named as URLs are: lowercase ASCII words joined by hyphens.
@@ -110,7 +108,8 @@ class Page:
     body_line: int = 1
     # Problems met while reading the file itself: (code, line, message).
     read_errors: list[tuple[str, int, str]] = field(default_factory=list)
-    front_matter_lines: dict[str, int] = field(default_factory=dict)
+    # The line of each front-matter key, by its path: ("translation", "date") -> 14.
+    front_matter_lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
     @property
     def is_home(self) -> bool:
@@ -144,9 +143,13 @@ class Page:
         status = self.translation.get("status")
         return str(status) if status is not None else None
 
-    def line_of(self, key: str) -> int:
-        """The file line of a front-matter key (line 1 if it is absent)."""
-        return self.front_matter_lines.get(key, 1)
+    def line_of(self, *path: Any) -> int:
+        """The file line of a front-matter key, else of its nearest parent, else line 1."""
+        while path:
+            if path in self.front_matter_lines:
+                return self.front_matter_lines[path]
+            path = path[:-1]
+        return 1
 
     def headings(self) -> list[Heading]:
         return list(_headings(self.body, self.body_line))
@@ -198,17 +201,14 @@ class Page:
 def read_page(path: Path, lang: str) -> Page:
     """Read one Markdown file into a Page, recording (not raising) what is wrong with it."""
     page = Page(slug=path.stem, lang=lang, path=path)
-    raw = path.read_bytes()
-    if not raw.strip():
+    try:
+        text = reading.read_text(path)
+    except reading.ReadError as error:
+        page.read_errors.append((error.code, error.line, error.message))
+        return page
+    if not text.strip():
         page.read_errors.append(("file-empty", 1, "the file is empty"))
         return page
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        page.read_errors.append(("file-encoding", line, f"the file is not valid UTF-8 (byte {error.start})"))
-        return page
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
     match = YAML_RE.match(text)
     if not match:
         page.read_errors.append(("front-matter-missing", 1, "no YAML front matter (a block between '---' lines)"))
@@ -216,20 +216,16 @@ def read_page(path: Path, lang: str) -> Page:
         return page
     # The same block MkDocs reads, parsed here with errors kept: MkDocs would drop them silently.
     try:
-        data = yaml.load(match.group(1), Loader=_YAML_LOADER)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = (mark.line + 2) if mark is not None else 1
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        page.read_errors.append(("front-matter-yaml", line, f"front matter is not valid YAML: {problem}"))
-        data = {}
-    if data is None:
-        data = {}
+        document = reading.load_yaml(match.group(1), first_line=2)
+    except reading.YamlError as error:
+        page.read_errors.append(("front-matter-yaml", error.line, f"front matter is not valid YAML: {error.problem}"))
+        document = reading.Document({}, {})
+    data = {} if document.data is None else document.data
     if not isinstance(data, dict):
         page.read_errors.append(("front-matter-yaml", 2, "front matter must be a mapping of keys to values"))
         data = {}
     page.meta = data
-    page.front_matter_lines = _front_matter_lines(match.group(1))
+    page.front_matter_lines = document.key_lines
     body_start = match.end()
     stripped = text[body_start:].lstrip("\n")
     page.body = stripped
@@ -237,17 +233,9 @@ def read_page(path: Path, lang: str) -> Page:
     return page
 
 
-def _front_matter_lines(block: str) -> dict[str, int]:
-    lines = {}
-    for number, line in enumerate(block.split("\n"), start=2):
-        key = re.match(r"^([A-Za-z_][\w-]*)[ \t]*:", line)
-        if key and key.group(1) not in lines:
-            lines[key.group(1)] = number
-    return lines
-
-
 def _digest(text: str) -> str:
-    normalized = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    # Tabs expanded as Python-Markdown expands them: re-indenting a card with tabs changes nothing.
+    normalized = "\n".join(line.rstrip() for line in text.expandtabs(4).strip().splitlines())
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:12]
 
 
@@ -318,7 +306,8 @@ def parse_red_flags(section: Section) -> RedFlags:
     """Read the tier cards of a red-flag section, keeping what does not belong for the validator."""
     tiers: list[Tier] = []
     stray: list[int] = []
-    lines = section.body.split("\n")
+    # Tabs to 4-column stops, as Python-Markdown expands them (tab_length 4) before any indentation counts.
+    lines = section.body.expandtabs(4).split("\n")
     index = 0
     while index < len(lines):
         line = lines[index]

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import yaml
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
 
+from careleaf import reading
 from careleaf.project import Project
 
 _UNBROKEN_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -26,17 +27,17 @@ _UNBROKEN_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-
 class Glossary:
     lang: str
     path: Path
+    # Well-formed entries only: key -> {"term": text, "forms": [text, ...], "definition": text}.
     terms: dict[str, dict] = field(default_factory=dict)
     read_error: str | None = None
+    read_error_line: int = 1
+    # Entries that cannot be used, left out of `terms`: key -> (code, line, message).
+    entry_errors: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
 
     def abbreviations(self) -> dict[str, str]:
         """Every form of every term, mapped to its definition."""
-        marks = {}
-        for entry in self.terms.values():
-            for form in [entry.get("term"), *(entry.get("forms") or [])]:
-                if form and entry.get("definition"):
-                    marks[str(form)] = str(entry["definition"])
-        return marks
+        return {form: entry["definition"] for entry in self.terms.values() for form in [entry["term"], *entry["forms"]]}
 
     def markdown(self, page_text: str | None = None) -> str:
         """The abbreviation definitions to append to a page's Markdown: those whose form occurs in
@@ -59,15 +60,47 @@ def load(project: Project, lang: str) -> Glossary:
         glossary.read_error = f"no glossary for '{lang}'"
         return glossary
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        glossary.read_error = f"the glossary cannot be read: {str(error).splitlines()[0]}"
+        document = reading.load_yaml(reading.read_text(path))
+    except (reading.ReadError, reading.YamlError) as error:
+        message = error.message if isinstance(error, reading.ReadError) else f"not valid YAML: {error.problem}"
+        glossary.read_error, glossary.read_error_line = f"the glossary cannot be read: {message}", error.line
         return glossary
-    if not isinstance(data, dict) or not all(isinstance(entry, dict) for entry in data.values()):
+    if not isinstance(document.data, dict):
         glossary.read_error = "a glossary maps each key to its term, forms and definition"
         return glossary
-    glossary.terms = data
+    for key, entry in document.data.items():
+        line = document.key_lines.get((key,), 1)
+        glossary.key_lines[str(key)] = line
+        problem = _entry_problem(key, entry, lang, document)
+        if problem is not None:
+            glossary.entry_errors[str(key)] = (problem[0], problem[1] or line, problem[2])
+        else:
+            glossary.terms[key] = {"term": entry["term"], "forms": entry.get("forms") or [], "definition": entry["definition"]}
     return glossary
+
+
+def _entry_problem(key: Any, entry: Any, lang: str, document: reading.Document) -> tuple[str, int | None, str] | None:
+    """Why one glossary entry cannot be used: (code, line or None for the key's, message), or None."""
+    if not isinstance(key, str):
+        return "glossary-type", None, f"a glossary key is a name such as 'spasm', not {reading.shown(key)}"
+    if not isinstance(entry, dict):
+        return "glossary-type", None, f"{reading.shown(key)} maps to its term, forms and definition, not {reading.shown(entry)}"
+    if not entry.get("term") or not entry.get("definition"):
+        return "glossary-missing-term", None, f"{reading.shown(key)} needs a term and a definition in '{lang}'"
+    for field_name in ("term", "definition"):
+        if not _one_line_of_text(entry[field_name]):
+            return ("glossary-type", document.key_lines.get((key, field_name)),
+                    f"{reading.shown(key)}: '{field_name}' must be one line of text, not {reading.shown(entry[field_name])}")
+    forms = entry.get("forms") or []
+    if not isinstance(forms, list) or not all(_one_line_of_text(form) for form in forms):
+        return ("glossary-type", document.key_lines.get((key, "forms")),
+                f"{reading.shown(key)}: 'forms' must be a list of words, not {reading.shown(forms)}")
+    return None
+
+
+def _one_line_of_text(value: Any) -> bool:
+    # Each form becomes a one-line Markdown abbreviation (*[form]: definition): a line break would end it.
+    return isinstance(value, str) and bool(value.strip()) and "\n" not in value.strip()
 
 
 class GlossaryTreeprocessor(AbbrTreeprocessor):

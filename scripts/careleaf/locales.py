@@ -6,14 +6,12 @@ same {placeholders}, so that no reader ever sees a missing string or a missing p
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from careleaf import reading
 from careleaf.project import Project
 
 
@@ -23,8 +21,11 @@ class Catalogue:
     path: Path
     strings: dict[str, str] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)
-    # (code, line, message) met while reading the file.
+    # (code, line, message) met while reading the file: nothing in it can be used.
     read_errors: list[tuple[str, int, str]] = field(default_factory=list)
+    # Keys whose value cannot be used (a list, a number, a broken {placeholder}): key -> (code, line, message).
+    # They are left out of `strings`.
+    entry_errors: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
     def text(self, key: str, **values: str) -> str:
         """The string for `key` with the {placeholders} given filled in (others left for later)."""
@@ -53,26 +54,35 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def template_problem(text: str) -> str | None:
+    """Why `text` cannot be filled in as Catalogue.text fills it ({name} only), or None."""
+    try:
+        names = placeholders(text)
+        text.format_map({name: "" for name in names})
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as error:
+        return f"{error} (a placeholder is a {{name}}; write {{{{ and }}}} for a brace)"
+    return None
+
+
 def load_catalogue(path: Path, lang: str) -> Catalogue:
     catalogue = Catalogue(lang=lang, path=path)
     if not path.is_file():
         catalogue.read_errors.append(("locale-missing-file", 1, f"no locale catalogue for '{lang}'"))
         return catalogue
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        catalogue.read_errors.append(("file-encoding", 1, "the file is not valid UTF-8"))
+        document = reading.load_yaml(reading.read_text(path))
+    except reading.ReadError as error:
+        catalogue.read_errors.append((error.code, error.line, error.message))
         return catalogue
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        catalogue.read_errors.append(("locale-yaml", (mark.line + 1) if mark else 1, f"not valid YAML: {problem}"))
+    except reading.YamlError as error:
+        catalogue.read_errors.append(("locale-yaml", error.line, f"not valid YAML: {error.problem}"))
         return catalogue
-    if not isinstance(data, dict):
+    if not isinstance(document.data, dict):
         catalogue.read_errors.append(("locale-yaml", 1, "a catalogue must be a mapping of keys to strings"))
         return catalogue
-    catalogue.strings = _flatten(data)
-    catalogue.key_lines = key_lines(path.read_text(encoding="utf-8"))
+    for path_, line in document.key_lines.items():
+        catalogue.key_lines.setdefault(".".join(map(str, path_)), line)
+    _flatten(document.data, (), document, catalogue)
     return catalogue
 
 
@@ -80,28 +90,22 @@ def load_all(project: Project) -> dict[str, Catalogue]:
     return {lang: load_catalogue(project.locales_dir / f"{lang}.yml", lang) for lang in project.languages}
 
 
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
+def _flatten(data: dict[Any, Any], parents: tuple[Any, ...], document: reading.Document, catalogue: Catalogue) -> None:
+    """Dotted keys to strings; a value that is not text is recorded as an entry error instead."""
     for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
+        path = (*parents, key)
+        name = ".".join(map(str, path))
+        line = document.key_lines.get(path, 1)
+        if not isinstance(key, str) or not key or "." in key:
+            catalogue.entry_errors[name] = ("locale-type", line, f"a key is a name such as 'site_name', not {reading.shown(key)}")
+        elif isinstance(value, dict):
+            _flatten(value, path, document, catalogue)
+        elif value is None:
+            catalogue.entry_errors[name] = ("locale-empty", line, f"{reading.shown(name)} is empty")
+        elif not isinstance(value, str):
+            catalogue.entry_errors[name] = ("locale-type", line,
+                                            f"{reading.shown(name)} must be text, not {reading.shown(value)} (put it in quotes)")
+        elif problem := template_problem(value):
+            catalogue.entry_errors[name] = ("locale-placeholder", line, f"{reading.shown(name)} has a broken placeholder: {problem}")
         else:
-            flat[name] = "" if value is None else str(value)
-    return flat
-
-
-def key_lines(text: str) -> dict[str, int]:
-    """Line numbers of dotted keys, from indentation (good enough for block-style YAML)."""
-    lines: dict[str, int] = {}
-    stack: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        match = re.match(r"^(?P<indent>[ ]*)(?P<key>[\w-]+)[ \t]*:", line)
-        if not match:
-            continue
-        indent = len(match.group("indent"))
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        stack.append((indent, match.group("key")))
-        lines.setdefault(".".join(key for _, key in stack), number)
-    return lines
+            catalogue.strings[name] = value

@@ -6,16 +6,22 @@ Read from mkdocs.yml, so the validator and the build agree on one configuration.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import yaml
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.utils.yaml import yaml_load
 
 HOSPITAL_KEYS = ("name", "logo", "emergency_number", "nurse_line")
 PAGE_SIZES = ("Letter", "A4")
+# textstat formulas that score a text alone (scripts/careleaf/readability.py calls them by name).
+READABILITY_FORMULAS = ("flesch_kincaid_grade", "flesch_reading_ease", "fernandez_huerta", "szigriszt_pazos",
+                        "gutierrez_polini", "crawford", "gunning_fog", "smog_index", "coleman_liau_index",
+                        "automated_readability_index")
 
 
 class ProjectError(Exception):
@@ -62,22 +68,33 @@ class Project:
         return self.root.resolve()
 
 
-def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = None) -> Project:
-    """Build the Project from mkdocs.yml's data (a plain dict or MkDocs' own config)."""
+def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Project:
+    """Build the Project from mkdocs.yml's data, refusing (ProjectError) what cannot be used."""
+    if not isinstance(raw, Mapping):
+        raise ProjectError("mkdocs.yml: the configuration must be a mapping of settings")
     i18n = _i18n_options(raw)
     languages = i18n.get("languages") or []
+    if not isinstance(languages, list) or not all(isinstance(lang, Mapping) for lang in languages):
+        raise ProjectError("mkdocs.yml: the i18n plugin's languages must be a list, each with its locale")
     if not languages:
         raise ProjectError("mkdocs.yml: the i18n plugin lists no languages")
+    if not all(_is_text(lang.get("locale")) and _is_text(lang.get("name", lang.get("locale"))) for lang in languages):
+        raise ProjectError("mkdocs.yml: every i18n language needs a 'locale' (such as 'en') and a name in text")
     codes = tuple(str(lang["locale"]) for lang in languages)
     defaults = [str(lang["locale"]) for lang in languages if lang.get("default")]
     if len(defaults) != 1:
         raise ProjectError("mkdocs.yml: exactly one i18n language must be 'default: true'")
-    hospital = dict((raw.get("extra") or {}).get("hospital") or {})
+    extra = _section(raw, "extra", "extra")
+    hospital = _section(extra, "hospital", "extra.hospital")
     missing = [key for key in HOSPITAL_KEYS if not hospital.get(key)]
     if missing:
         raise ProjectError(f"mkdocs.yml: extra.hospital is missing {', '.join(missing)}")
+    if not all(_is_text(value) for value in hospital.values()):
+        raise ProjectError("mkdocs.yml: every extra.hospital setting must be text")
+    if not all(_is_text(raw.get(key) or "") for key in ("docs_dir", "site_url")):
+        raise ProjectError("mkdocs.yml: docs_dir and site_url must be text")
     docs = docs_dir or (root / str(raw.get("docs_dir") or "docs"))
-    page_size = str(((raw.get("extra") or {}).get("handouts") or {}).get("page_size") or "Letter")
+    page_size = _section(extra, "handouts", "extra.handouts").get("page_size") or "Letter"
     if page_size not in PAGE_SIZES:
         raise ProjectError(f"mkdocs.yml: extra.handouts.page_size must be one of {', '.join(PAGE_SIZES)}")
     return Project(
@@ -90,13 +107,56 @@ def from_config_dict(raw: dict[str, Any], root: Path, docs_dir: Path | None = No
         hospital={key: str(value) for key, value in hospital.items()},
         site_url=str(raw.get("site_url") or ""),
         page_size=page_size,
-        kiosk=_kiosk_options((raw.get("extra") or {}).get("kiosk") or {}),
-        readability=(raw.get("extra") or {}).get("readability"),
-        build_jobs=_build_jobs(((raw.get("extra") or {}).get("build") or {}).get("jobs", 0)),
-        markdown_extensions=tuple(raw.get("markdown_extensions") or ()),
-        languages_in_progress=_languages_in_progress((raw.get("extra") or {}).get("languages_in_progress"),
-                                                     codes, defaults[0]),
+        kiosk=_kiosk_options(_section(extra, "kiosk", "extra.kiosk")),
+        readability=_readability_options(extra.get("readability")),
+        build_jobs=_build_jobs(_section(extra, "build", "extra.build").get("jobs", 0)),
+        markdown_extensions=_markdown_extensions(raw.get("markdown_extensions")),
+        languages_in_progress=_languages_in_progress(extra.get("languages_in_progress"), codes, defaults[0]),
     )
+
+
+def _section(parent: Mapping[str, Any], key: str, name: str) -> Mapping[str, Any]:
+    """A nested mapping of settings (absent: empty)."""
+    value = parent.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ProjectError(f"mkdocs.yml: {name} must be a mapping of settings, not {type(value).__name__}")
+    return value
+
+
+def _is_text(value: Any) -> bool:
+    # Numbers are written unquoted often enough (nurse_line: 5550100) to be read as text.
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _readability_options(raw: Any) -> dict | None:
+    """extra.readability: per language a textstat formula, a target, and error_above or error_below."""
+    if raw is None:
+        return None
+    shape = "mkdocs.yml: extra.readability maps a language to {formula: <textstat formula>, target: <number>}"
+    if not isinstance(raw, Mapping):
+        raise ProjectError(shape)
+    for lang, rule in raw.items():
+        if not isinstance(rule, Mapping) or rule.get("formula") not in READABILITY_FORMULAS:
+            raise ProjectError(f"{shape}; the formula is one of {', '.join(READABILITY_FORMULAS)}")
+        if not all(_is_number(rule[key]) for key in ("target", "error_above", "error_below") if key in rule) or "target" not in rule:
+            raise ProjectError(f"{shape}; target, error_above and error_below are numbers")
+    return dict(raw)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _markdown_extensions(raw: Any) -> tuple:
+    """markdown_extensions as written: names, or one-key mappings of a name to its options."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(entry, str) or (isinstance(entry, Mapping) and len(entry) == 1)
+                                            for entry in raw):
+        raise ProjectError("mkdocs.yml: markdown_extensions must be a list of extension names (or name: options)")
+    return tuple(raw)
 
 
 def _languages_in_progress(raw: Any, codes: tuple[str, ...], default: str) -> tuple[str, ...]:
@@ -114,7 +174,7 @@ def _languages_in_progress(raw: Any, codes: tuple[str, ...], default: str) -> tu
 def _build_jobs(raw: Any) -> int:
     try:
         jobs = int(raw)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:
         raise ProjectError("mkdocs.yml: extra.build.jobs must be a whole number (0 = one per CPU core)") from error
     if jobs < 0:
         raise ProjectError("mkdocs.yml: extra.build.jobs must be 0 or more")
@@ -123,10 +183,10 @@ def _build_jobs(raw: Any) -> int:
     return jobs
 
 
-def _kiosk_options(raw: dict[str, Any]) -> dict[str, Any]:
+def _kiosk_options(raw: Mapping[str, Any]) -> dict[str, Any]:
     try:
         idle = int(raw.get("idle_seconds", 120))
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:
         raise ProjectError("mkdocs.yml: extra.kiosk.idle_seconds must be a whole number of seconds") from error
     if idle < 1:
         raise ProjectError("mkdocs.yml: extra.kiosk.idle_seconds must be at least 1")
@@ -141,14 +201,22 @@ def load(config_file: Path, docs_dir: Path | None = None) -> Project:
         with config_file.open("rb") as handle:
             raw = yaml_load(handle)
     except ConfigurationError as error:
-        raise ProjectError(f"{config_file}: {error}") from error
+        cause = error.__context__  # MkDocs wraps PyYAML's error, with its line, in a message of several lines
+        mark = getattr(cause, "problem_mark", None)
+        if isinstance(cause, yaml.MarkedYAMLError) and mark is not None:
+            raise ProjectError(f"{config_file}:{mark.line + 1}: not valid YAML: {cause.problem}") from error
+        raise ProjectError(f"{config_file}: {' '.join(str(error).split())}") from error
+    except RecursionError as error:
+        raise ProjectError(f"{config_file}: nested too deeply to read") from error
+    except Exception as error:  # MkDocs' loader runs !!python tags and date constructors: anything can fail
+        raise ProjectError(f"{config_file}: cannot be read: {type(error).__name__}: {error}") from error
     return from_config_dict(raw, config_file.parent.resolve(), docs_dir)
 
 
-def _i18n_options(raw: dict[str, Any]) -> dict[str, Any]:
-    for plugin in raw.get("plugins") or []:
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            return plugin["i18n"] or {}
-    if isinstance(raw.get("plugins"), dict) and "i18n" in raw["plugins"]:
-        return raw["plugins"]["i18n"] or {}
+def _i18n_options(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    plugins = raw.get("plugins")
+    entries = plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, Mapping) else []
+    for plugin in entries:
+        if isinstance(plugin, Mapping) and "i18n" in plugin:
+            return _section(plugin, "i18n", "the i18n plugin's settings")
     raise ProjectError("mkdocs.yml: the i18n plugin (mkdocs-static-i18n) is not configured")

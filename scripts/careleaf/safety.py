@@ -46,6 +46,11 @@ def translation_findings(library: Library, page: Page) -> list[Finding]:
     source = library.source(page.slug)
     if source is None or page.lang == library.project.default_language or not page.translation:
         return []
+    recorded = page.translation.get("source_revision")
+    hashes = isinstance(recorded, dict) and all(isinstance(recorded.get(part), str) for part in ("red_flags", "text"))
+    # An unreadable source, or a revision that is no pair of hashes, is reported by the validator itself.
+    if source.read_errors or not hashes:
+        return []
     stale = staleness(library, page)
     source_path = library.project.relative(source.path)
     command = f"scripts/mark_current.py {page.lang} {page.slug}"

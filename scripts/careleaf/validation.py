@@ -25,8 +25,9 @@ from careleaf.content import (
     tier_markers,
 )
 from careleaf import glossary, markup, readability, safety
-from careleaf.locales import Catalogue, key_lines, load_all, placeholders
+from careleaf.locales import Catalogue, load_all, placeholders
 from careleaf.project import Project
+from careleaf.reading import InvalidDate, shown
 
 ERROR = "error"
 WARNING = "warning"
@@ -137,7 +138,7 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
 # ---------------------------------------------------------------------------
 
 
-def _check_page(project: Project, library: Library, page: Page, categories: set[str],
+def _check_page(project: Project, library: Library, page: Page, categories: set[str] | None,
                 render: markup.Renderer) -> list[Problem]:
     def problem(code: str, line: int, message: str, severity: str = ERROR) -> Problem:
         return Problem(project.relative(page.path), line, page.lang, page.slug, code, message, severity)
@@ -186,28 +187,38 @@ def _check_front_matter(project, library, page, categories, problem) -> list[Pro
         if value is None or value == "":
             problems.append(problem("front-matter-missing-field", page.line_of(key) if key in page.meta else 1,
                                     f"front matter needs '{key}'"))
-        elif not isinstance(value, kind) or (kind is dt.date and isinstance(value, dt.datetime)):
-            expected = {str: "text", list: "a list", dt.date: "a date (YYYY-MM-DD)"}[kind]
-            problems.append(problem("front-matter-type", page.line_of(key), f"'{key}' must be {expected}, not {value!r}"))
+        elif not _is_a(value, kind) and not isinstance(value, InvalidDate):
+            problems.append(problem("front-matter-type", page.line_of(key), f"'{key}' must be {_KINDS[kind]}, not {shown(value)}"))
+    # Wherever it stands: MkDocs cannot read a front matter holding an impossible date, and drops all of it.
+    for path, value in _invalid_dates(page.meta):
+        problems.append(problem("front-matter-type", page.line_of(*path),
+                                f"{shown('.'.join(map(str, path)))} must be {_KINDS[dt.date]}, not {value.describe()}"))
     for key in page.meta:
-        if key not in fields and key not in PASSTHROUGH_FIELDS:
+        if not isinstance(key, str):
+            problems.append(problem("front-matter-type", page.line_of(key),
+                                    f"a front-matter key is a name such as 'title', not {shown(key)}"))
+        elif key not in fields and key not in PASSTHROUGH_FIELDS:
             problems.append(problem("front-matter-unknown-field", page.line_of(key),
-                                    f"unknown front-matter key '{key}'", WARNING))
+                                    f"unknown front-matter key {shown(key)}", WARNING))
     if not page.is_home:
         reviewed, due = page.meta.get("reviewed"), page.meta.get("review_due")
-        if isinstance(reviewed, dt.date) and isinstance(due, dt.date) and due <= reviewed:
+        if _is_a(reviewed, dt.date) and _is_a(due, dt.date) and due <= reviewed:
             problems.append(problem("front-matter-dates", page.line_of("review_due"),
                                     f"'review_due' ({due}) must come after 'reviewed' ({reviewed})"))
         category = page.category
-        if category and isinstance(page.meta.get("category"), str) and category not in categories:
+        if categories is not None and category and isinstance(page.meta.get("category"), str) and category not in categories:
             problems.append(problem("category-unknown", page.line_of("category"),
-                                    f"unknown category '{category}' (known: {', '.join(sorted(categories))})"))
+                                    f"unknown category {shown(category)} (known in locales/{project.default_language}.yml: "
+                                    f"{', '.join(sorted(categories))})"))
         related = page.meta.get("related")
         if isinstance(related, list):
             for slug in related:
-                if not isinstance(slug, str) or library.source(slug) is None or slug == HOME_SLUG:
+                if not isinstance(slug, str):
+                    problems.append(problem("front-matter-type", page.line_of("related"),
+                                            f"'related' lists article slugs, not {shown(slug)}"))
+                elif library.source(slug) is None or slug == HOME_SLUG:
                     problems.append(problem("related-unknown", page.line_of("related"),
-                                            f"related article '{slug}' does not exist"))
+                                            f"related article {shown(slug)} does not exist"))
                 elif slug == page.slug:
                     problems.append(problem("related-self", page.line_of("related"), "an article cannot be related to itself"))
     if page.lang == project.default_language:
@@ -227,17 +238,24 @@ def _check_translation_block(page: Page, problem) -> list[Problem]:
                         "a translation needs a 'translation' block with status and source_revision")]
     problems = []
     status = block.get("status")
-    if status not in TRANSLATION_STATUSES:
-        problems.append(problem("translation-status", line,
-                                f"translation.status must be one of {', '.join(TRANSLATION_STATUSES)}, not {status!r}"))
+    if not isinstance(status, str) or status not in TRANSLATION_STATUSES:
+        problems.append(problem("translation-status", page.line_of("translation", "status"),
+                                f"translation.status must be one of {', '.join(TRANSLATION_STATUSES)}, not {shown(status)}"))
     if status == "reviewed":
-        if not block.get("reviewer"):
+        reviewer, date = block.get("reviewer"), block.get("date")
+        if not reviewer:
             problems.append(problem("translation-status", line, "a reviewed translation names its reviewer"))
-        if not isinstance(block.get("date"), dt.date):
+        elif not isinstance(reviewer, str):
+            problems.append(problem("translation-status", page.line_of("translation", "reviewer"),
+                                    f"translation.reviewer must be text, not {shown(reviewer)}"))
+        if date is None:
             problems.append(problem("translation-status", line, "a reviewed translation gives the review date"))
+        elif not _is_a(date, dt.date) and not isinstance(date, InvalidDate):
+            problems.append(problem("translation-status", page.line_of("translation", "date"),
+                                    f"translation.date must be {_KINDS[dt.date]}, not {shown(date)}"))
     revision = block.get("source_revision")
     if not (isinstance(revision, dict) and all(isinstance(revision.get(k), str) for k in ("red_flags", "text"))):
-        problems.append(problem("translation-source-revision", line,
+        problems.append(problem("translation-source-revision", page.line_of("translation", "source_revision"),
                                 "translation.source_revision needs the English source's 'red_flags' and 'text' hashes"))
     return problems
 
@@ -365,28 +383,43 @@ def suggested_name(name: str) -> str:
 def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Problem]:
     problems = []
     source = catalogues[project.default_language]
+    source_path = project.relative(source.path)
+    translations = [catalogue for catalogue in catalogues.values() if catalogue is not source]
     for catalogue in catalogues.values():
         path = project.relative(catalogue.path)
         problems += [Problem(path, line, catalogue.lang, None, code, message) for code, line, message in catalogue.read_errors]
+        problems += [Problem(path, line, catalogue.lang, None, code, message)
+                     for code, line, message in catalogue.entry_errors.values()]
         for key, text in catalogue.strings.items():
             problems += [Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, unsafe.code,
-                                 f"'{key}': {unsafe.message}") for unsafe in markup.plain_text_problems(text)]
-        if catalogue.read_errors or catalogue is source:
-            continue
+                                 f"{shown(key)}: {unsafe.message}") for unsafe in markup.plain_text_problems(text)]
+    if source.read_errors:
+        return problems
+    # A key every translation has but English lost: templates would meet it missing.
+    readable = [catalogue for catalogue in translations if not catalogue.read_errors]
+    lost = set.intersection(*(set(catalogue.strings) for catalogue in readable)) if readable else set()
+    lost -= source.strings.keys() | source.entry_errors.keys()
+    for key in sorted(lost):
+        problems.append(Problem(source_path, 1, source.lang, None, "locale-missing-key",
+                                f"missing key {shown(key)}, which every translation has"))
+    for catalogue in readable:
+        path = project.relative(catalogue.path)
         for key, text in source.strings.items():
+            if key in catalogue.entry_errors:
+                continue
             if key not in catalogue.strings:
                 problems.append(Problem(path, 1, catalogue.lang, None, "locale-missing-key",
-                                        f"missing key '{key}' (English: {text!r})"))
+                                        f"missing key {shown(key)} ({source_path}: {shown(text)})"))
             elif placeholders(catalogue.strings[key]) != placeholders(text):
                 problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-placeholder",
-                                        f"'{key}' must use the placeholders {sorted(placeholders(text))}, "
+                                        f"{shown(key)} must use the placeholders {sorted(placeholders(text))}, "
                                         f"not {sorted(placeholders(catalogue.strings[key]))}"))
             elif not catalogue.strings[key].strip():
                 problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-empty",
-                                        f"'{key}' is empty"))
-        for key in catalogue.strings.keys() - source.strings.keys():
+                                        f"{shown(key)} is empty"))
+        for key in sorted(catalogue.strings.keys() - source.strings.keys() - source.entry_errors.keys() - lost):
             problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-unknown-key",
-                                    f"key '{key}' is not in the English catalogue", WARNING))
+                                    f"key {shown(key)} is not in the English catalogue", WARNING))
     return problems
 
 
@@ -415,30 +448,56 @@ def _check_glossaries(project: Project, library: Library) -> list[Problem]:
         current = source if lang == project.default_language else glossary.load(project, lang)
         path = project.relative(current.path)
         if current.read_error:
-            problems.append(Problem(path, 1, lang, None, "glossary-missing", current.read_error))
+            problems.append(Problem(path, current.read_error_line, lang, None, "glossary-missing", current.read_error))
             continue
+        problems += [Problem(path, line, lang, None, code, message) for code, line, message in current.entry_errors.values()]
         text = " ".join(page.body for page in library.articles(lang))
-        lines = key_lines(current.path.read_text(encoding="utf-8"))
         for key in source.terms:
-            entry = current.terms.get(key) or {}
-            if not entry.get("term") or not entry.get("definition"):
-                problems.append(Problem(path, lines.get(key, 1), lang, None, "glossary-missing-term",
-                                        f"'{key}' needs a term and a definition in '{lang}'"))
+            if key in current.entry_errors:
+                continue
+            entry = current.terms.get(key)
+            if entry is None:
+                problems.append(Problem(path, 1, lang, None, "glossary-missing-term",
+                                        f"{shown(key)} needs a term and a definition in '{lang}'"))
                 continue
             for field_name in ("term", "definition"):
-                problems += [Problem(path, lines.get(key, 1), lang, None, unsafe.code, f"'{key}.{field_name}': {unsafe.message}")
-                             for unsafe in markup.plain_text_problems(str(entry[field_name]))]
-            unused = [form for form in [entry["term"], *(entry.get("forms") or [])] if str(form) not in text]
+                problems += [Problem(path, current.key_lines.get(key, 1), lang, None, unsafe.code,
+                                     f"{shown(f'{key}.{field_name}')}: {unsafe.message}")
+                             for unsafe in markup.plain_text_problems(entry[field_name])]
+            unused = [form for form in [entry["term"], *entry["forms"]] if form not in text]
             if unused:
-                problems.append(Problem(path, lines.get(key, 1), lang, None, "glossary-unused",
-                                        f"'{key}': {', '.join(map(str, unused))} does not occur in the '{lang}' articles", WARNING))
+                problems.append(Problem(path, current.key_lines.get(key, 1), lang, None, "glossary-unused",
+                                        f"{shown(key)}: {', '.join(unused)} does not occur in the '{lang}' articles", WARNING))
     return problems
 
 
-def _category_keys(catalogue: Catalogue | None) -> set[str]:
-    if catalogue is None:
-        return set()
-    return {key.split(".", 1)[1] for key in catalogue.strings if key.startswith("categories.")}
+def _category_keys(catalogue: Catalogue | None) -> set[str] | None:
+    """The category keys the source catalogue names; None when it cannot be read (reported there)."""
+    if catalogue is None or catalogue.read_errors:
+        return None
+    # A category whose name is unusable still exists: that name is reported in the catalogue.
+    return {key.split(".", 1)[1] for key in [*catalogue.strings, *catalogue.entry_errors] if key.startswith("categories.")}
+
+
+_KINDS = {str: "text", list: "a list", dt.date: "a date (YYYY-MM-DD)"}
+
+
+def _is_a(value: Any, kind: type) -> bool:
+    # A date with a time is not the day a review was done or is due.
+    return isinstance(value, kind) and not (kind is dt.date and isinstance(value, dt.datetime))
+
+
+def _invalid_dates(meta: dict) -> Iterable[tuple[tuple[Any, ...], InvalidDate]]:
+    """Every impossible date in the front matter, with the path of keys (and list positions) to it."""
+    pending: list[tuple[tuple[Any, ...], Any]] = [((), meta)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, InvalidDate):
+            yield path, value
+        elif isinstance(value, dict):
+            pending.extend(((*path, key), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            pending.extend(((*path, index), item) for index, item in reversed(list(enumerate(value))))
 
 
 def format_human(report: Report) -> Iterable[str]:
