@@ -1,31 +1,86 @@
 #!/usr/bin/env bash
-# Set up Careleaf on a fresh Debian machine and build the site into site/.
-#   bash scripts/setup.sh
-# Installs Debian's Chromium, Noto fonts and Poppler (browser tests, handouts), a virtual
-# environment with the pinned Python packages, validates the content, builds the site and
-# its PDF handouts, and the offline kiosk copy (dist/).
+# Set up Careleaf on a fresh Debian 12 or 13 machine and build the site into site/.
+#   bash scripts/setup.sh                            # Debian's own Python, /usr/bin/python3
+#   PYTHON=/path/to/python3 bash scripts/setup.sh    # another interpreter (3.11 to 3.13)
+# Installs from Debian what is missing (Python and its venv module, Chromium, Noto fonts, Poppler,
+# Node.js and npm), two virtual environments with the locked Python packages (.venv for MkDocs,
+# .venv-properdocs for the second build path), the npm assets, validates the content, builds the
+# site and its PDF handouts, and the offline kiosk copy (dist/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(chromium fonts-noto-core fonts-noto-cjk poppler-utils)
+python="${PYTHON:-}"
+if [ -z "$python" ]; then
+  if [ -x /usr/bin/python3 ] || ! command -v python3 >/dev/null 2>&1; then
+    python=/usr/bin/python3   # Debian's, installed below when the machine has no Python at all
+  else
+    python=python3
+  fi
+fi
+
+debian_packages=(ca-certificates chromium fonts-noto-core fonts-noto-cjk poppler-utils)
 command -v npm >/dev/null 2>&1 || debian_packages+=(nodejs npm)
+if ! command -v "$python" >/dev/null 2>&1; then
+  [ "$python" = /usr/bin/python3 ] || { echo "PYTHON=$python: no such interpreter." >&2; exit 2; }
+  debian_packages+=(python3 python3-venv)
+else
+  # Debian's own interpreter makes virtual environments only with its pythonX.Y-venv package.
+  interpreter_path="$(readlink -f "$(command -v "$python")")"
+  if dpkg-query -S "$interpreter_path" >/dev/null 2>&1; then
+    debian_packages+=("python$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv")
+  fi
+fi
+
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+  command -v apt-get >/dev/null 2>&1 || { echo "No apt-get: install ${missing[*]} yourself." >&2; exit 2; }
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "Run as root, or install sudo: apt-get needs root." >&2; exit 2; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
-python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
-.venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+# The interpreter an environment runs on, as its real path and full version ("" if it does not run).
+interpreter_of() {
+  "$1" -c 'import os, platform, sys; print(os.path.realpath(getattr(sys, "_base_executable", sys.executable)), platform.python_version())' 2>/dev/null || true
+}
+wanted_interpreter="$(interpreter_of "$python")"
+[ -n "$wanted_interpreter" ] || { echo "PYTHON=$python does not run." >&2; exit 2; }
+
+# make_environment DIR REQUIREMENTS...: DIR on the chosen interpreter, with exactly the locked packages.
+make_environment() {
+  local environment="$1"; shift
+  if [ -e "$environment" ]; then
+    local existing
+    existing="$(interpreter_of "$environment/bin/python")"
+    if [ "$existing" != "$wanted_interpreter" ]; then
+      echo "$environment was made with ${existing:-an interpreter that no longer runs}; recreating it with $wanted_interpreter."
+      rm -rf "$environment"
+    fi
+  fi
+  [ -e "$environment" ] || "$python" -m venv "$environment"
+  local requirement_files=()
+  for requirements in "$@"; do requirement_files+=(-r "$requirements"); done
+  # --use-pep517: jieba ships only a source archive; build it the same way with every pip.
+  "$environment/bin/pip" install -q --disable-pip-version-check --require-hashes --use-pep517 "${requirement_files[@]}"
+  "$environment/bin/pip" install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+}
+make_environment .venv requirements.txt
+make_environment .venv-properdocs requirements.txt requirements-properdocs.txt
+
 # Front-end assets pinned in package-lock.json (the kiosk's iframe-worker shim), never a CDN.
-npm ci --no-audit --no-fund --loglevel=error
+if [ -L node_modules ]; then
+  echo "node_modules links to $(readlink node_modules) (a shared copy): left as it is."
+else
+  npm ci --no-audit --no-fund --loglevel=error
+fi
 
 .venv/bin/python scripts/validate.py
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
