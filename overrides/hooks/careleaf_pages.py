@@ -14,15 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import BytecodeCache
-from mkdocs.commands.build import _build_theme_template
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page as MkDocsPage
-from mkdocs.utils import CountHandler
 
-from careleaf import csp, glossary
+from careleaf import csp, glossary, upstream
 from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
@@ -79,7 +77,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Refuse to build a library that breaks the red-flag contract or the schema."""
-    if _state["command"] in PUBLISHING_COMMANDS and _state["staged"] is None and not _inside_language_build(config):
+    if _state["command"] in PUBLISHING_COMMANDS and _state["staged"] is None and not upstream.building_a_language(config):
         _stage_site(config)
     try:
         project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
@@ -127,7 +125,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     default language starts, start the other languages' builds in worker processes."""
     catalogue = _state["catalogues"][_reader_language(config)]
     config.site_name = catalogue.text("site_name", **placeholder_values(_state["project"].hospital))
-    i18n = config.plugins["i18n"]
+    i18n = upstream.i18n_plugin(config)
     if "alternate" in config.extra:
         # static-i18n sets the switcher per page as an attribute and resets only the item, so a
         # 404 page would link to the previous build's last article: start each build from the item.
@@ -147,6 +145,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_env(env, config: MkDocsConfig, files: Files):
     env.bytecode_cache = TEMPLATE_BYTECODE
     env.globals["content_security_policy_placeholder"] = csp.PLACEHOLDER
+    # Material's search worker carries a hash in its name that changes with every release.
+    env.globals["material_search_worker"] = upstream.search_worker(config.theme.dirs)
     _state["build_env"] = env
     return env
 
@@ -253,7 +253,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     if _state["parallel"] is not None:
         _finish_parallel_languages(config)
-    elif _inside_language_build(config):
+    elif upstream.building_a_language(config):
         # Each language build writes the root 404.html: keep it as <lang>/404.html.
         (site_dir / _reader_language(config)).mkdir(parents=True, exist_ok=True)
         (site_dir / "404.html").replace(site_dir / _reader_language(config) / "404.html")
@@ -302,17 +302,12 @@ def _stage_site(config: MkDocsConfig) -> None:
 def _publish_site(config: MkDocsConfig) -> None:
     """The last step of a successful build: the staged site replaces the published one at once."""
     staged = _state["staged"]
-    if staged is None or _strict_build_will_abort():  # on_build_error discards it
+    if staged is None or upstream.strict_build_will_abort():  # on_build_error discards it
         return
     _state["staged"] = None
     staged.publish()
     config.site_dir = _state["site_dir"]  # `mkdocs gh-deploy` pushes it next
     log.info(f"Published the site to {config.site_dir}")
-
-
-def _strict_build_will_abort() -> bool:
-    """MkDocs aborts a --strict build after the post-build events if its counter saw a warning."""
-    return any(isinstance(handler, CountHandler) and handler.get_counts() for handler in logging.getLogger("mkdocs").handlers)
 
 
 def _stop_build() -> None:
@@ -328,7 +323,7 @@ def _stop_build() -> None:
 def _finish_parallel_languages(config: MkDocsConfig) -> None:
     """Bring the worker-built languages into the site as static-i18n's sequential loop would have."""
     parallel = _state["parallel"]
-    i18n = config.plugins["i18n"]
+    i18n = upstream.i18n_plugin(config)
     try:
         results = parallel.collect()
         parallel.merge_into(Path(config.site_dir), results)
@@ -343,7 +338,7 @@ def _finish_parallel_languages(config: MkDocsConfig) -> None:
         i18n.i18n_files_per_language[result.lang] = result.sitemap_files
     i18n.reconfigure_search_index(config)
     # The sitemap lists every language's pages: render it again now that all are known.
-    _build_theme_template("sitemap.xml", _state["build_env"], _state["files"], config, _state["nav"])
+    upstream.render_theme_template("sitemap.xml", _state["build_env"], _state["files"], config, _state["nav"])
     i18n.building = False
 
 
@@ -377,12 +372,6 @@ def _iframe_worker_package(project) -> Path:
     if not shim.is_file():
         raise PluginError(f"{shim} is missing: run 'npm ci' (scripts/setup.sh does)")
     return shim
-
-
-def _inside_language_build(config: MkDocsConfig) -> bool:
-    """True in the post-build of a language static-i18n builds from inside the default one."""
-    i18n = config.plugins.get("i18n")
-    return bool(i18n and getattr(i18n, "building", False))
 
 
 def _offline(config: MkDocsConfig) -> bool:

@@ -24,6 +24,8 @@ from typing import Any
 
 from mkdocs.commands.build import build
 
+from careleaf import upstream
+
 from careleaf.publish import LANGUAGES, OwnedFolder
 
 RESULT_FILE = "result.pickle"
@@ -90,7 +92,7 @@ class ParallelLanguages:
                 return
 
     def _build(self, config, lang: str) -> None:
-        i18n = config.plugins["i18n"]
+        i18n = upstream.i18n_plugin(config)
         folder = self.work / lang
         before = len(i18n.search_entries)
         i18n.current_language = lang

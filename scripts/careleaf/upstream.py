@@ -1,0 +1,72 @@
+"""What Careleaf borrows from MkDocs, Material and mkdocs-static-i18n beyond their public API.
+
+Each such name is reached through this module only, so an upgrade that renames or removes one breaks
+here, in one place, and tests/test_upstream.py says which name and which package.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Iterable
+
+# MkDocs renders one theme template (sitemap.xml) with this; it has no public equivalent.
+from mkdocs.commands.build import _build_theme_template
+from mkdocs.exceptions import PluginError
+# MkDocs counts warnings for --strict with this handler on its logger.
+from mkdocs.utils import CountHandler
+
+# mkdocs-static-i18n's plugin state that the parallel language builds read and set:
+I18N_STATE = (
+    "building",                  # True while a language is built from inside the default one
+    "current_language",          # the language being built
+    "build_languages",           # every language to build, in order
+    "default_language",
+    "search_entries",            # search entries gathered over the language builds
+    "i18n_files_per_language",   # per language, the files the sitemap lists
+    "reconfigure_search_index",  # method: writes the search index from search_entries
+)
+# Material's search worker, written with a content hash in its name (…/search.a7633da7.min.js).
+SEARCH_WORKER_GLOB = "assets/javascripts/workers/search.*.min.js"
+
+
+class UpstreamChangedError(PluginError):
+    """An upgrade of MkDocs, Material or mkdocs-static-i18n changed something Careleaf relies on."""
+
+
+def i18n_plugin(config) -> Any:
+    """static-i18n's plugin object, checked to still have the state Careleaf uses."""
+    plugin = config.plugins["i18n"]
+    missing = [name for name in I18N_STATE if not hasattr(plugin, name)]
+    if missing:
+        raise UpstreamChangedError(f"mkdocs-static-i18n's plugin no longer has {', '.join(missing)}: "
+                              "update careleaf/upstream.py and the parallel language builds")
+    return plugin
+
+
+def building_a_language(config) -> bool:
+    """True in a language static-i18n builds from inside the default one (or a worker builds)."""
+    plugin = config.plugins.get("i18n")
+    return bool(plugin and getattr(plugin, "building", False))
+
+
+def render_theme_template(name: str, env, files, config, nav) -> None:
+    """Render one of the theme's static templates again (sitemap.xml, once every language is known)."""
+    _build_theme_template(name, env, files, config, nav)
+
+
+def strict_build_will_abort() -> bool:
+    """MkDocs aborts a --strict build after the post-build events if its counter saw a warning."""
+    handlers = logging.getLogger("mkdocs").handlers
+    return any(isinstance(handler, CountHandler) and handler.get_counts() for handler in handlers)
+
+
+def search_worker(theme_dirs: Iterable[str | Path]) -> str:
+    """Material's search worker as the installed theme names it (the name carries a hash that
+    changes with every Material release)."""
+    found = sorted({path.relative_to(folder).as_posix()
+                    for folder in map(Path, theme_dirs) for path in folder.glob(SEARCH_WORKER_GLOB)})
+    if len(found) != 1:
+        raise UpstreamChangedError(f"Material's search worker ({SEARCH_WORKER_GLOB}) was found {len(found)} times "
+                              f"in the theme: {found}")
+    return found[0]

@@ -1,0 +1,82 @@
+"""What Careleaf borrows beyond MkDocs', Material's and static-i18n's public API is still there.
+
+Each test names what an upgrade changed, so the failure says where to look (careleaf/upstream.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from pathlib import Path
+
+import material
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.config import load_config
+
+from careleaf import upstream
+from conftest import ROOT
+
+MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
+
+
+def test_static_i18n_still_keeps_the_state_the_parallel_builds_use():
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    plugin = upstream.i18n_plugin(config)
+    assert isinstance(plugin.search_entries, list)
+    assert isinstance(plugin.i18n_files_per_language, dict)
+    assert callable(plugin.reconfigure_search_index)
+    assert plugin.building is False
+
+
+def test_a_plugin_without_that_state_is_named_loudly():
+    class Changed:
+        building = False
+
+    class Config:
+        plugins = {"i18n": Changed()}
+
+    with pytest.raises(upstream.UpstreamChangedError, match="no longer has current_language, build_languages"):
+        upstream.i18n_plugin(Config())
+
+
+def test_mkdocs_still_renders_one_theme_template_with_the_same_arguments():
+    parameters = list(inspect.signature(upstream._build_theme_template).parameters)
+    assert parameters == ["template_name", "env", "files", "config", "nav"]
+
+
+def test_mkdocs_still_counts_warnings_for_strict_builds():
+    handler = upstream.CountHandler()
+    assert handler.get_counts() == []
+
+
+def test_material_ships_exactly_one_search_worker():
+    name = upstream.search_worker([MATERIAL_TEMPLATES])
+    assert re.fullmatch(r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js", name)
+    assert (MATERIAL_TEMPLATES / name).is_file()
+
+
+def test_a_theme_without_one_search_worker_is_named_loudly(tmp_path):
+    with pytest.raises(upstream.UpstreamChangedError, match="search worker"):
+        upstream.search_worker([tmp_path])
+
+
+def test_every_page_points_search_at_a_worker_the_site_has(built_site):
+    for path in [built_site / "index.html", built_site / "es" / "muscle-spasm" / "index.html", built_site / "404.html"]:
+        config = json.loads(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("#__config").string)
+        # The 404 page's addresses start at the site's root: it is served at any depth.
+        worker = built_site / config["search"].lstrip("/") if config["search"].startswith("/") else path.parent / config["search"]
+        assert worker.resolve().is_file(), (path, config["search"])
+
+
+def test_our_copy_of_materials_config_block_has_the_same_keys():
+    # main.html copies Material's configuration block (to point search at one language's index):
+    # a key Material adds in an upgrade must be added to the copy too.
+    def keys(template: Path) -> set[str]:
+        text = template.read_text(encoding="utf-8")
+        block = text[text.index("{% block config %}"):]
+        block = block[: block.index("{% endblock %}")]
+        return set(re.findall(r'"([\w.]+)":', block))
+
+    assert keys(ROOT / "overrides" / "main.html") == keys(MATERIAL_TEMPLATES / "base.html")
