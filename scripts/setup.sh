@@ -74,6 +74,8 @@ make_environment() {
 }
 make_environment .venv requirements.txt
 make_environment .venv-properdocs requirements.txt requirements-properdocs.txt
+# English syllable counts for the readability check, built once from the installed CMU dictionary.
+.venv/bin/python -m careleaf.syllables
 
 # Front-end assets pinned in package-lock.json (the kiosk's iframe-worker shim), never a CDN.
 if [ -L node_modules ]; then

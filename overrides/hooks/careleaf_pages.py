@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import shutil
 from copy import deepcopy
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, spl
 from careleaf.locales import load_all
 from careleaf.navigation import categorized
 from careleaf.page_weight import minified_css, trim_indentation
-from careleaf.parallel import BackgroundCall, ParallelLanguages, map_in_processes
+from careleaf.parallel import BackgroundCall, ParallelLanguages
 from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.publish import StagedSite
 from careleaf.search import split_index
@@ -91,9 +90,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         report = validate(project, markup_checks=not in_parallel, readability_checks=not in_parallel)
         problems = report.problems
         if in_parallel:
-            pages = list(report.library.pages.values())
-            check = partial(markup_problems, project, report.library)
-            problems = problems + [problem for chunk in map_in_processes(check, pages, project.build_jobs) for problem in chunk]
+            problems = problems + markup_problems(project, report.library, processes=project.build_jobs)
         _refuse_blocking(sorted(problems, key=lambda problem: (problem.path, problem.line, problem.code)))
         _state.update(
             fingerprint=fingerprint,

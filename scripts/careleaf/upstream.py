@@ -70,3 +70,17 @@ def search_worker(theme_dirs: Iterable[str | Path]) -> str:
         raise UpstreamChangedError(f"Material's search worker ({SEARCH_WORKER_GLOB}) was found {len(found)} times "
                               f"in the theme: {found}")
     return found[0]
+
+
+def textstat_with_pronunciations(pronunciations):
+    """textstat with its English syllable counter reading `pronunciations` in place of loading the
+    whole CMU dictionary (textstat reads it through this private function only)."""
+    import textstat
+    from textstat.backend.counts import _count_syllables
+    from textstat.backend.utils._get_lang_root import get_lang_root
+
+    if not hasattr(_count_syllables, "get_cmudict"):
+        raise UpstreamChangedError("textstat no longer counts syllables through "
+                                   "textstat.backend.counts._count_syllables.get_cmudict")
+    _count_syllables.get_cmudict = lambda lang: pronunciations if get_lang_root(lang) == "en" else None
+    return textstat

@@ -21,10 +21,10 @@ from careleaf.content import (
     TRANSLATION_STATUSES,
     Library,
     Page,
-    parse_red_flags,
     tier_markers,
 )
 from careleaf import glossary, markup, readability, safety
+from careleaf.cache import ResultCache
 from careleaf.locales import Catalogue, load_all, placeholders
 from careleaf.project import Project
 from careleaf.reading import InvalidDate, shown
@@ -152,21 +152,41 @@ def _check_page(project: Project, library: Library, page: Page, categories: set[
     return problems
 
 
-def markup_problems(project: Project, library: Library, pages: Iterable[Page] | None = None) -> list[Problem]:
-    """Unsafe markup in every page (or in `pages`), judged on the HTML each renders to."""
-    render = markup.renderer(project)
+def markup_problems(project: Project, library: Library, processes: int = 1) -> list[Problem]:
+    """Unsafe markup in every page, judged on the HTML each renders to. Pages whose text was judged
+    before are not rendered again (careleaf/cache.py); the others are spread over `processes`."""
+    pages = [page for page in library.pages.values() if page.body]
+    cache = ResultCache(project.root, "markup", markup.fingerprint(project))
+    keys = [cache.key(page.body) for page in pages]
+    unjudged = list({key: page.body for key, page in zip(keys, pages) if key not in cache}.items())
+    if unjudged:
+        for key, result in _judged_in_processes(project, unjudged, processes):
+            cache[key] = result
     problems = []
-    for page in library.pages.values() if pages is None else pages:
-        if page.body:
-            def problem(code: str, line: int, message: str, page: Page = page) -> Problem:
-                return Problem(project.relative(page.path), line, page.lang, page.slug, code, message)
+    for page, key in zip(pages, keys):
+        def problem(code: str, line: int, message: str, page: Page = page) -> Problem:
+            return Problem(project.relative(page.path), line, page.lang, page.slug, code, message)
 
-            problems += _check_markup(page, render, problem)
+        problems += _check_markup(page, [markup.Unsafe.from_list(item) for item in cache[key]], problem)
+    cache.save(complete=True)
     return problems
 
 
-def _check_markup(page: Page, render: markup.Renderer, problem) -> list[Problem]:
-    """Only safe markup reaches a page: judged on the HTML the article renders to."""
+def _judged_in_processes(project: Project, texts: list[tuple[str, str]], processes: int) -> list[tuple[str, list]]:
+    render = markup.renderer(project)
+
+    def judge(chunk: list[tuple[str, str]]) -> list[tuple[str, list]]:
+        return [(key, [unsafe.as_list() for unsafe in markup.article_problems(text, render)]) for key, text in chunk]
+
+    if processes <= 1 or len(texts) < 2 * processes:
+        return judge(texts)
+    from careleaf.parallel import map_in_processes  # forks: only `mkdocs build` asks for processes
+
+    return [item for chunk in map_in_processes(judge, texts, processes) for item in chunk]
+
+
+def _check_markup(page: Page, unsafe_found: list[markup.Unsafe], problem) -> list[Problem]:
+    """Only safe markup reaches a page: titles are plain text, the article's HTML is judged."""
     problems = []
     texts = [(key, page.meta.get(key), page.line_of(key)) for key in ("title", "summary")]
     texts.append(("translation.reviewer", page.translation.get("reviewer"), page.line_of("translation")))
@@ -174,7 +194,7 @@ def _check_markup(page: Page, render: markup.Renderer, problem) -> list[Problem]
         if isinstance(value, str):
             problems += [problem(unsafe.code, line, f"'{key}': {unsafe.message}") for unsafe in markup.plain_text_problems(value)]
     found: dict[str, int] = {}
-    for unsafe in markup.article_problems(page.body, render):
+    for unsafe in unsafe_found:
         problems.append(problem(unsafe.code, markup.locate(page.body, page.body_line, unsafe.needles, found), unsafe.message))
     return problems
 
@@ -282,7 +302,7 @@ def _check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Probl
     section = sections[0]
     if not section.heading:
         problems.append(problem("red-flags-heading-empty", section.line, "the red-flag heading has no text"))
-    red_flags = parse_red_flags(section)
+    red_flags = page.red_flags()  # the first red-flag section, parsed once per page
     for line in red_flags.stray_lines[:1]:
         problems.append(problem("red-flags-stray-content", line,
                                 "the red-flag section may hold only tier cards (!!! emergency / urgent / contact)"))
@@ -426,17 +446,20 @@ def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[P
 def readability_problems(project: Project, library: Library) -> list[Problem]:
     """Articles harder to read than mkdocs.yml's targets (warnings and non-blocking errors)."""
     thresholds = project.readability or readability.DEFAULT_THRESHOLDS
+    # Scores of texts scored before come from the cache: textstat is not even loaded for them.
+    cache = ResultCache(project.root, "readability", readability.fingerprint())
     problems = []
     for page in library.articles():
         if page.read_errors:
             continue
-        result = readability.score(page, thresholds)
+        result = readability.score(page, thresholds, cache)
         if result.status == "error":
             problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
                                     f"too hard to read: {result.note}", ERROR, blocks_build=False))
         elif result.status == "above-target":
             problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
                                     f"harder to read than the target: {result.note}", WARNING, blocks_build=False))
+    cache.save(complete=True)
     return problems
 
 

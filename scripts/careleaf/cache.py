@@ -1,0 +1,79 @@
+"""Results of the slow checks, kept between runs and keyed on exactly what they depend on.
+
+Editors run the validator on every save: an article whose text has not changed since the last run
+is not rendered or scored again. A key is the SHA-256 of the check's own inputs (the text, its
+language, the settings and the versions of the code that judges it), so a changed input is a miss,
+never a stale answer. The cache lives in `.cache/careleaf/` (git ignores it); delete it at will.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FOLDER = Path(".cache") / "careleaf"
+
+
+class ResultCache:
+    """One JSON file of results per kind of check, read once and written back if it changed."""
+
+    def __init__(self, root: Path, kind: str, fingerprint: str):
+        self.path = root / FOLDER / f"{kind}.json"
+        self._fingerprint = fingerprint
+        self._entries: dict[str, Any] = self._read()
+        self._used: set[str] = set()
+        self._changed = False
+
+    def key(self, *parts: str) -> str:
+        digest = hashlib.sha256(self._fingerprint.encode("utf-8"))
+        for part in parts:
+            digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+    def __getitem__(self, key: str) -> Any:
+        self._used.add(key)
+        return self._entries[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._used.add(key)
+        self._entries[key] = value
+        self._changed = True
+
+    def save(self, complete: bool = False) -> None:
+        """Write the results back; after a run over the whole library (`complete`), only those it used."""
+        if complete and self._used != self._entries.keys():
+            self._entries = {key: self._entries[key] for key in self._used}
+            self._changed = True
+        if not self._changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(self._entries, out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a read-only checkout still validates, only without keeping results
+        self._changed = False
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+
+def source_fingerprint(*modules: Any, extra: str = "") -> str:
+    """The code that computes a result: its modules' source and any settings it reads."""
+    digest = hashlib.sha256(extra.encode("utf-8"))
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
