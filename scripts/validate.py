@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     except project_settings.ProjectError as error:
         print(f"validate.py: {error}", file=sys.stderr)
         return 2
-    report = validate(project, today=args.today)
+    # One process per build worker (extra.build.jobs): the two checks that render articles run beside the rest.
+    report = validate(project, today=args.today, processes=project.build_jobs)
     if args.format == "json":
         data = {"problems": [problem.as_dict() for problem in report.problems], "red_flags": report.red_flag_summary()}
         if args.report:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis.strategies import lists, one_of, sampled_from, text
 
 from careleaf import markup
+from careleaf import project as project_settings
 from conftest import ROOT, copy_project, line_of, mkdocs_build
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -225,3 +228,40 @@ def test_text_too_deep_to_render_is_one_clear_line(small_tree, capsys):
     # Where the nesting is cannot be known: the article's first line of text, and what to look for.
     assert (f"docs/en/wrist.md:{line_of(path, 'Intro text')}: error: the text nests too deeply to render "
             "(hundreds of '>' or list levels?) [render-failed]") in out
+
+
+# ---------------------------------------------------------------------------
+# Texts that need no rendering to be judged
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(UNSAFE))
+def test_no_unsafe_paste_passes_for_plain_text(name):
+    assert not markup.renders_only_plain_markup(f"Rest your hand.\n\n{UNSAFE[name][0]}\n")
+
+
+def test_the_red_flag_heading_and_tier_markers_stay_plain_but_what_they_hide_does_not():
+    assert markup.renders_only_plain_markup("## When to get help {#red-flags}\n\n!!! emergency\n\n    - a sign\n")
+    assert not markup.renders_only_plain_markup('## <img src=x onerror=y> {#red-flags}\n')
+    assert not markup.renders_only_plain_markup("!!! care-card\n\n    - an imitation\n")
+    assert not markup.renders_only_plain_markup("## __config\n")
+    assert not markup.renders_only_plain_markup("- " * 30 + "too deep to be sure\n")
+
+
+RENDER = markup.renderer(project_settings.load(ROOT / "mkdocs.yml"))
+# The characters that end the shortcut are in the alphabet too: a looser shortcut would be caught.
+PLAIN_ALPHABET = "abcé中ع 1234567890\n\t#*-_+=|:;.,'\"`~()>/\\%&?$@^}]<[{!"
+
+
+# Pieces of Markdown that make markup, mixed into random text.
+MARKUP_PIECES = ["<script>x()</script>", "<b>", "[a](javascript:x)", "![a](//t.example/p.gif)", "\n{: onclick=x }\n",
+                 "\n!!! care-card\n\n    - x\n", "\n## __config\n", "\n## x {#red-flags}\n", "\n!!! urgent\n",
+                 "&#60;script&#62;", "\n```\n<i>\n```\n", "\n    <code>\n", "<https://t.example>", "\n- - - x\n"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(lists(one_of(text(alphabet=PLAIN_ALPHABET, max_size=40), sampled_from(MARKUP_PIECES)), max_size=12).map("".join))
+def test_what_is_taken_for_plain_markup_renders_to_nothing_unsafe(sample):
+    # The shortcut is sound: any text it lets through, rendered and judged in full, is clean.
+    assume(markup.renders_only_plain_markup(sample))
+    assert markup.article_problems(sample, RENDER, shortcut=False) == []

@@ -152,7 +152,11 @@ class Page:
         return 1
 
     def headings(self) -> list[Heading]:
-        return list(_headings(self.body, self.body_line))
+        return list(self._headings)
+
+    @cached_property
+    def _headings(self) -> tuple[Heading, ...]:
+        return tuple(_headings(self.body, self.body_line))
 
     def sections(self) -> list[Section]:
         return list(self._sections)
@@ -160,7 +164,7 @@ class Page:
     @cached_property
     def _sections(self) -> tuple[Section, ...]:
         # Pages are read once and not changed afterwards: parse their sections once.
-        return tuple(split_sections(self.body, self.body_line))
+        return tuple(split_sections(self.body, self.body_line, self._headings))
 
     def red_flag_sections(self) -> list[Section]:
         return [section for section in self.sections() if section.is_red_flags]
@@ -283,12 +287,12 @@ def _headings(markdown: str, first_line: int) -> Iterator[Heading]:
             )
 
 
-def split_sections(markdown: str, first_line: int = 1) -> Iterator[Section]:
+def split_sections(markdown: str, first_line: int = 1, headings: Iterable[Heading] | None = None) -> Iterator[Section]:
     """Level-2 sections: each runs from its heading to the next level-2 heading."""
     lines = markdown.split("\n")
     starts = [
         (heading.line - first_line, heading)
-        for heading in _headings(markdown, first_line)
+        for heading in (_headings(markdown, first_line) if headings is None else headings)
         if heading.level == 2
     ]
     for position, (index, heading) in enumerate(starts):

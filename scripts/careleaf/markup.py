@@ -58,6 +58,12 @@ RESERVED_CLASS_PREFIXES = ("md-", "careleaf-", "care-card", "red-flag")
 # Careleaf's own Markdown extensions add only abbreviations and language spans (both allowed);
 # md_in_html is left out so that raw HTML blocks stay raw and are judged as typed.
 UNCHECKED_EXTENSIONS = ("careleaf.", "md_in_html")
+# Without these characters Markdown makes no raw HTML, link, image, attribute list or admonition.
+_PLAIN_BREAKERS = frozenset("<[{!")
+# A red-flag tier marker and the red-flag heading's id, as the content model reads them.
+_KNOWN_LINE = re.compile(r"^(?:!!![ \t]+(?:emergency|urgent|contact)[ \t]*|(?P<heading>##[ \t].*?)[ \t]*\{#red-flags\}[ \t]*)$")
+# Deeper than this (indentation or list and quote markers) is rendered, to be sure it renders at all.
+_PLAIN_DEPTH = 40
 # What a sign needs to be seen: a letter or a digit in any script.
 _VISIBLE = re.compile(r"\w")
 # Characters that can make Markdown produce markup; text without any of them renders as itself.
@@ -127,8 +133,11 @@ class Renderer:
 # ---------------------------------------------------------------------------
 
 
-def article_problems(markdown_text: str, renderer: Renderer) -> list[Unsafe]:
-    """Everything unsafe in an article's Markdown, judged on the HTML it renders to."""
+def article_problems(markdown_text: str, renderer: Renderer, shortcut: bool = True) -> list[Unsafe]:
+    """Everything unsafe in an article's Markdown, judged on the HTML it renders to (a text that can
+    render only to plain markup is not rendered, unless `shortcut` is off)."""
+    if shortcut and renders_only_plain_markup(markdown_text):
+        return []
     try:
         html, raw_fragments = renderer.render(markdown_text)
     except RenderError as error:
@@ -140,6 +149,24 @@ def article_problems(markdown_text: str, renderer: Renderer) -> list[Unsafe]:
     for problem in html_problems(html, MARKDOWN_HTML):
         found.setdefault((problem.code, problem.message), problem)
     return list(found.values())
+
+
+def renders_only_plain_markup(markdown_text: str) -> bool:
+    """True when Markdown can make nothing of this text but its own plain elements (paragraphs,
+    headings, lists, emphasis, tables, code): no `<`, `[`, `{` or `!` outside a red-flag tier marker
+    and the red-flag heading's id, no heading that could take an id starting `__`, nothing nested
+    deep. Such a text need not be rendered to be judged; any other is rendered."""
+    for line in markdown_text.split("\n"):
+        known = _KNOWN_LINE.match(line)
+        if known:
+            line = known.group("heading") or ""
+        if not _PLAIN_BREAKERS.isdisjoint(line):
+            return False
+        if len(line) - len(line.lstrip(" \t>*+-0123456789.)")) > _PLAIN_DEPTH:
+            return False
+        if line.lstrip().startswith("#") and "_" in line:
+            return False
+    return True
 
 
 def plain_text_problems(text: str) -> list[Unsafe]:

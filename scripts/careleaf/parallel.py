@@ -22,7 +22,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from mkdocs.commands.build import build
 
 from careleaf import upstream
 
@@ -99,6 +98,8 @@ class ParallelLanguages:
         # static-i18n's own flag for "a language built from inside the default one": no nested loop.
         i18n.building = True
         config.site_dir = str(folder / SITE_FOLDER)
+        from mkdocs.commands.build import build  # only a language worker builds
+
         build(config)
         result = LanguageResult(
             lang=lang,

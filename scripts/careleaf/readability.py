@@ -20,6 +20,10 @@ DEFAULT_THRESHOLDS = {
     "en": {"formula": "flesch_kincaid_grade", "target": 7, "error_above": 9},
     "es": {"formula": "fernandez_huerta", "target": 70, "error_below": 60},
 }
+_MARKUP = re.compile(r"\{[^}]*\}|<[^>]+>")
+_LINE_MARKER = re.compile(r"^(#+|[-*+]|\d+[.)])\s+")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_NOT_A_LETTER = re.compile(r"[\s\W]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？؟])|\n+")
 
 
@@ -40,9 +44,9 @@ def plain_text(page: Page) -> str:
         line = line.strip()
         if not line or line.startswith(("!!!", "???", "*[")):
             continue
-        line = re.sub(r"\{[^}]*\}|<[^>]+>", "", line)
-        line = re.sub(r"^(#+|[-*+]|\d+[.)])\s+", "", line)
-        line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line).replace("**", "").replace("`", "")
+        line = _MARKUP.sub("", line) if "{" in line or "<" in line else line
+        line = _LINE_MARKER.sub("", line)
+        line = (_LINK.sub(r"\1", line) if "[" in line else line).replace("**", "").replace("`", "")
         if line and line[-1] not in ".!?:;。！？؟：":
             line += "。" if page.lang == "zh" else "."
         lines.append(line)
@@ -58,7 +62,7 @@ def mean_sentence_length(text: str, lang: str) -> float:
     parts = sentences(text)
     if not parts:
         return 0.0
-    units = sum(len(re.sub(r"[\s\W]", "", part)) if lang == "zh" else len(part.split()) for part in parts)
+    units = sum(len(_NOT_A_LETTER.sub("", part)) if lang == "zh" else len(part.split()) for part in parts)
     return round(units / len(parts), 1)
 
 
@@ -69,7 +73,7 @@ def score(page: Page, thresholds: dict[str, dict], cache=None) -> Score:
     if cache is None:
         mean, value = measure(page, formula)
     else:
-        key = cache.key(str(formula), page.lang, page.body)
+        key = cache_key(cache, page, thresholds)
         if key not in cache:
             cache[key] = measure(page, formula)
         mean, value = cache[key]
@@ -82,6 +86,11 @@ def score(page: Page, thresholds: dict[str, dict], cache=None) -> Score:
     else:
         status = "error" if value > rule.get("error_above", float("inf")) else "ok" if value <= rule["target"] else "above-target"
     return Score(rule["formula"], value, status, mean, f"{rule['formula']} {value} (target {'≥' if higher_is_easier else '≤'} {rule['target']})")
+
+
+def cache_key(cache, page: Page, thresholds: dict[str, dict]) -> str:
+    rule = thresholds.get(page.lang)
+    return cache.key(str(rule["formula"] if rule else None), page.lang, page.body)
 
 
 def measure(page: Page, formula: str | None) -> tuple[float, float | None]:

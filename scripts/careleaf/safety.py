@@ -77,8 +77,7 @@ def parity_findings(library: Library, page: Page) -> list[Finding]:
     findings = []
     source_path = library.project.relative(source.path)
     # Only signs a reader can see count: an empty sign does not make up for a missing one.
-    render = markup.renderer(library.project)
-    counts, wanted_counts = markup.visible_counts(ours, render), markup.visible_counts(theirs, render)
+    counts, wanted_counts = visible_counts(library, page), visible_counts(library, source)
     for kind in TIER_KINDS:
         expected, found = theirs.tier(kind), ours.tier(kind)
         if expected is None and found is None:
@@ -90,6 +89,14 @@ def parity_findings(library: Library, page: Page) -> list[Finding]:
             findings.append(Finding(page, found.line if found else ours.line, "red-flags-parity",
                                     f"the '{kind}' card has {count} sign(s) here but {wanted} in {where}", "error"))
     return findings
+
+
+def visible_counts(library: Library, page: Page) -> dict[str, int]:
+    """Signs a reader sees per tier, counted once per page (the English page is compared with each translation)."""
+    counts = getattr(page, "_visible_counts", None)
+    if counts is None:
+        counts = page._visible_counts = markup.visible_counts(page.red_flags(), markup.renderer(library.project))
+    return counts
 
 
 def review_findings(page: Page, today: dt.date) -> list[Finding]:
@@ -109,6 +116,8 @@ def review_findings(page: Page, today: dt.date) -> list[Finding]:
 def placeholder_findings(page: Page) -> list[Finding]:
     """Scaffolding text left in a page: it must be written before it can publish."""
     findings = []
+    if PLACEHOLDER not in page.body and PLACEHOLDER not in repr(page.meta):
+        return findings
     lines = page.path.read_text(encoding="utf-8", errors="replace").split("\n") if page.path.exists() else []
     for number, line in enumerate(lines, start=1):
         if PLACEHOLDER in line:
@@ -124,9 +133,11 @@ def last_changed(path: Path, root: Path) -> dt.date:
     return dt.date.fromtimestamp(path.stat().st_mtime)
 
 
-def all_findings(library: Library, today: dt.date) -> list[Finding]:
+def all_findings(library: Library, today: dt.date, pages: list[Page] | None = None) -> list[Finding]:
+    """The findings for every page (or for `pages`)."""
     findings: list[Finding] = []
-    for (slug, _), page in sorted(library.pages.items()):
+    for page in sorted(library.pages.values() if pages is None else pages, key=lambda page: (page.slug, page.lang)):
+        slug = page.slug
         if page.read_errors:
             continue
         findings += placeholder_findings(page) + translation_findings(library, page)

@@ -100,29 +100,31 @@ class Report:
 
 
 def validate(project: Project, library: Library | None = None, today: dt.date | None = None,
-             markup_checks: bool = True, readability_checks: bool = True) -> Report:
+             markup_checks: bool = True, readability_checks: bool = True, processes: int = 1) -> Report:
     """Every check. The two that render every article can be left out for a caller that runs them
     itself: `mkdocs build` spreads `markup_problems` over its processes before building anything, and
-    checks readability (which never blocks a build) alongside the language builds."""
+    checks readability (which never blocks a build) alongside the language builds. With `processes`
+    above 1 (a single-threaded caller only: it forks), they are spread over that many processes."""
     library = library or Library.load(project)
     today = today or dt.date.today()
+    scoring = None
+    if readability_checks and processes > 1 and _unscored(project, library):
+        from careleaf.parallel import BackgroundCall
+
+        scoring = BackgroundCall(readability_problems, project, library)
     catalogues = load_all(project)
     problems: list[Problem] = []
     problems += _check_locales(project, catalogues)
     categories = _category_keys(catalogues.get(project.default_language))
-    render = markup.renderer(project)
-    for page in library.pages.values():
-        problems += _check_page(project, library, page, categories, render)
+    problems += _page_problems(project, library, categories, today, list(library.pages.values()))
     problems += _check_coverage(project, library)
     problems += _check_file_names(project, library)
-    problems += [
-        Problem(project.relative(f.page.path), f.line, f.page.lang, f.page.slug, f.code, f.message, f.severity, f.blocks_build)
-        for f in safety.all_findings(library, today)
-    ]
     problems += _check_glossaries(project, library)
     if markup_checks:
-        problems += markup_problems(project, library)
-    if readability_checks:
+        problems += markup_problems(project, library, processes=max(1, processes - (scoring is not None)))
+    if scoring is not None:
+        problems += scoring.result()
+    elif readability_checks:
         problems += readability_problems(project, library)
     for path in library.strays:
         problems.append(
@@ -136,6 +138,17 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
 # ---------------------------------------------------------------------------
 # Pages
 # ---------------------------------------------------------------------------
+
+
+def _page_problems(project: Project, library: Library, categories: set[str] | None, today: dt.date,
+                   pages: list[Page]) -> list[Problem]:
+    """Each page's own checks: its file, front matter, red-flag section, and its safety findings."""
+    render = markup.renderer(project)
+    problems = [problem for page in pages for problem in _check_page(project, library, page, categories, render)]
+    return problems + [
+        Problem(project.relative(f.page.path), f.line, f.page.lang, f.page.slug, f.code, f.message, f.severity, f.blocks_build)
+        for f in safety.all_findings(library, today, pages)
+    ]
 
 
 def _check_page(project: Project, library: Library, page: Page, categories: set[str] | None,
@@ -338,6 +351,10 @@ def _check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Probl
         problems.append(problem("tier-order", section.line,
                                 f"cards should run from most to least urgent ({', '.join(TIER_KINDS)})", WARNING))
     inside = range(section.line, section.line + section.body.count("\n") + 2)
+    # Every admonition marker of the page is a card of this section: nothing to look for elsewhere.
+    markers = page.body.count("!!!") + page.body.count("???")
+    if markers == section.body.count("!!!") + section.body.count("???"):
+        return problems
     for line, kind in tier_markers(page.body, page.body_line):
         if line not in inside:
             problems.append(problem("tier-outside-red-flags", line,
@@ -443,14 +460,27 @@ def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[P
     return problems
 
 
+def _readability_cache(project: Project) -> ResultCache:
+    return ResultCache(project.root, "readability", readability.fingerprint())
+
+
+def _unscored(project: Project, library: Library) -> bool:
+    """Whether any article's text was not scored before (only then is scoring worth a process)."""
+    thresholds = project.readability or readability.DEFAULT_THRESHOLDS
+    cache = _readability_cache(project)
+    return any(readability.cache_key(cache, page, thresholds) not in cache
+               for page in library.articles() if page.lang in thresholds and not page.read_errors)
+
+
 def readability_problems(project: Project, library: Library) -> list[Problem]:
     """Articles harder to read than mkdocs.yml's targets (warnings and non-blocking errors)."""
     thresholds = project.readability or readability.DEFAULT_THRESHOLDS
     # Scores of texts scored before come from the cache: textstat is not even loaded for them.
-    cache = ResultCache(project.root, "readability", readability.fingerprint())
+    cache = _readability_cache(project)
     problems = []
     for page in library.articles():
-        if page.read_errors:
+        # A language with no formula is only reported on (--report), never a problem.
+        if page.read_errors or page.lang not in thresholds:
             continue
         result = readability.score(page, thresholds, cache)
         if result.status == "error":
