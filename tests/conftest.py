@@ -106,6 +106,13 @@ def small_tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file (which must hold it) with `new`."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def line_of(path: Path, text: str) -> int:
     """The 1-based line of the first line containing `text`."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

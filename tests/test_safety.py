@@ -6,7 +6,7 @@ import sys
 
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, copy_project, line_of, mkdocs_build
+from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import mark_current as mark_script  # noqa: E402
@@ -18,12 +18,6 @@ TODAY = "2026-11-20"
 def run(docs, capsys, *args):
     code = validate_script.main([str(docs), "--today", TODAY, *args])
     return code, capsys.readouterr().out
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------

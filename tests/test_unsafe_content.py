@@ -10,7 +10,7 @@ from hypothesis.strategies import lists, one_of, sampled_from, text
 
 from careleaf import markup
 from careleaf import project as project_settings
-from conftest import ROOT, copy_project, line_of, mkdocs_build
+from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import validate as validate_script  # noqa: E402
@@ -25,9 +25,7 @@ def run(tree, capsys, *args):
 
 def paste(path, snippet: str) -> int:
     """Paste `snippet` into an article's body as a paragraph of its own; the line it starts on."""
-    text = path.read_text(encoding="utf-8")
-    assert "Rest your hand." in text
-    path.write_text(text.replace("Rest your hand.", f"Rest your hand.\n\n{snippet}", 1), encoding="utf-8")
+    edit(path, "Rest your hand.", f"Rest your hand.\n\n{snippet}")
     return line_of(path, snippet.split("\n")[0])
 
 
@@ -102,8 +100,7 @@ def test_url_scheme_is_read_as_a_browser_reads_it(value, scheme):
 
 def test_markup_in_a_title_is_an_error(small_tree, capsys):
     path = small_tree / "docs/en/wrist.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("title: Wrist", 'title: "Wrist<img src=x onerror=alert(1)>"'),
-                    encoding="utf-8")
+    edit(path, "title: Wrist", 'title: "Wrist<img src=x onerror=alert(1)>"')
     code, out = run(small_tree, capsys)
     assert code == 1
     assert (f"docs/en/wrist.md:{line_of(path, 'title:')}: error: 'title': markup (<img>) is not allowed here: "
@@ -118,8 +115,7 @@ def test_markup_in_a_locale_string_or_glossary_definition_is_an_error(small_tree
     rows[key_line - 1] = 'site_name: "Biblioteca <script src=https://t.example/x.js></script>"'
     locale.write_text("\n".join(rows) + "\n", encoding="utf-8")
     glossary = small_tree / "locales/glossary/es.yml"
-    glossary.write_text(glossary.read_text(encoding="utf-8").replace("Una de las cinco", "<b onclick=x>Una</b> de las cinco"),
-                        encoding="utf-8")
+    edit(glossary, "Una de las cinco", "<b onclick=x>Una</b> de las cinco")
     code, out = run(small_tree, capsys)
     assert code == 1
     assert f"locales/es.yml:{key_line}: error: 'site_name': markup (<script>) is not allowed here" in out
@@ -190,9 +186,7 @@ def test_the_build_refuses_a_copy_saved_under_another_name(tmp_path):
                                   "- -"])
 def test_a_sign_that_renders_as_nothing_is_an_error(small_tree, capsys, sign):
     path = small_tree / "docs/en/finger.md"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    - your finger is cold or blue\n", f"    - {sign}\n"),
-                    encoding="utf-8")
+    edit(path, "    - your finger is cold or blue\n", f"    - {sign}\n")
     line = line_of(path, "!!! emergency") + 3
     code, out = run(small_tree, capsys)
     assert code == 1
@@ -202,9 +196,7 @@ def test_a_sign_that_renders_as_nothing_is_an_error(small_tree, capsys, sign):
 
 def test_parity_counts_only_signs_a_reader_can_see(small_tree, capsys):
     path = small_tree / "docs/es/finger.md"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    - el dedo está frío o azul\n", "    - <!-- el dedo está frío o azul -->\n"),
-                    encoding="utf-8")
+    edit(path, "    - el dedo está frío o azul\n", "    - <!-- el dedo está frío o azul -->\n")
     code, out = run(small_tree, capsys)
     assert code == 1
     assert (f"docs/es/finger.md:{line_of(path, '!!! emergency')}: error: the 'emergency' card has 1 sign(s) here but 2 in "
@@ -214,8 +206,7 @@ def test_parity_counts_only_signs_a_reader_can_see(small_tree, capsys):
 
 def test_a_sign_with_words_and_a_comment_is_a_sign(small_tree, capsys):
     path = small_tree / "docs/es/finger.md"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("el dedo está frío o azul", "el dedo está frío o azul <!-- revisar -->"), encoding="utf-8")
+    edit(path, "el dedo está frío o azul", "el dedo está frío o azul <!-- revisar -->")
     code, out = run(small_tree, capsys)
     assert code == 0, out
 
