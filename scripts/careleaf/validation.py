@@ -31,6 +31,8 @@ from careleaf.reading import InvalidDate, shown
 
 ERROR = "error"
 WARNING = "warning"
+# Below this many pages, forking a process costs more than the checks it would take over.
+PAGES_WORTH_A_PROCESS = 100
 
 ARTICLE_FIELDS = {"title": str, "summary": str, "category": str, "related": list, "reviewed": dt.date, "review_due": dt.date}
 HOME_FIELDS = {"title": str}
@@ -107,6 +109,8 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
     above 1 (a single-threaded caller only: it forks), they are spread over that many processes."""
     library = library or Library.load(project)
     today = today or dt.date.today()
+    # A process of its own pays only for a large library (and only when some text is new).
+    processes = processes if len(library.pages) >= PAGES_WORTH_A_PROCESS else 1
     scoring = None
     if readability_checks and processes > 1 and _unscored(project, library):
         from careleaf.parallel import BackgroundCall
@@ -191,7 +195,7 @@ def _judged_in_processes(project: Project, texts: list[tuple[str, str]], process
     def judge(chunk: list[tuple[str, str]]) -> list[tuple[str, list]]:
         return [(key, [unsafe.as_list() for unsafe in markup.article_problems(text, render)]) for key, text in chunk]
 
-    if processes <= 1 or len(texts) < 2 * processes:
+    if processes <= 1 or len(texts) < PAGES_WORTH_A_PROCESS:
         return judge(texts)
     from careleaf.parallel import map_in_processes  # forks: only `mkdocs build` asks for processes
 
