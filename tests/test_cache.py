@@ -126,3 +126,19 @@ def test_textstat_counts_english_syllables_from_what_it_is_given():
     finally:
         upstream.textstat_with_pronunciations(syllables.Pronunciations(syllables.table()))
         _count_syllables.count_syllables.cache_clear()
+
+
+def test_files_read_before_come_back_parsed_and_a_changed_one_is_read_again(small_tree, monkeypatch):
+    from careleaf import content
+
+    project = project_settings.load(small_tree / "mkdocs.yml")
+    first = validate(project).problems
+    read = []
+    real_read_page = content.read_page
+    monkeypatch.setattr(content, "read_page", lambda path, lang: read.append(path) or real_read_page(path, lang))
+    assert validate(project).problems == first
+    assert read == []
+    path = small_tree / "docs/es/wrist.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("el dolor empeora", "el dolor empeora mucho"), encoding="utf-8")
+    validate(project)
+    assert read == [path]

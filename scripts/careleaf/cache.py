@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -77,3 +78,51 @@ def source_fingerprint(*modules: Any, extra: str = "") -> str:
     for module in modules:
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
+
+
+class PageStore:
+    """Pages an earlier run read and parsed, found again by the bytes of their file.
+
+    A pickle: it holds Python objects as this code made them, in the project's own ignored folder,
+    and is thrown away whole when any of that code (or the Python running it) changes.
+    """
+
+    def __init__(self, root: Path, fingerprint: str):
+        self.path = root / FOLDER / "pages.pickle"
+        self._fingerprint = fingerprint
+        self._pages: dict[str, Any] = {}
+        self._kept: dict[str, Any] = {}
+        self._missed = False
+        try:
+            with self.path.open("rb") as handle:
+                stored_fingerprint, pages = pickle.load(handle)
+            if stored_fingerprint == fingerprint and isinstance(pages, dict):
+                self._pages = pages
+        except Exception:  # a missing, truncated or foreign file is an empty store
+            self._pages = {}
+
+    def key(self, path: Path, lang: str, raw: bytes) -> str:
+        digest = hashlib.sha256(f"{path}\0{lang}\0".encode("utf-8", "surrogatepass"))
+        digest.update(raw)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        page = self._pages.get(key)
+        self._missed |= page is None
+        return page
+
+    def keep(self, key: str, page: Any) -> None:
+        self._kept[key] = page
+
+    def save(self) -> None:
+        """Keep this run's pages (parsed parts included) when any of them was read afresh."""
+        if not self._missed and self._kept.keys() == self._pages.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump((self._fingerprint, self._kept), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except (OSError, pickle.PicklingError):
+            pass

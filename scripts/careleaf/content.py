@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -379,6 +380,25 @@ def red_flag_body_span(markdown: str) -> tuple[int, int] | None:
     return start, end
 
 
+def _page_store(project: Project):
+    from careleaf import markup
+    from careleaf.cache import PageStore, source_fingerprint
+
+    # Parsed parts (sections, red flags, visible signs) depend on this code and the Markdown settings.
+    return PageStore(project.root, source_fingerprint(sys.modules[__name__], reading, markup,
+                                                      extra=f"{sys.version}\0{markup.fingerprint(project)}"))
+
+
+def _stored_page(store, path: Path, lang: str) -> Page:
+    try:
+        key = store.key(path, lang, path.read_bytes())
+    except OSError:
+        return read_page(path, lang)
+    page = store.get(key) or read_page(path, lang)
+    store.keep(key, page)
+    return page
+
+
 def well_named(relative: Path, languages: Iterable[str]) -> bool:
     """Lowercase ASCII words joined by hyphens, for every folder (but a language's own) and the file."""
     *folders, name = relative.parts
@@ -399,9 +419,13 @@ class Library:
     strays: list[Path] = field(default_factory=list)
     # Files whose names would not make clean web addresses ("Muscle Spasm copy.md"): never read as pages.
     misnamed: list[Path] = field(default_factory=list)
+    store: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def load(cls, project: Project) -> "Library":
+    def load(cls, project: Project, remember: bool = False) -> "Library":
+        """Every file under docs/. With `remember`, pages whose file an earlier run read (byte for byte)
+        come back parsed from `.cache/careleaf/`, and `remember()` keeps this run's for the next."""
+        store = _page_store(project) if remember else None
         pages: dict[tuple[str, str], Page] = {}
         strays: list[Path] = []
         misnamed: list[Path] = []
@@ -415,11 +439,16 @@ class Library:
             elif path.suffix != ".md":
                 continue
             elif len(relative.parts) == 2 and relative.parts[0] in project.languages:
-                page = read_page(path, relative.parts[0])
+                page = _stored_page(store, path, relative.parts[0]) if store else read_page(path, relative.parts[0])
                 pages[(page.slug, page.lang)] = page
             else:
                 strays.append(path)
-        return cls(project=project, pages=pages, strays=strays, misnamed=misnamed)
+        return cls(project=project, pages=pages, strays=strays, misnamed=misnamed, store=store)
+
+    def remember(self) -> None:
+        """Keep the pages (with what was parsed of them) for the next run that loads with `remember`."""
+        if self.store is not None:
+            self.store.save()
 
     @property
     def slugs(self) -> list[str]:

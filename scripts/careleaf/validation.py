@@ -107,7 +107,7 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
     itself: `mkdocs build` spreads `markup_problems` over its processes before building anything, and
     checks readability (which never blocks a build) alongside the language builds. With `processes`
     above 1 (a single-threaded caller only: it forks), they are spread over that many processes."""
-    library = library or Library.load(project)
+    library = library or Library.load(project, remember=True)
     today = today or dt.date.today()
     # A process of its own pays only for a large library (and only when some text is new).
     processes = processes if len(library.pages) >= PAGES_WORTH_A_PROCESS else 1
@@ -136,6 +136,7 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
                     f"not inside a language folder ({', '.join(project.languages)}): it would not be published")
         )
     problems.sort(key=lambda problem: (problem.path, problem.line, problem.code))
+    library.remember()
     return Report(problems=problems, library=library)
 
 
