@@ -12,6 +12,7 @@ import hashlib
 import importlib.metadata
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -108,11 +109,16 @@ class Renderer:
             if isinstance(config, dict):
                 configs[name] = config
         # MkDocs always adds these three.
-        names = list(dict.fromkeys(["toc", "tables", "fenced_code", *names]))
+        self._names = list(dict.fromkeys(["toc", "tables", "fenced_code", *names]))
+        self._configs = configs
+        self._cache: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    @cached_property
+    def _markdown(self):
+        # Made at the first text that needs rendering: a run whose answers all come from the cache makes none.
         import markdown
 
-        self._markdown = markdown.Markdown(extensions=names, extension_configs=configs)
-        self._cache: dict[str, tuple[str, tuple[str, ...]]] = {}
+        return markdown.Markdown(extensions=self._names, extension_configs=self._configs)
 
     def render(self, text: str) -> tuple[str, tuple[str, ...]]:
         """The HTML, and every raw HTML fragment Markdown passed through (as the editor typed it)."""

@@ -58,10 +58,13 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """A path as editors see it: relative to the project root when possible."""
-        try:
-            return path.resolve().relative_to(self._resolved_root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        # Paths under an absolute docs folder need no resolving (a system call per path component).
+        for candidate in (path, path.resolve()) if path.is_absolute() else (path.resolve(),):
+            try:
+                return candidate.relative_to(self._resolved_root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
 
     @cached_property
     def _resolved_root(self) -> Path:
