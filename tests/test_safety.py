@@ -171,7 +171,8 @@ def test_report_lists_every_article_and_language_with_status_tiers_reading_and_r
     assert rows[("finger", "en")][2:4] == ["ok", "E2"] and rows[("finger", "en")][4] == "U1"
     assert rows[("finger", "es")][2] == "stale"
     assert rows[("wrist", "es")][2] == "missing"
-    assert rows[("wrist", "en")][-1] == "2027-06-30"
+    assert rows[("wrist", "en")][-2:] == ["2027-06-30", "pending"]
+    assert rows[("wrist", "es")][-1] == "-"
     # Spanish is not declared in progress: its missing article is an error.
     assert code == 1 and "docs/es/wrist.md:1: error: no 'es' translation" in out
 

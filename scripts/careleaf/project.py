@@ -51,6 +51,9 @@ class Project:
     # Languages still being translated (extra.languages_in_progress): a missing article there is a
     # warning and readers get the English page; in any other language it is an error.
     languages_in_progress: tuple[str, ...] = ()
+    # extra.clinical_review.required: a strict build refuses an English article no clinician approved
+    # as it reads now (the way a hospital publishes).
+    clinical_review_required: bool = False
 
     @property
     def translations(self) -> tuple[str, ...]:
@@ -115,7 +118,15 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
         build_jobs=_build_jobs(_section(extra, "build", "extra.build").get("jobs", 0)),
         markdown_extensions=_markdown_extensions(raw.get("markdown_extensions")),
         languages_in_progress=_languages_in_progress(extra.get("languages_in_progress"), codes, defaults[0]),
+        clinical_review_required=_flag(_section(extra, "clinical_review", "extra.clinical_review").get("required", False),
+                                       "extra.clinical_review.required"),
     )
+
+
+def _flag(raw: Any, name: str) -> bool:
+    if not isinstance(raw, bool):
+        raise ProjectError(f"mkdocs.yml: {name} must be true or false")
+    return raw
 
 
 def _section(parent: Mapping[str, Any], key: str, name: str) -> Mapping[str, Any]:

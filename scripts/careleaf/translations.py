@@ -33,18 +33,19 @@ def mark_current(library: Library, lang: str, slug: str, reviewer: str | None = 
         translation.update(status="reviewed", reviewer=reviewer, date=date or dt.date.today())
     else:
         translation.setdefault("status", "machine-draft")
-    _write_translation_block(page, translation)
+    write_front_matter_block(page, "translation", translation)
     return translation
 
 
-def _write_translation_block(page: Page, translation: dict) -> None:
+def write_front_matter_block(page: Page, key: str, value: dict) -> None:
+    """Write `key: value` into the page's front matter, replacing the key's block if it has one."""
     text = page.path.read_text(encoding="utf-8")
     match = YAML_RE.match(text)
     if not match:
         raise MarkError(f"{page.path}: no front matter")
     lines = match.group(1).split("\n")
-    block = yaml.safe_dump({"translation": translation}, allow_unicode=True, sort_keys=False).rstrip("\n").split("\n")
-    start = next((i for i, line in enumerate(lines) if re.match(r"^translation\s*:", line)), None)
+    block = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False).rstrip("\n").split("\n")
+    start = next((i for i, line in enumerate(lines) if re.match(rf"^{re.escape(key)}\s*:", line)), None)
     if start is None:
         lines[-1:-1] = block
     else:

@@ -23,7 +23,7 @@ from careleaf.content import (
     Page,
     tier_markers,
 )
-from careleaf import glossary, markup, readability, safety
+from careleaf import approval, glossary, markup, readability, safety
 from careleaf.cache import ResultCache
 from careleaf.locales import Catalogue, load_all, placeholders
 from careleaf.project import Project
@@ -37,7 +37,8 @@ PAGES_WORTH_A_PROCESS = 100
 ARTICLE_FIELDS = {"title": str, "summary": str, "category": str, "related": list, "reviewed": dt.date, "review_due": dt.date}
 HOME_FIELDS = {"title": str}
 # Front-matter keys that MkDocs or Material understand; anything else is likely a typo.
-PASSTHROUGH_FIELDS = {"summary", "translation", "hide", "template", "search", "description", "icon", "status"}
+PASSTHROUGH_FIELDS = {"summary", "translation", "hide", "template", "search", "description", "icon", "status",
+                      approval.KEY}
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,34 @@ def _check_page(project: Project, library: Library, page: Page, categories: set[
         return problems
     problems += _check_front_matter(project, library, page, categories, problem)
     if not page.is_home:
+        problems += _check_clinical_review(project, page, problem)
+    if not page.is_home:
         problems += _check_red_flags(page, problem, render)
     return problems
+
+
+def _check_clinical_review(project: Project, page: Page, problem) -> list[Problem]:
+    """English articles record who approved their clinical content, for the text as it reads now."""
+    line = page.line_of(approval.KEY)
+    if page.lang != project.default_language:
+        if approval.KEY in page.meta:
+            return [problem("clinical-review", line, "clinical approval belongs on the English page (scripts/approve.py)")]
+        return []
+    if approval.KEY in page.meta and (wrong := approval.malformed(page.meta[approval.KEY])):
+        return [problem("clinical-review", line, f"'{approval.KEY}' {wrong}")]
+    state = approval.status(page)
+    command = f"scripts/approve.py {page.slug} --by \"Name, credential\""
+    severity = ERROR if project.clinical_review_required else WARNING
+    if state == approval.STALE:
+        block = page.meta[approval.KEY]
+        return [Problem(project.relative(page.path), line, page.lang, page.slug, "clinical-review-stale",
+                        f"approved by {block['approved_by']} on {block['date']} for an earlier text: a clinician "
+                        f"reviews the changes, then {command}", severity, blocks_build=False)]
+    if state == approval.PENDING and project.clinical_review_required:
+        return [Problem(project.relative(page.path), 1, page.lang, page.slug, "clinical-review-pending",
+                        f"no clinician has approved this article (extra.clinical_review.required): {command}",
+                        ERROR, blocks_build=False)]
+    return []
 
 
 def markup_problems(project: Project, library: Library, processes: int = 1) -> list[Problem]:
@@ -585,7 +612,7 @@ def content_report(report: Report) -> list[dict[str, Any]]:
             page = library.get(slug, lang)
             row: dict[str, Any] = {"article": slug, "language": lang}
             if page is None or page.read_errors:
-                row.update(status="missing", tiers={}, reading=None, review_due=None)
+                row.update(status="missing", clinical=None, tiers={}, reading=None, review_due=None)
                 rows.append(row)
                 continue
             stale = safety.staleness(library, page)
@@ -598,6 +625,7 @@ def content_report(report: Report) -> list[dict[str, Any]]:
             red_flags = page.red_flags()
             score = readability.score(page, thresholds)
             row.update(
+                clinical=approval.status(page) if lang == project.default_language else None,
                 status=status,
                 tiers=markup.visible_counts(red_flags, markup.renderer(project)) if red_flags else {},
                 reading=score.value if score.value is not None else f"{score.mean_sentence_length} per sentence",
@@ -613,13 +641,15 @@ def format_report(rows: list[dict[str, Any]]) -> Iterable[str]:
     def tiers(counts: dict[str, int]) -> str:
         return " ".join(f"{kind[0].upper()}{counts[kind]}" for kind in TIER_KINDS if kind in counts) or "-"
 
-    table = [("article", "lang", "status", "red flags", "reading", "review due")]
+    table = [("article", "lang", "status", "red flags", "reading", "review due", "clinical approval")]
     for row in rows:
         table.append((row["article"], row["language"], row["status"], tiers(row["tiers"]),
-                      str(row["reading"] if row["reading"] is not None else "-"), row["review_due"] or "-"))
+                      str(row["reading"] if row["reading"] is not None else "-"), row["review_due"] or "-",
+                      row["clinical"] or "-"))
     widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
     for line in table:
         yield "  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
     yield ""
     yield ("red flags: E emergency, U urgent, C contact (signs per card); reading: Flesch-Kincaid grade (en, lower is easier), "
-           "Fernández-Huerta (es, higher is easier), else mean sentence length (words; characters for zh) with no validated formula")
+           "Fernández-Huerta (es, higher is easier), else mean sentence length (words; characters for zh) with no validated formula; "
+           "clinical approval (English articles): approved for the text as it is, stale (approved an earlier text) or pending")
