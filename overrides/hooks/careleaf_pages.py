@@ -261,7 +261,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             log.warning(problem.human())
     if _state.get("default_404") is not None:
         (site_dir / "404.html").write_text(_state["default_404"], encoding="utf-8")
-    if len(config.plugins["i18n"].build_languages) > 1:  # one language (the editing loop) has one index
+    if len(upstream.i18n_plugin(config).build_languages) > 1:  # one language (the editing loop) has one index
         split_index(site_dir, project.languages, project.default_language, _offline(config))
     if _offline(config):
         target = site_dir / IFRAME_WORKER_SHIM

@@ -55,11 +55,7 @@ class ResultCache:
         if not self._changed:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(self._entries, out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, self.path)
+            write_atomically(self.path, json.dumps(self._entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # a read-only checkout still validates, only without keeping results
         self._changed = False
@@ -70,6 +66,20 @@ class ResultCache:
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a reader (or a run killed halfway) never sees a part of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)  # readable by whoever else uses this project or environment
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def source_fingerprint(*modules: Any, extra: str = "") -> str:
@@ -119,10 +129,6 @@ class PageStore:
         if not self._missed and self._kept.keys() == self._pages.keys():
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump((self._fingerprint, self._kept), out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
+            write_atomically(self.path, pickle.dumps((self._fingerprint, self._kept), protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, pickle.PicklingError):
-            pass
+            pass  # as above: the next run reads the files again

@@ -384,7 +384,7 @@ def _page_store(project: Project):
     from careleaf import markup
     from careleaf.cache import PageStore, source_fingerprint
 
-    # Parsed parts (sections, red flags, visible signs) depend on this code and the Markdown settings.
+    # Parsed parts (headings, sections, red flags) depend on this code; the Markdown settings go in too.
     return PageStore(project.root, source_fingerprint(sys.modules[__name__], reading, markup,
                                                       extra=f"{sys.version}\0{markup.fingerprint(project)}"))
 

@@ -24,7 +24,6 @@ from typing import Any
 
 
 from careleaf import upstream
-
 from careleaf.publish import LANGUAGES, OwnedFolder
 
 RESULT_FILE = "result.pickle"

@@ -77,7 +77,8 @@ def parity_findings(library: Library, page: Page) -> list[Finding]:
     findings = []
     source_path = library.project.relative(source.path)
     # Only signs a reader can see count: an empty sign does not make up for a missing one.
-    counts, wanted_counts = visible_counts(library, page), visible_counts(library, source)
+    render = markup.renderer(library.project)
+    counts, wanted_counts = markup.visible_counts(ours, render), markup.visible_counts(theirs, render)
     for kind in TIER_KINDS:
         expected, found = theirs.tier(kind), ours.tier(kind)
         if expected is None and found is None:
@@ -89,14 +90,6 @@ def parity_findings(library: Library, page: Page) -> list[Finding]:
             findings.append(Finding(page, found.line if found else ours.line, "red-flags-parity",
                                     f"the '{kind}' card has {count} sign(s) here but {wanted} in {where}", "error"))
     return findings
-
-
-def visible_counts(library: Library, page: Page) -> dict[str, int]:
-    """Signs a reader sees per tier, counted once per page (the English page is compared with each translation)."""
-    counts = getattr(page, "_visible_counts", None)
-    if counts is None:
-        counts = page._visible_counts = markup.visible_counts(page.red_flags(), markup.renderer(library.project))
-    return counts
 
 
 def review_findings(page: Page, today: dt.date) -> list[Finding]:

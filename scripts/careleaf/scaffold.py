@@ -4,14 +4,12 @@ rejects until a writer replaces every one of them."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from careleaf.content import TIER_KINDS, Library, read_page
+from careleaf.content import SLUG, TIER_KINDS, Library, read_page
 from careleaf.locales import load_all
 from careleaf.project import Project
 from careleaf.safety import PLACEHOLDER
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SECTIONS = ("What is it?", "How do I care for myself at home?", "What happens next?")
 
 

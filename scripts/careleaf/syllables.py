@@ -12,14 +12,13 @@ from __future__ import annotations
 import bisect
 import importlib.metadata
 import marshal
-import os
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Iterator, Mapping
 
 from careleaf import upstream
+from careleaf.cache import write_atomically
 
 
 TABLE_FORMAT = 2  # sorted words and their counts side by side: quick to load, looked up by bisection
@@ -44,12 +43,7 @@ def build_table() -> dict[str, int]:
 def write_table(path: Path) -> dict[str, int]:
     counts = build_table()
     words = sorted(counts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as out:
-        marshal.dump(("\n".join(words), bytes(counts[word] for word in words)), out)
-    os.chmod(temporary, 0o644)  # readable by whoever else uses this environment
-    os.replace(temporary, path)
+    write_atomically(path, marshal.dumps(("\n".join(words), bytes(counts[word] for word in words))))
     return counts
 
 

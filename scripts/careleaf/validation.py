@@ -157,11 +157,19 @@ def _page_problems(project: Project, library: Library, categories: set[str] | No
     ]
 
 
+def _reporter(project: Project, page: Page):
+    """Makes the problems of one page: problem(code, line, message[, severity, blocks_build])."""
+    path = project.relative(page.path)
+
+    def problem(code: str, line: int, message: str, severity: str = ERROR, blocks_build: bool = True) -> Problem:
+        return Problem(path, line, page.lang, page.slug, code, message, severity, blocks_build)
+
+    return problem
+
+
 def _check_page(project: Project, library: Library, page: Page, categories: set[str] | None,
                 render: markup.Renderer) -> list[Problem]:
-    def problem(code: str, line: int, message: str, severity: str = ERROR) -> Problem:
-        return Problem(project.relative(page.path), line, page.lang, page.slug, code, message, severity)
-
+    problem = _reporter(project, page)
     problems = [problem(code, line, message) for code, line, message in page.read_errors]
     if any(code in {"file-empty", "file-encoding", "front-matter-yaml"} for code, _, _ in page.read_errors):
         return problems
@@ -176,6 +184,7 @@ def _check_page(project: Project, library: Library, page: Page, categories: set[
 def _check_clinical_review(project: Project, page: Page, problem) -> list[Problem]:
     """English articles record who approved their clinical content, for the text as it reads now."""
     line = page.line_of(approval.KEY)
+    required = project.clinical_review_required
     if page.lang != project.default_language:
         if approval.KEY in page.meta:
             return [problem("clinical-review", line, "clinical approval belongs on the English page (scripts/approve.py)")]
@@ -184,16 +193,14 @@ def _check_clinical_review(project: Project, page: Page, problem) -> list[Proble
         return [problem("clinical-review", line, f"'{approval.KEY}' {wrong}")]
     state = approval.status(page)
     command = f"scripts/approve.py {page.slug} --by \"Name, credential\""
-    severity = ERROR if project.clinical_review_required else WARNING
     if state == approval.STALE:
         block = page.meta[approval.KEY]
-        return [Problem(project.relative(page.path), line, page.lang, page.slug, "clinical-review-stale",
-                        f"approved by {block['approved_by']} on {block['date']} for an earlier text: a clinician "
-                        f"reviews the changes, then {command}", severity, blocks_build=False)]
-    if state == approval.PENDING and project.clinical_review_required:
-        return [Problem(project.relative(page.path), 1, page.lang, page.slug, "clinical-review-pending",
-                        f"no clinician has approved this article (extra.clinical_review.required): {command}",
-                        ERROR, blocks_build=False)]
+        return [problem("clinical-review-stale", line, f"approved by {block['approved_by']} on {block['date']} for an "
+                        f"earlier text: a clinician reviews the changes, then {command}",
+                        ERROR if required else WARNING, blocks_build=False)]
+    if state == approval.PENDING and required:
+        return [problem("clinical-review-pending", 1, "no clinician has approved this article "
+                        f"(extra.clinical_review.required): {command}", ERROR, blocks_build=False)]
     return []
 
 
@@ -209,10 +216,7 @@ def markup_problems(project: Project, library: Library, processes: int = 1) -> l
             cache[key] = result
     problems = []
     for page, key in zip(pages, keys):
-        def problem(code: str, line: int, message: str, page: Page = page) -> Problem:
-            return Problem(project.relative(page.path), line, page.lang, page.slug, code, message)
-
-        problems += _check_markup(page, [markup.Unsafe.from_list(item) for item in cache[key]], problem)
+        problems += _check_markup(page, [markup.Unsafe.from_list(item) for item in cache[key]], _reporter(project, page))
     cache.save(complete=True)
     return problems
 
