@@ -9,6 +9,7 @@ never a stale answer. The cache lives in `.cache/careleaf/` (git ignores it); de
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
@@ -82,9 +83,11 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def source_fingerprint(*modules: Any, extra: str = "") -> str:
-    """The code that computes a result: its modules' source and any settings it reads."""
-    digest = hashlib.sha256(extra.encode("utf-8"))
+def source_fingerprint(*modules: Any, extra: str = "", packages: tuple[str, ...] = ()) -> str:
+    """The code that computes a result: its modules' source, the installed packages it uses, and any
+    settings it reads (`extra`)."""
+    versions = "\0".join(importlib.metadata.version(name) for name in packages)
+    digest = hashlib.sha256(f"{extra}\0{versions}".encode("utf-8"))
     for module in modules:
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

