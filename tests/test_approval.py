@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 from careleaf import approval
-from careleaf.content import read_page
+from careleaf import project as project_settings
+from careleaf.content import Library, read_page
 from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -65,6 +66,20 @@ def test_an_edit_after_approval_makes_it_stale(small_tree, capsys):
             "[clinical-review-stale]") in out
 
 
+def test_readers_are_warned_until_approval_and_again_after_an_edit_in_every_language(small_tree, capsys):
+    def warned() -> dict[str, bool]:
+        library = Library.load(project_settings.load(small_tree / "mkdocs.yml"))
+        return {lang: approval.readers_are_warned(library, library.get("finger", lang)) for lang in ("en", "es")}
+
+    assert warned() == {"en": True, "es": True}
+    approve(small_tree, "finger", capsys)
+    assert warned() == {"en": False, "es": False}
+    edit(small_tree / "docs/en/finger.md", "Rest your hand.", "Rest your hand for two days.")
+    assert warned() == {"en": True, "es": True}
+    library = Library.load(project_settings.load(small_tree / "mkdocs.yml"))
+    assert approval.readers_are_warned(library, library.get("index", "en")) is False  # the home page is no article
+
+
 def test_when_required_a_pending_or_stale_article_is_an_error(small_tree, capsys):
     require_approval(small_tree)
     code, out = run(small_tree, capsys)
@@ -100,6 +115,10 @@ def test_with_approval_required_the_publishing_build_refuses_until_approved_and_
     for slug in ARTICLES:
         assert approve(project, slug, capsys) == 0
     assert mkdocs_build(project, tmp_path / "site").returncode == 0
+    # Approved: readers no longer see the pending notice, in English or in a translation.
+    for page in ("muscle-spasm/index.html", "es/muscle-spasm/index.html"):
+        html = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert "careleaf-notice--clinical" not in html and 'class="care-card' in html
     path = project / "docs" / "en" / "muscle-spasm.md"
     edit(path, "\n## ", "\nA new sentence.\n\n## ")
     stale = mkdocs_build(project, tmp_path / "site")

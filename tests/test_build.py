@@ -141,7 +141,37 @@ def test_machine_draft_translation_says_so_and_links_the_english_original(built_
 
 def test_english_pages_carry_no_translation_notice(built_site):
     for slug in SLUGS:
-        assert read(built_site, page_path("en", slug)).select(".careleaf-notice") == []
+        soup = read(built_site, page_path("en", slug))
+        assert soup.select(".careleaf-notice--draft, .careleaf-notice--stale, .careleaf-notice--fallback") == []
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_an_article_no_clinician_approved_says_so_in_the_readers_language(built_site, slug, lang):
+    # Nobody has approved the shipped library (scripts/approve.py): every article says so.
+    soup = read(built_site, page_path(lang, slug))
+    notices = soup.select(".careleaf-notice--clinical")
+    assert [notice.get_text(" ", strip=True) for notice in notices] == [CATALOGUES[lang]["clinical_review"]["pending"]]
+    assert notices[0].find_parent(class_="careleaf-content") is None  # above the article, not inside it
+
+
+def test_home_pages_carry_no_clinical_review_notice(built_site):
+    for lang in LANGUAGES:
+        assert read(built_site, page_path(lang)).select(".careleaf-notice--clinical") == []
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_urgent_card_says_what_to_do_when_the_provider_cannot_be_reached(built_site, slug, lang):
+    card = read(built_site, page_path(lang, slug)).select_one(".red-flags .care-card--urgent")
+    fallback = card.select_one(".care-card__fallback")
+    expected = CATALOGUES[lang]["red_flags"]["urgent"]["fallback"].format(nurse_line=PROJECT.hospital["nurse_line"])
+    assert " ".join(fallback.get_text().split()) == expected
+    assert PROJECT.hospital["nurse_line"] in expected
+    # The number is one tappable link that never breaks across lines.
+    assert fallback.a.get_text() == PROJECT.hospital["nurse_line"]
+    assert fallback.a["href"] == "tel:" + "".join(ch for ch in PROJECT.hospital["nurse_line"] if ch.isdigit())
+    # After the signs: the reader meets the conditions first, then what to do out of hours.
+    assert fallback.find_previous_sibling("ul") is not None
+    assert read(built_site, page_path(lang, slug)).select(".care-card--emergency .care-card__fallback, .care-card--contact .care-card__fallback") == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -267,7 +267,7 @@ def test_article_with_bom_crlf_and_tab_indented_tiers_publishes_its_title_and_ev
 def test_impossible_date_stops_the_build_with_the_validator_line_not_a_traceback(tmp_path):
     project = copy_project(tmp_path / "project")
     path = project / "docs/es/muscle-spasm.md"
-    replace(path, "review_due: 2027-11-16", "review_due: 2027-13-45")
+    replace(path, "review_due: 2027-11-21", "review_due: 2027-13-45")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

@@ -24,6 +24,12 @@ def status(page: Page) -> str:
     return APPROVED if block.get("revision") == page.source_revision() else STALE
 
 
+def readers_are_warned(library: Library, page: Page) -> bool:
+    """True when a page's clinical content (its English source) is not approved as it reads now."""
+    source = None if page.is_home else library.source(page.slug)
+    return source is not None and status(source) != APPROVED
+
+
 def malformed(block) -> str | None:
     """What is wrong with a clinical_review block, if anything."""
     if not isinstance(block, dict):

@@ -7,10 +7,12 @@ clinician who reads only English can see what the patient was given.
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -153,6 +155,22 @@ _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u2
 def pdf_text(pdf: Path) -> str:
     """The text of a PDF in reading order, by Poppler's pdftotext (it applies the bidi algorithm)."""
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def text_sizes(pdf: Path) -> Counter:
+    """How many printed characters the PDF sets at each size, in points (to the half point)."""
+    counts: Counter = Counter()
+
+    def visit(text, cm, tm, font_dict, font_size):
+        # The size on paper: the font size scaled by the text matrix and the page's transform.
+        size = font_size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+        printed = sum(1 for character in text if not character.isspace())
+        if printed:
+            counts[round(size * 2) / 2] += printed
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return counts
 
 
 def comparable(text: str) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from babel import Locale
 from babel.dates import format_date
 
-from careleaf import safety
+from careleaf import approval, safety
 from careleaf.content import TIER_KINDS, Library, Page, RedFlags
 from careleaf.locales import Catalogue
 from careleaf.print import qr_file_name
@@ -52,10 +52,23 @@ def tier_cards(red_flags: RedFlags, catalogue: Catalogue, hospital: dict[str, st
                 "kind": tier.kind,
                 "heading": catalogue.text(f"red_flags.{tier.kind}.heading", **values),
                 "urgency": catalogue.text(f"red_flags.{tier.kind}.urgency", **values),
+                "fallback": _fallback(catalogue, f"red_flags.{tier.kind}.fallback", values),
                 "body": tier.body,
             }
         )
     return cards
+
+
+def _fallback(catalogue: Catalogue, key: str, values: dict[str, str]) -> dict[str, str] | None:
+    """What to do when a tier's call goes unanswered (nights, weekends), split around the nurse line
+    so the template can make the number one tappable, unbroken link."""
+    if key not in catalogue.strings:
+        return None
+    number = values["nurse_line"]
+    before, marker, after = catalogue.text(key, **{**values, "nurse_line": "{nurse_line}"}).partition("{nurse_line}")
+    if not marker:
+        return {"before": before, "number": "", "tel": "", "after": ""}
+    return {"before": before, "number": number, "tel": _tel(number), "after": after}
 
 
 def language_attrs(lang: str) -> dict[str, str]:
@@ -123,6 +136,7 @@ def page_view(
         # Search reads the index below this base: the reader's language only.
         "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
     }
+    view["clinical_review_pending"] = approval.readers_are_warned(library, page)
     stale = safety.staleness(library, page)
     view["is_stale"] = any(stale.values())
     if view["is_stale"]:
