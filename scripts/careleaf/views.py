@@ -64,10 +64,8 @@ def _fallback(catalogue: Catalogue, key: str, values: dict[str, str]) -> dict[st
     so the template can make the number one tappable, unbroken link."""
     if key not in catalogue.strings:
         return None
-    number = values["nurse_line"]
     before, marker, after = catalogue.text(key, **{**values, "nurse_line": "{nurse_line}"}).partition("{nurse_line}")
-    if not marker:
-        return {"before": before, "number": "", "tel": "", "after": ""}
+    number = values["nurse_line"] if marker else ""
     return {"before": before, "number": number, "tel": _tel(number), "after": after}
 
 
