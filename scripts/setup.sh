@@ -18,7 +18,7 @@ if [ -z "$python" ]; then
   fi
 fi
 
-debian_packages=(ca-certificates chromium fonts-noto-core fonts-noto-cjk poppler-utils)
+debian_packages=(ca-certificates chromium fonts-noto-core fonts-noto-cjk fonts-wqy-microhei poppler-utils)
 command -v npm >/dev/null 2>&1 || debian_packages+=(nodejs npm)
 if ! command -v "$python" >/dev/null 2>&1; then
   [ "$python" = /usr/bin/python3 ] || { echo "PYTHON=$python: no such interpreter." >&2; exit 2; }

@@ -124,5 +124,6 @@ def lang_title_in(text: str, built_site, slug: str, lang: str) -> bool:
 def test_a_missing_glyph_or_reordered_text_would_be_caught():
     # The comparison forgives extraction quirks only, not lost or reordered text.
     assert comparable("الأصلي") == comparable("األصلي")
+    assert comparable("على") == comparable("عىل")
     assert comparable("38 °C (100.4 °F)") != comparable("C (100.4 °F) °38")
     assert comparable("你的手指发冷") != comparable("你的手发冷")

@@ -177,10 +177,11 @@ def comparable(text: str) -> str:
     """Text reduced to what survives printing, so HTML and PDF text can be compared.
 
     Compatibility forms (Arabic presentation forms), bidi controls, line breaks and Arabic
-    vowel marks are dropped, and lam-alef ligatures, which extract in either order, are sorted.
-    A missing glyph or a reordered run of text still shows as a difference.
+    vowel marks are dropped, and lam-alef and lam-alef maksura ligatures (Noto Sans Arabic draws
+    على with one), which extract in either order, are sorted. A missing glyph or a reordered run
+    of text still shows as a difference.
     """
     text = unicodedata.normalize("NFKC", text).translate(_BIDI_CONTROLS)
     text = re.sub(r"[\u064B-\u0652]", "", text)
-    text = re.sub(r"[\u0644\u0627\u0623\u0625\u0622]{2,}", lambda match: "".join(sorted(match.group())), text)
+    text = re.sub(r"[\u0644\u0627\u0623\u0625\u0622\u0649]{2,}", lambda match: "".join(sorted(match.group())), text)
     return re.sub(r"\s+", "", text)
