@@ -5,7 +5,8 @@
 
 Writes SITE_DIR/handouts/<lang>/<slug>.pdf and, for every language but English,
 SITE_DIR/handouts/<lang>/<slug>.bilingual.pdf. Paper size: extra.handouts.page_size.
-Exit codes: 0 done, 1 a page tried to reach the network, 2 usage, configuration or browser error.
+Exit codes: 0 done, 1 a page tried to reach the network or a single-language handout has an
+accessibility problem (careleaf/accessible_pdf.py), 2 usage, configuration or browser error.
 """
 
 from __future__ import annotations
@@ -28,16 +29,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project = project_settings.load(args.config)
         run = handouts.build(Library.load(project), args.site.resolve(), progress=lambda line: print(line, flush=True))
-    except (project_settings.ProjectError, BrowserMissing, FileNotFoundError) as error:
+    except (project_settings.ProjectError, BrowserMissing, FileNotFoundError, ValueError) as error:
         print(f"build_handouts.py: {error}", file=sys.stderr)
         return 2
     print()
     for line in handouts.summary(run, project.languages):
         print(line)
+    failed = False
     if run.outside_requests:
         print(f"build_handouts.py: blocked requests off the site: {run.outside_requests[:5]}", file=sys.stderr)
-        return 1
-    return 0
+        failed = True
+    for result in handouts.failing_singles(run):
+        for problem in result.problems:
+            print(f"build_handouts.py: {result.job.target}: {problem}", file=sys.stderr)
+        failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -148,6 +148,23 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def handout_build(built_site) -> subprocess.CompletedProcess:
+    """The README's handout step, run once on the built site as a user would."""
+    result = subprocess.run(
+        [sys.executable, "scripts/build_handouts.py", "--site", str(built_site)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_handouts(built_site, handout_build) -> Path:
+    """Every PDF handout of the built site, printed once per session: handouts/<lang>/<slug>.pdf."""
+    return built_site / "handouts"
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

@@ -1,19 +1,136 @@
-"""PDF/UA basics: the checks, and finishing, on small PDFs made to break one thing at a time."""
+"""Handouts finished for assistive technology (PDF/UA basics) and rebuilt byte for byte."""
 
 from __future__ import annotations
 
+import shutil
+import unicodedata
+
 import pikepdf
 import pytest
+from bs4 import BeautifulSoup
 from pikepdf import Array, Dictionary, Name
 
-from careleaf import accessible_pdf
+from careleaf import accessible_pdf, handouts
 from careleaf.accessible_pdf import Finishing
+from test_build import ARTICLES, LIBRARY, PROJECT, page_path
 
 EPOCH = 1_767_225_600  # 2026-01-01 00:00:00 UTC
 
 
+def same_words(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def html(built_site, slug: str, lang: str) -> BeautifulSoup:
+    return BeautifulSoup((built_site / page_path(lang, slug)).read_text(encoding="utf-8"), "html.parser")
+
+
+def seen_text(element) -> str:
+    """An element's text as a sighted reader sees it: no visually hidden parts, no ¶ anchors."""
+    element = BeautifulSoup(str(element), "html.parser")
+    for hidden in element.select(".visually-hidden, .headerlink"):
+        hidden.decompose()
+    return same_words(element.get_text())
+
+
+def outline_titles(pdf: pikepdf.Pdf) -> list[str]:
+    titles = []
+    with pdf.open_outline() as outline:
+        pending = list(reversed(outline.root))
+        while pending:
+            item = pending.pop()
+            titles.append(item.title)
+            pending += reversed(item.children)
+    return titles
+
+
 def annotations(pdf: pikepdf.Pdf):
     return [annotation for page in pdf.pages for annotation in page.get("/Annots", [])]
+
+
+# ---------------------------------------------------------------------------
+# Every real handout
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_handout_meets_the_pdf_ua_basics_we_check(built_handouts, slug, lang):
+    assert accessible_pdf.problems(built_handouts / lang / f"{slug}.pdf") == []
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_handout_names_its_language_and_title_and_claims_pdf_ua(built_handouts, slug, lang):
+    with pikepdf.open(built_handouts / lang / f"{slug}.pdf") as pdf:
+        assert pdf.Root.Lang == lang
+        title = str(pdf.docinfo.Title)
+        assert LIBRARY.get(slug, lang).title in title and PROJECT.hospital["name"] in title
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert pdf.docinfo.Creator == accessible_pdf.CREATOR
+        metadata = pdf.open_metadata()
+        assert metadata["dc:title"] == title
+        assert metadata["dc:language"] == {lang}
+        assert metadata["pdfuaid:part"] == "1"
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_every_link_is_described_by_its_text_and_opens_the_public_site(built_site, built_handouts, slug, lang):
+    page_links = {same_words(link.get_text()) for link in html(built_site, slug, lang).select("article a[href]")}
+    with pikepdf.open(built_handouts / lang / f"{slug}.pdf") as pdf:
+        links = [annotation for annotation in annotations(pdf) if annotation.Subtype == Name.Link]
+        assert links
+        for link in links:
+            uri = str(link.A.URI)
+            assert uri.startswith(PROJECT.site_url) or uri.startswith("tel:"), uri
+            # The words of a link on the page, in reading order (Arabic too), not just any text.
+            assert same_words(str(link.Contents)) in page_links, (uri, str(link.Contents))
+        pages_with_links = [page for page in pdf.pages if len(page.get("/Annots", []))]
+        assert all(page.Tabs == Name.S for page in pages_with_links)
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_outline_reads_the_headings_as_the_page_shows_them(built_site, built_handouts, slug, lang):
+    headings = [seen_text(heading) for heading in html(built_site, slug, lang).select("article :is(h1, h2, h3, h4, h5, h6)")]
+    with pikepdf.open(built_handouts / lang / f"{slug}.pdf") as pdf:
+        assert outline_titles(pdf) == headings
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_handout_draws_no_type3_fonts(built_handouts, slug, lang):
+    # Chinese (Noto Sans CJK is CFF-based) and Arabic (synthesized bold) printed Type 3 fonts.
+    assert accessible_pdf.type3_fonts(built_handouts / lang / f"{slug}.pdf") == 0
+
+
+# ---------------------------------------------------------------------------
+# Reproducible: the same page and epoch give the same bytes
+# ---------------------------------------------------------------------------
+
+def test_printing_a_page_twice_gives_identical_files_and_the_epoch_sets_the_dates(browser, built_site, tmp_path):
+    slug, lang = "muscle-spasm", "ar"
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    headings = handouts.print_page(page, built_site / page_path(lang, slug), first, PROJECT.page_size)
+    assert handouts.print_page(page, built_site / page_path(lang, slug), second, PROJECT.page_size) == headings
+    page.close()
+    later, undated = tmp_path / "later.pdf", tmp_path / "undated.pdf"
+    shutil.copy(second, later)
+    shutil.copy(second, undated)
+
+    def finishing(epoch):
+        return Finishing("Muscle spasm – Riverside", lang, epoch, built_site, PROJECT.site_url, headings)
+
+    for pdf, epoch in ((first, EPOCH), (second, EPOCH), (later, EPOCH + 86_400), (undated, None)):
+        assert accessible_pdf.finish(pdf, finishing(epoch)) == []
+    assert first.read_bytes() == second.read_bytes()
+    assert later.read_bytes() != first.read_bytes()
+    for pdf, day in ((first, "20260101"), (later, "20260102")):
+        with pikepdf.open(pdf) as document:
+            assert str(document.docinfo.CreationDate).startswith(f"D:{day}000000")
+            assert str(document.docinfo.ModDate).startswith(f"D:{day}000000")
+            assert document.open_metadata()["xmp:CreateDate"].startswith(f"{day[:4]}-{day[4:6]}-{day[6:]}T00:00:00")
+    with pikepdf.open(undated) as document:
+        assert "/CreationDate" not in document.docinfo and "/ModDate" not in document.docinfo
+        assert "xmp:CreateDate" not in document.open_metadata()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["first.pdf", "later.pdf", "second.pdf", "undated.pdf"]
 
 
 # ---------------------------------------------------------------------------

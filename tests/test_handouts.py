@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from careleaf.handouts import comparable, pdf_text, text_sizes
-from conftest import ROOT
 from test_build import ARTICLES, PROJECT, SLUGS, page_path
 
 LETTER = (612, 792)  # points
 BILINGUAL = [(slug, lang) for slug, lang in ARTICLES if lang != PROJECT.default_language]
-
-
-@pytest.fixture(scope="module")
-def handouts(built_site):
-    """Run the README's handout step on the built site, as a user would."""
-    result = subprocess.run(
-        [sys.executable, "scripts/build_handouts.py", "--site", str(built_site)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return built_site / "handouts", result.stdout
 
 
 def red_flag_texts(built_site, slug: str, lang: str) -> list[str]:
@@ -37,19 +24,20 @@ def red_flag_texts(built_site, slug: str, lang: str) -> list[str]:
     return texts
 
 
-def test_progress_and_summary_are_printed(handouts):
-    _, output = handouts
+def test_progress_and_summary_are_printed(handout_build):
+    output = handout_build.stdout
     total = len(ARTICLES) + len(BILINGUAL)
     assert f"1/{total} en/{SLUGS[0]}" in output
     assert f"{total}/{total} " in output
     header = next(line for line in output.splitlines() if line.startswith("article"))
     assert header.split()[1:] == list(PROJECT.languages)
     assert f"{total} PDFs in " in output and "requests blocked: 0" in output
+    assert "accessibility problems: 0 in single-language PDFs" in output
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
-def test_single_language_handout_fits_four_letter_pages_with_its_complete_red_flags(built_site, handouts, slug, lang):
-    pdf = handouts[0] / lang / f"{slug}.pdf"
+def test_single_language_handout_fits_four_letter_pages_with_its_complete_red_flags(built_site, built_handouts, slug, lang):
+    pdf = built_handouts / lang / f"{slug}.pdf"
     reader = PdfReader(pdf)
     assert 1 <= len(reader.pages) <= 4
     assert tuple(round(float(value)) for value in reader.pages[0].mediabox[2:]) == LETTER
@@ -59,16 +47,16 @@ def test_single_language_handout_fits_four_letter_pages_with_its_complete_red_fl
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
-def test_handout_is_clear_print_every_character_at_12_points_or_more(handouts, slug, lang):
-    sizes = text_sizes(handouts[0] / lang / f"{slug}.pdf")
+def test_handout_is_clear_print_every_character_at_12_points_or_more(built_handouts, slug, lang):
+    sizes = text_sizes(built_handouts / lang / f"{slug}.pdf")
     body, _ = sizes.most_common(1)[0]
     assert body >= 12
     assert min(sizes) >= 12, sizes
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
-def test_handout_prints_each_red_flag_card_whole_on_one_page_with_its_heading(built_site, handouts, slug, lang):
-    pdf = handouts[0] / lang / f"{slug}.pdf"
+def test_handout_prints_each_red_flag_card_whole_on_one_page_with_its_heading(built_site, built_handouts, slug, lang):
+    pdf = built_handouts / lang / f"{slug}.pdf"
     pages = [comparable(pdf_page_text(pdf, number)) for number in range(1, len(PdfReader(pdf).pages) + 1)]
     soup = BeautifulSoup((built_site / page_path(lang, slug)).read_text(encoding="utf-8"), "html.parser")
     section_heading = comparable(soup.select_one("h2#red-flags").get_text(strip=True))
@@ -83,8 +71,8 @@ def test_handout_prints_each_red_flag_card_whole_on_one_page_with_its_heading(bu
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
-def test_handout_embeds_every_font(handouts, slug, lang):
-    reader = PdfReader(handouts[0] / lang / f"{slug}.pdf")
+def test_handout_embeds_every_font(built_handouts, slug, lang):
+    reader = PdfReader(built_handouts / lang / f"{slug}.pdf")
     fonts = {}
     for page in reader.pages:
         for name, font in (page["/Resources"].get("/Font") or {}).items():
@@ -100,8 +88,8 @@ def test_handout_embeds_every_font(handouts, slug, lang):
 
 
 @pytest.mark.parametrize("slug,lang", BILINGUAL)
-def test_bilingual_handout_has_both_languages_complete_in_eight_pages(built_site, handouts, slug, lang):
-    pdf = handouts[0] / lang / f"{slug}.bilingual.pdf"
+def test_bilingual_handout_has_both_languages_complete_in_eight_pages(built_site, built_handouts, slug, lang):
+    pdf = built_handouts / lang / f"{slug}.bilingual.pdf"
     assert 2 <= len(PdfReader(pdf).pages) <= 8
     text = comparable(pdf_text(pdf))
     for language in (lang, PROJECT.default_language):

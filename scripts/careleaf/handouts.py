@@ -2,7 +2,8 @@
 
 Single-language handouts are the article's print view. A bilingual handout is the patient's
 language followed by the English original, each complete with its own red-flag card, so a
-clinician who reads only English can see what the patient was given.
+clinician who reads only English can see what the patient was given. Every handout is then
+finished for assistive technology and reproducibility (careleaf/accessible_pdf.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Callable
 
 from pypdf import PdfReader, PdfWriter
 
+from careleaf import accessible_pdf
+from careleaf.accessible_pdf import Finishing
 from careleaf.browser import chromium
 from careleaf.content import Library
 from careleaf.views import handout_paths
@@ -38,6 +41,7 @@ class Result:
     job: Job
     pages: int
     seconds: float
+    problems: list[str] = field(default_factory=list)  # accessible_pdf.problems() after finishing
 
 
 @dataclass
@@ -78,6 +82,8 @@ def build(
     if missing:
         raise FileNotFoundError(f"{len(missing)} built page(s) missing, e.g. {missing[0]}: build the site first")
     run = Run()
+    epoch = _build_epoch(project.root)
+    headings: dict[tuple[str, str], tuple[str, ...]] = {}
     started = time.perf_counter()
     with chromium() as browser:
         context = browser.new_context()
@@ -92,14 +98,34 @@ def build(
                 english = site_dir / str(handout_paths(job.slug, project.default_language, project.default_language)["pdf"])
                 own = job.target.with_name(f"{job.slug}.pdf")
                 pages = _concatenate([own, english], job.target)
+                shown = headings[(job.slug, job.lang)] + headings[(job.slug, project.default_language)]
             else:
-                page.goto(job.source.as_uri(), wait_until="load")
-                page.pdf(path=str(job.target), format=project.page_size, print_background=True, tagged=True, outline=False)
+                shown = headings[(job.slug, job.lang)] = print_page(page, job.source, job.target, project.page_size)
                 pages = len(PdfReader(job.target).pages)
-            run.results.append(Result(job, pages, time.perf_counter() - began))
+            title = f"{library.get(job.slug, job.lang).title} – {project.hospital['name']}"
+            problems = accessible_pdf.finish(job.target, Finishing(title, job.lang, epoch, site_dir, project.site_url, shown))
+            run.results.append(Result(job, pages, time.perf_counter() - began, problems))
         context.close()
     run.seconds = time.perf_counter() - started
     return run
+
+
+def print_page(page, source: Path, target: Path, page_size: str) -> tuple[str, ...]:
+    """Print one built page (print media emulated) to a tagged PDF with an outline; its headings."""
+    page.goto(source.as_uri(), wait_until="load")
+    headings = tuple(page.evaluate(accessible_pdf.HEADINGS_SCRIPT))
+    page.pdf(path=str(target), format=page_size, print_background=True, tagged=True, outline=True)
+    return headings
+
+
+def _build_epoch(root: Path) -> int | None:
+    """The commit's time (or SOURCE_DATE_EPOCH) to date handouts by; None (no dates) outside git."""
+    from careleaf.kiosk import commit_epoch  # kiosk imports this module: import when called
+
+    try:
+        return commit_epoch(root)
+    except (RuntimeError, OSError):
+        return None
 
 
 def _local_only(route, run: Run) -> None:
@@ -142,7 +168,17 @@ def summary(run: Run, languages: tuple[str, ...]) -> list[str]:
         f"({(sum(r.seconds for r in singles) / max(len(singles), 1)):.2f} s per single-language PDF); "
         f"requests blocked: {len(run.outside_requests)}"
     )
+    bilinguals = [r for r in run.results if r.job.bilingual]
+    lines.append(
+        f"accessibility problems: {sum(len(r.problems) for r in singles)} in single-language PDFs, "
+        f"{sum(len(r.problems) for r in bilinguals)} in bilingual PDFs"
+    )
     return lines
+
+
+def failing_singles(run: Run) -> list[Result]:
+    """Single-language handouts that still have accessibility problems (the build fails on them)."""
+    return [result for result in run.results if not result.job.bilingual and result.problems]
 
 
 # ---------------------------------------------------------------------------
