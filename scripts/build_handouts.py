@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Render every article in every language from a built site to PDF handouts.
+"""Print every article in every language of a built site to PDF handouts (the site build does it too).
 
     python scripts/build_handouts.py [--site SITE_DIR] [--config mkdocs.yml]
 
-Writes SITE_DIR/handouts/<lang>/<slug>.pdf and, for every language but English,
-SITE_DIR/handouts/<lang>/<slug>.bilingual.pdf. Paper size: extra.handouts.page_size.
-Exit codes: 0 done, 1 a page tried to reach the network or a single-language handout has an
-accessibility problem (careleaf/accessible_pdf.py), 2 usage, configuration or browser error.
+Writes SITE_DIR/handouts/<lang>/<slug>.pdf (clear print), <slug>.large-print.pdf and, for every
+language but English, <slug>.bilingual.pdf. Pages unchanged since they were last printed come
+from the print cache (.cache/careleaf/handouts/). Paper size: extra.handouts.page_size.
+Exit codes: 0 done, 1 a page tried to reach the network or a PDF failed its accessibility checks,
+2 usage, configuration or browser error.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from careleaf import handouts
 from careleaf import project as project_settings
 from careleaf.browser import BrowserMissing
 from careleaf.content import Library
+from careleaf.kiosk import build_epoch
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,22 +30,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         project = project_settings.load(args.config)
-        run = handouts.build(Library.load(project), args.site.resolve(), progress=lambda line: print(line, flush=True))
-    except (project_settings.ProjectError, BrowserMissing, FileNotFoundError, ValueError) as error:
+        run = handouts.build(Library.load(project), args.site.resolve(), epoch=build_epoch(project.root),
+                             progress=lambda line: print(line, flush=True))
+    except (project_settings.ProjectError, BrowserMissing, FileNotFoundError) as error:
         print(f"build_handouts.py: {error}", file=sys.stderr)
         return 2
     print()
     for line in handouts.summary(run, project.languages):
         print(line)
-    failed = False
-    if run.outside_requests:
-        print(f"build_handouts.py: blocked requests off the site: {run.outside_requests[:5]}", file=sys.stderr)
-        failed = True
-    for result in handouts.failing_singles(run):
+    for result in run.results:
         for problem in result.problems:
             print(f"build_handouts.py: {result.job.target}: {problem}", file=sys.stderr)
-        failed = True
-    return 1 if failed else 0
+    if run.outside_requests:
+        print(f"build_handouts.py: blocked requests off the site: {run.outside_requests[:5]}", file=sys.stderr)
+    return 1 if run.outside_requests or any(result.problems for result in run.results) else 0
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ else
 fi
 
 .venv/bin/python scripts/validate.py
+# The build prints every PDF handout too (clear print, large print, bilingual) into site/handouts/.
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
-.venv/bin/python scripts/build_handouts.py --site site
 .venv/bin/python scripts/build_kiosk.py --dist dist
 echo "Site built in site/ ($(find site -name index.html | wc -l) pages, $(find site/handouts -name '*.pdf' | wc -l) PDF handouts); kiosk copy in dist/."

@@ -281,10 +281,13 @@ def test_every_article_has_a_print_button_and_links_its_handouts(built_site, slu
     strings = CATALOGUES[lang]["print"]
     assert soup.select_one(".careleaf-actions button").get_text(strip=True) == strings["button"]
     links = {a.get_text(strip=True): resolve(path, a["href"]).removesuffix("/index.html") for a in soup.select(".careleaf-actions a")}
-    expected = {strings["download"]: f"handouts/{lang}/{slug}.pdf"}
+    expected = {strings["download"]: f"handouts/{lang}/{slug}.pdf",
+                strings["download_large_print"]: f"handouts/{lang}/{slug}.large-print.pdf"}
     if lang != "en":
         expected[strings["download_bilingual"]] = f"handouts/{lang}/{slug}.bilingual.pdf"
     assert links == expected
+    # The build printed every PDF it links to.
+    assert all((built_site / target).is_file() for target in expected.values())
     assert (built_site / posixpath.dirname(path) / "index.qr.svg").is_file()
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import uuid
+import sys
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from careleaf.handouts import comparable, pdf_text, text_sizes
+from careleaf.handouts import body_size, comparable, pdf_text, text_sizes
+from conftest import ROOT, copy_project, edit, mkdocs_build
 from test_build import ARTICLES, PROJECT, SLUGS, page_path
 
 LETTER = (612, 792)  # points
+A4 = (596, 843)  # 210 x 297 mm as Chromium rounds it
 BILINGUAL = [(slug, lang) for slug, lang in ARTICLES if lang != PROJECT.default_language]
 
 
@@ -24,15 +29,48 @@ def red_flag_texts(built_site, slug: str, lang: str) -> list[str]:
     return texts
 
 
-def test_progress_and_summary_are_printed(handout_build):
-    output = handout_build.stdout
-    total = len(ARTICLES) + len(BILINGUAL)
-    assert f"1/{total} en/{SLUGS[0]}" in output
-    assert f"{total}/{total} " in output
-    header = next(line for line in output.splitlines() if line.startswith("article"))
+def test_printing_a_built_site_again_takes_every_unchanged_page_from_the_cache(built_site):
+    result = subprocess.run(
+        [sys.executable, "scripts/build_handouts.py", "--site", str(built_site)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    total = 2 * len(ARTICLES) + len(BILINGUAL)
+    header = next(line for line in result.stdout.splitlines() if line.startswith("article"))
     assert header.split()[1:] == list(PROJECT.languages)
-    assert f"{total} PDFs in " in output and "requests blocked: 0" in output
-    assert "accessibility problems: 0 in single-language PDFs" in output
+    assert f"{total} PDFs in " in result.stdout
+    assert f" 0 printed " in result.stdout and f"{total} unchanged" in result.stdout
+    assert "accessibility problems: 0;" in result.stdout and "requests blocked: 0" in result.stdout
+
+
+def printed_jobs(build_output: str) -> set[str]:
+    return {line.split(" printing ", 1)[1].strip() for line in build_output.splitlines() if " printing " in line}
+
+
+def test_the_build_prints_again_only_the_pages_that_changed(tmp_path):
+    project = copy_project(tmp_path / "project")
+    first = mkdocs_build(project, tmp_path / "site")  # the session's print cache holds the library as it is
+    assert first.returncode == 0, first.stderr
+    assert printed_jobs(first.stderr) == set()
+    note = f"Keep this handout ({uuid.uuid4().hex})."  # new to the shared cache on every run
+    edit(project / "docs" / "en" / "finger-dislocation.md", "## ", f"{note}\n\n## ")
+    second = mkdocs_build(project, tmp_path / "site", strict=False)  # the translations are now stale
+    assert second.returncode == 0, second.stderr
+    printed = printed_jobs(second.stderr)
+    assert {"en/finger-dislocation", "en/finger-dislocation (large-print)", "es/finger-dislocation (bilingual)"} <= printed
+    assert all(job.split(" ")[0].endswith("/finger-dislocation") for job in printed), printed
+    assert note in pdf_text(tmp_path / "site" / "handouts" / "en" / "finger-dislocation.pdf")
+
+
+def test_a_site_built_without_handouts_links_to_none(tmp_path):
+    project = copy_project(tmp_path / "project")
+    edit(project / "mkdocs.yml", "  handouts:\n", "  handouts:\n    build: false\n")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "site" / "handouts").exists()
+    soup = BeautifulSoup((tmp_path / "site" / "es" / "finger-dislocation" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.select_one(".careleaf-actions button") is not None
+    assert soup.select(".careleaf-actions a") == []
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
@@ -55,8 +93,16 @@ def test_handout_is_clear_print_every_character_at_12_points_or_more(built_hando
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
-def test_handout_prints_each_red_flag_card_whole_on_one_page_with_its_heading(built_site, built_handouts, slug, lang):
-    pdf = built_handouts / lang / f"{slug}.pdf"
+def test_large_print_handout_sets_every_character_at_16_points_or_more(built_handouts, slug, lang):
+    sizes = text_sizes(built_handouts / lang / f"{slug}.large-print.pdf")
+    assert body_size(built_handouts / lang / f"{slug}.large-print.pdf") >= 18
+    assert min(sizes) >= 16, sizes
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "large-print.pdf"])
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_handout_prints_each_red_flag_card_whole_on_one_page_with_its_heading(built_site, built_handouts, slug, lang, suffix):
+    pdf = built_handouts / lang / f"{slug}.{suffix}"
     pages = [comparable(pdf_page_text(pdf, number)) for number in range(1, len(PdfReader(pdf).pages) + 1)]
     soup = BeautifulSoup((built_site / page_path(lang, slug)).read_text(encoding="utf-8"), "html.parser")
     section_heading = comparable(soup.select_one("h2#red-flags").get_text(strip=True))
@@ -97,6 +143,20 @@ def test_bilingual_handout_has_both_languages_complete_in_eight_pages(built_site
         assert missing == [], language
     # The patient's language comes first.
     assert lang_title_in(comparable(pdf_page_text(pdf, 1)), built_site, slug, lang)
+
+
+def test_a4_handouts_fit_four_pages_too(built_site, tmp_path):
+    from careleaf import handouts as printer
+    from careleaf.content import Library
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("*.pdf"))
+    run = printer.build(Library.load(PROJECT), site, progress=lambda line: None, kinds=(printer.CLEAR,), page_size="A4")
+    assert len(run.results) == len(ARTICLES)
+    for result in run.results:
+        reader = PdfReader(result.job.target)
+        assert tuple(round(float(value)) for value in reader.pages[0].mediabox[2:]) == A4
+        assert 1 <= len(reader.pages) <= 4, result.job.label
 
 
 def pdf_page_text(pdf, number: int) -> str:

@@ -19,7 +19,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from careleaf import csp, glossary, upstream
+from careleaf import csp, glossary, handouts, upstream
+from careleaf.browser import BrowserMissing
+from careleaf.kiosk import build_epoch
 from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.locales import load_all
@@ -267,6 +269,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         target = site_dir / IFRAME_WORKER_SHIM
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(_iframe_worker_package(project), target)
+    if project.handouts_built and (not project.kiosk["enabled"] or project.kiosk["print"]):
+        _print_handouts(site_dir, config.use_directory_urls)
     _publish_site(config)
 
 
@@ -315,6 +319,23 @@ def _stop_build() -> None:
     staged, _state["staged"] = _state["staged"], None
     if staged is not None:
         staged.discard()
+
+
+def _print_handouts(site_dir: Path, directory_urls: bool) -> None:
+    """Every page's PDF handouts, in the site before it is published: the site links to no PDF it lacks."""
+    project = _state["project"]
+    try:
+        run = handouts.build(_state["library"], site_dir, epoch=build_epoch(project.root), progress=log.info,
+                             directory_urls=directory_urls)
+    except (BrowserMissing, FileNotFoundError) as error:
+        raise PluginError(f"PDF handouts: {error} (or set extra.handouts.build: false)") from error
+    for line in handouts.summary(run, project.languages)[-1:]:
+        log.info(f"Handouts: {line}")
+    if run.outside_requests:
+        raise PluginError(f"PDF handouts: a page tried to reach the network: {run.outside_requests[:3]}")
+    for result in run.results:
+        for problem in result.problems:
+            log.warning(f"{result.job.target.relative_to(site_dir)}: {problem}")
 
 
 def _finish_parallel_languages(config: MkDocsConfig) -> None:

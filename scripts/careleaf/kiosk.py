@@ -19,7 +19,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from careleaf import handouts
 from careleaf.content import Library
 from careleaf.project import Project
 
@@ -42,6 +41,14 @@ def commit_epoch(root: Path) -> int:
     if result.returncode != 0 or not result.stdout.strip():
         raise RuntimeError("no commit to date the build from: set SOURCE_DATE_EPOCH or build from a git checkout")
     return int(result.stdout.strip())
+
+
+def build_epoch(root: Path) -> int | None:
+    """The commit's time for reproducible outputs, or None outside a git checkout (no date then)."""
+    try:
+        return commit_epoch(root)
+    except RuntimeError:
+        return None
 
 
 def version(root: Path) -> str:
@@ -136,11 +143,6 @@ def build_bundle(
             "idle_seconds": idle_seconds if idle_seconds is not None else project.kiosk["idle_seconds"],
             "print": print_enabled if print_enabled is not None else project.kiosk["print"],
         }
-        if settings["print"]:
-            progress("rendering PDF handouts (printing is on)")
-            run = handouts.build(library, site_dir, progress=lambda line: None)
-            if run.outside_requests:
-                raise RuntimeError(f"a handout page tried to reach the network: {run.outside_requests[:3]}")
         info = manifest(library, bundle_version, epoch, settings["print"], settings["idle_seconds"])
         data = (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         target = dist_dir / f"{folder}.zip"

@@ -40,6 +40,8 @@ class Project:
     site_url: str = ""
     # PDF handout paper: "Letter" (default) or "A4", from extra.handouts.page_size.
     page_size: str = "Letter"
+    # The site build prints every handout (extra.handouts.build); off: no PDFs and no links to any.
+    handouts_built: bool = True
     # Kiosk mode: enabled, idle_seconds, print (extra.kiosk).
     kiosk: dict = field(default_factory=lambda: {"enabled": False, "idle_seconds": 120, "print": False})
     # Readability thresholds per language (extra.readability); None means Careleaf's defaults.
@@ -100,7 +102,8 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
     if not all(_is_text(raw.get(key) or "") for key in ("docs_dir", "site_url")):
         raise ProjectError("mkdocs.yml: docs_dir and site_url must be text")
     docs = docs_dir or (root / str(raw.get("docs_dir") or "docs"))
-    page_size = _section(extra, "handouts", "extra.handouts").get("page_size") or "Letter"
+    handout_settings = _section(extra, "handouts", "extra.handouts")
+    page_size = handout_settings.get("page_size") or "Letter"
     if page_size not in PAGE_SIZES:
         raise ProjectError(f"mkdocs.yml: extra.handouts.page_size must be one of {', '.join(PAGE_SIZES)}")
     return Project(
@@ -113,6 +116,7 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
         hospital={key: str(value) for key, value in hospital.items()},
         site_url=str(raw.get("site_url") or ""),
         page_size=page_size,
+        handouts_built=_flag(handout_settings.get("build", True), "extra.handouts.build"),
         kiosk=_kiosk_options(_section(extra, "kiosk", "extra.kiosk")),
         readability=_readability_options(extra.get("readability")),
         build_jobs=_build_jobs(_section(extra, "build", "extra.build").get("jobs", 0)),

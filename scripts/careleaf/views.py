@@ -78,11 +78,14 @@ def absolute_url(site_url: str, url: str) -> str:
     return urljoin(site_url, url) if site_url else url
 
 
-def handout_paths(slug: str, reader_lang: str, default_lang: str) -> dict[str, str | None]:
-    """Where scripts/build_handouts.py writes an article's PDFs, relative to the site root."""
+def handout_paths(slug: str, reader_lang: str, default_lang: str, translated: bool = True) -> dict[str, str | None]:
+    """Where the build writes an article's PDFs, relative to the site root: clear print, large print,
+    and (for a translation) the translation followed by the English original."""
+    folder = f"handouts/{reader_lang}/{slug}"
     return {
-        "pdf": f"handouts/{reader_lang}/{slug}.pdf",
-        "bilingual": f"handouts/{reader_lang}/{slug}.bilingual.pdf" if reader_lang != default_lang else None,
+        "pdf": f"{folder}.pdf",
+        "large_print": f"{folder}.large-print.pdf",
+        "bilingual": f"{folder}.bilingual.pdf" if reader_lang != default_lang and translated else None,
     }
 
 
@@ -158,7 +161,8 @@ def page_view(
     ]
     view["category"] = catalogue.strings.get(f"categories.{page.category}", page.category or "")
     view["qr"] = qr_file_name(page_dest_uri)
-    view["handouts"] = handout_paths(page.slug, reader_lang, project.default_language)
+    if project.handouts_built and view["print_enabled"]:
+        view["handouts"] = handout_paths(page.slug, reader_lang, project.default_language, translated=page.lang == reader_lang)
     view["related"] = [
         article_card(target, catalogue, url_for(slug), site_url=project.site_url)
         for slug in page.related
