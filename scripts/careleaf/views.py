@@ -109,8 +109,10 @@ def page_view(
     base_url: str = ".",
     page_dest_uri: str = "index.html",
     x_default_url: str | None = None,
+    words_to_know: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Everything Careleaf adds around one page's content, for one reader language."""
+    """Everything Careleaf adds around one page's content, for one reader language;
+    `words_to_know` are the glossary entries the content marks (Glossary.marked_entries)."""
     project = library.project
     catalogue = catalogues[reader_lang]
     values = placeholder_values(project.hospital)
@@ -157,6 +159,8 @@ def page_view(
         if (date := localized_date(page.meta.get(key), reader_lang)) is not None
     ]
     view["category"] = catalogue.strings.get(f"categories.{page.category}", page.category or "")
+    # On paper a definition cannot open on tap: the handout lists them (in the content's language).
+    view["words_to_know"] = words_to_know or []
     view["qr"] = qr_file_name(page_dest_uri)
     view["handouts"] = handout_paths(page.slug, reader_lang, project.default_language)
     view["related"] = [
