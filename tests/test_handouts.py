@@ -1,4 +1,4 @@
-"""PDF handouts printed by Chromium: page counts, complete red-flag cards, fonts, no network."""
+"""PDF handouts printed by Chromium: page counts, complete red-flag cards, words to know, fonts, no network."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from careleaf.handouts import comparable, pdf_text, text_sizes
 from conftest import ROOT
-from test_build import ARTICLES, PROJECT, SLUGS, page_path
+from test_build import ARTICLES, CATALOGUES, PROJECT, SLUGS, page_path, words_to_know
 
 LETTER = (612, 792)  # points
 BILINGUAL = [(slug, lang) for slug, lang in ARTICLES if lang != PROJECT.default_language]
@@ -56,6 +56,16 @@ def test_single_language_handout_fits_four_letter_pages_with_its_complete_red_fl
     text = comparable(pdf_text(pdf))
     missing = [item for item in red_flag_texts(built_site, slug, lang) if comparable(item) not in text]
     assert missing == []
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_handout_prints_the_words_to_know_with_their_definitions(built_site, handouts, slug, lang):
+    soup = BeautifulSoup((built_site / page_path(lang, slug)).read_text(encoding="utf-8"), "html.parser")
+    words = words_to_know(soup)
+    assert words
+    text = comparable(pdf_text(handouts[0] / lang / f"{slug}.pdf"))
+    expected = [CATALOGUES[lang]["glossary"]["words_to_know"], *(part for word in words for part in word)]
+    assert [item for item in expected if comparable(item) not in text] == []
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
