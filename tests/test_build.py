@@ -20,6 +20,7 @@ LANGUAGES = PROJECT.languages
 SLUGS = LIBRARY.slugs
 CATALOGUES = {lang: yaml.safe_load((ROOT / "locales" / f"{lang}.yml").read_text(encoding="utf-8")) for lang in LANGUAGES}
 ARTICLES = [(slug, lang) for slug in SLUGS for lang in LANGUAGES]
+GLOSSARIES = {lang: yaml.safe_load((ROOT / "locales" / "glossary" / f"{lang}.yml").read_text(encoding="utf-8")) for lang in LANGUAGES}
 
 
 def page_path(lang: str, slug: str = "index") -> str:
@@ -30,6 +31,30 @@ def page_path(lang: str, slug: str = "index") -> str:
 
 def read(site: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def marked_glossary_words(soup: BeautifulSoup, lang: str) -> list[tuple[str, str]]:
+    """(term, definition) of each glossary entry the content marks as <abbr>, once, in order of first mark."""
+    by_definition = {entry["definition"]: entry for entry in GLOSSARIES[lang].values()}
+    words = {}
+    for abbr in soup.select(".careleaf-content abbr"):
+        entry = by_definition.get(abbr.get("title"))
+        if entry is not None:
+            assert abbr.get_text() in [entry["term"], *(entry.get("forms") or [])]
+            words.setdefault(entry["term"], entry["definition"])
+    return list(words.items())
+
+
+def words_to_know(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    """(term, definition) of each entry in the printed Words to know box, in order."""
+    return [(item.dt.get_text(strip=True), item.dd.get_text(strip=True)) for item in soup.select(".careleaf-words dl > div")]
+
+
+def language_of(element) -> tuple[str, str]:
+    """The language and direction an element is read in: its own or its nearest ancestor's."""
+    lang = next(node["lang"] for node in [element, *element.parents] if node.get("lang"))
+    direction = next(node["dir"] for node in [element, *element.parents] if node.get("dir"))
+    return lang, direction
 
 
 def resolve(from_path: str, href: str) -> str:
@@ -160,6 +185,36 @@ def test_home_pages_carry_no_clinical_review_notice(built_site):
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_words_to_know_defines_each_glossary_word_the_page_marks_once_in_its_language(built_site, slug, lang):
+    soup = read(built_site, page_path(lang, slug))
+    marked = marked_glossary_words(soup, lang)
+    assert marked, "every shipped article uses glossary words"
+    box = soup.select_one("aside.careleaf-words.print-only")
+    assert box.select_one("h2").get_text(strip=True) == CATALOGUES[lang]["glossary"]["words_to_know"]
+    assert words_to_know(soup) == marked
+    assert language_of(box.dl) == (lang, "rtl" if lang == "ar" else "ltr")
+    # After the content, before the related articles.
+    assert box.find_previous_sibling(class_="careleaf-content") is not None
+    assert box.find_next_sibling(class_="careleaf-related") is not None
+
+
+def test_words_to_know_leave_out_an_editors_own_abbreviation():
+    from careleaf.glossary import Glossary
+
+    cast = {"term": "cast", "forms": ["casts"], "definition": "A hard cover that holds a bone still."}
+    words = Glossary("en", Path("en.yml"), terms={"cast": cast})
+    html = ('<p><abbr title="Computer-assisted surgery">cast</abbr> <abbr title="{0}">casts</abbr>'
+            ' <abbr title="{0}">cast</abbr></p>').format(cast["definition"])
+    assert words.marked_entries(html) == [{"term": "cast", "definition": cast["definition"]}]
+    assert words.marked_entries("<p>A cast, not marked.</p>") == []
+
+
+def test_home_pages_have_no_words_to_know(built_site):
+    for lang in LANGUAGES:
+        assert read(built_site, page_path(lang)).select(".careleaf-words") == []
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
 def test_urgent_card_says_what_to_do_when_the_provider_cannot_be_reached(built_site, slug, lang):
     card = read(built_site, page_path(lang, slug)).select_one(".red-flags .care-card--urgent")
     fallback = card.select_one(".care-card__fallback")
@@ -232,10 +287,31 @@ def test_missing_translation_falls_back_to_english_with_a_notice(tmp_path):
         cards = soup.select(".care-card")
         assert len(cards) == len(english.red_flags().tiers)
         assert cards[0].h3["lang"] == lang
+        # Words to know: headed in the reader's language, the English words and definitions marked English.
+        box = soup.select_one(".careleaf-words")
+        assert box.h2.get_text(strip=True) == CATALOGUES[lang]["glossary"]["words_to_know"]
+        assert language_of(box.h2) == (lang, "rtl" if lang == "ar" else "ltr")
+        assert language_of(box.dl) == ("en", "ltr")
+        english_words = marked_glossary_words(soup, "en")
+        assert english_words and words_to_know(soup) == english_words
         # Other pages' related cards show the English title, marked as English.
         other = read(tmp_path / "site", page_path(lang, "broken-finger-closed"))
         link = next(a for a in other.select(".careleaf-card__title") if "finger-dislocation" in a["href"])
         assert (link["lang"], link.get_text(strip=True)) == ("en", english.title)
+
+
+def test_a_page_that_uses_no_glossary_word_has_no_words_to_know(tmp_path):
+    project = copy_project(tmp_path / "project")
+    # No English article uses any English glossary word now (the validator only warns).
+    unused = {key: {**entry, "term": f"unused-word-{key}", "forms": []} for key, entry in GLOSSARIES["en"].items()}
+    (project / "locales" / "glossary" / "en.yml").write_text(yaml.safe_dump(unused, allow_unicode=True), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert result.returncode == 0, result.stderr
+    for slug in SLUGS:
+        soup = read(tmp_path / "site", page_path("en", slug))
+        assert soup.select(".careleaf-content abbr") == [] and soup.select(".careleaf-words") == []
+    # The same build still gives a Spanish page, whose words are still glossary words, its box.
+    assert read(tmp_path / "site", page_path("es", SLUGS[0])).select(".careleaf-words dl > div")
 
 
 def test_strict_build_fails_on_a_missing_translation(tmp_path):
@@ -329,3 +405,16 @@ def test_navigation_is_grouped_by_category_and_carries_only_the_current_one(buil
     other = sections[CATALOGUES[lang]["categories"]["bones-and-joints"]]
     assert "md-nav__item--pruned" in other["class"] and other.select("li") == []
     assert LIBRARY.get("muscle-spasm", lang).title in own.get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_the_nurse_line_is_one_left_to_right_link_on_screen_and_on_paper(built_site, slug, lang):
+    # In Arabic text a bare 1-800-555-0142 is laid out as 0142-555-800-1: the number is isolated.
+    soup = read(built_site, page_path(lang, slug))
+    about = soup.select(".careleaf-about")
+    assert [sorted(block["class"]) for block in about] == [
+        ["careleaf-about", "careleaf-about--paper", "print-only"], ["careleaf-about", "careleaf-about--screen"]]
+    for block in about:
+        [number] = block.select("a.careleaf-tel")
+        assert number.get_text() == PROJECT.hospital["nurse_line"] and number["dir"] == "ltr"
+        assert number["href"] == "tel:" + "".join(ch for ch in PROJECT.hospital["nurse_line"] if ch.isdigit())

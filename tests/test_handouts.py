@@ -1,4 +1,4 @@
-"""PDF handouts printed by Chromium: page counts, complete red-flag cards, fonts, no network."""
+"""PDF handouts printed by Chromium: page counts, complete red-flag cards, words to know, fonts, no network."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from careleaf.handouts import body_size, comparable, pdf_text, text_sizes
 from conftest import ROOT, copy_project, edit, mkdocs_build
-from test_build import ARTICLES, PROJECT, SLUGS, page_path
+from test_build import ARTICLES, CATALOGUES, PROJECT, SLUGS, page_path, words_to_know
 
 LETTER = (612, 792)  # points
 A4 = (596, 843)  # 210 x 297 mm as Chromium rounds it
@@ -85,6 +85,16 @@ def test_single_language_handout_fits_four_letter_pages_with_its_complete_red_fl
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
+def test_handout_prints_the_words_to_know_with_their_definitions(built_site, built_handouts, slug, lang):
+    soup = BeautifulSoup((built_site / page_path(lang, slug)).read_text(encoding="utf-8"), "html.parser")
+    words = words_to_know(soup)
+    assert words
+    text = comparable(pdf_text(built_handouts / lang / f"{slug}.pdf"))
+    expected = [CATALOGUES[lang]["glossary"]["words_to_know"], *(part for word in words for part in word)]
+    assert [item for item in expected if comparable(item) not in text] == []
+
+
+@pytest.mark.parametrize("slug,lang", ARTICLES)
 def test_handout_is_clear_print_every_character_at_12_points_or_more(built_handouts, slug, lang):
     sizes = text_sizes(built_handouts / lang / f"{slug}.pdf")
     body, _ = sizes.most_common(1)[0]
@@ -145,13 +155,14 @@ def test_bilingual_handout_has_both_languages_complete_in_eight_pages(built_site
     assert lang_title_in(comparable(pdf_page_text(pdf, 1)), built_site, slug, lang)
 
 
-def test_a4_handouts_fit_four_pages_too(built_site, tmp_path):
+def test_a4_handouts_fit_four_pages_too(browser, built_site, tmp_path):
     from careleaf import handouts as printer
     from careleaf.content import Library
 
     site = tmp_path / "site"
     shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("*.pdf"))
-    run = printer.build(Library.load(PROJECT), site, progress=lambda line: None, kinds=(printer.CLEAR,), page_size="A4")
+    run = printer.build(Library.load(PROJECT), site, progress=lambda line: None, kinds=(printer.CLEAR,), page_size="A4",
+                        browser=browser)
     assert len(run.results) == len(ARTICLES)
     for result in run.results:
         reader = PdfReader(result.job.target)

@@ -1,10 +1,11 @@
-"""Articles on paper: Chromium's print media, in English, Arabic (right to left) and Chinese."""
+"""Articles on paper: Chromium's print media, in English, Arabic (right to left) and Chinese (the
+Words to know box in every language)."""
 
 from __future__ import annotations
 
 import pytest
 
-from test_build import CATALOGUES, PROJECT, page_path
+from test_build import CATALOGUES, LANGUAGES, PROJECT, page_path
 
 PRINT_LANGUAGES = ["en", "ar", "zh"]
 
@@ -71,3 +72,22 @@ def test_printed_page_shows_hospital_address_and_a_working_qr_code(printed, lang
     assert qr.get_attribute("alt") == CATALOGUES[lang]["print"]["qr_alt"]
     related = page.locator(".careleaf-related .careleaf-card__address").first
     assert related.is_visible() and related.inner_text().startswith(PROJECT.site_url)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_words_to_know_show_on_paper_only_and_glossary_words_print_as_plain_text(printed, lang):
+    page = printed(lang)
+    box = page.locator(".careleaf-words")
+    assert box.is_visible()
+    assert box.locator("dt").count() > 0 and box.locator("dt").first.is_visible()
+    # Every use of a glossary word: no dotted underline, no border, no text decoration on paper.
+    decorations = page.eval_on_selector_all(
+        ".careleaf-content abbr",
+        "marks => marks.map(el => { const s = getComputedStyle(el);"
+        " return [s.textDecorationLine, s.borderBottomStyle, s.borderBottomWidth, s.borderTopStyle]; })",
+    )
+    assert decorations and set(map(tuple, decorations)) == {("none", "none", "0px", "none")}
+    # On screen the tooltips work: no box, and the words keep their dotted underline.
+    page.emulate_media(media="screen")
+    assert not box.is_visible()
+    assert page.locator(".careleaf-content abbr").first.evaluate("el => getComputedStyle(el).borderBottomStyle") == "dotted"

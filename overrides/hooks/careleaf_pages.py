@@ -212,6 +212,8 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
         base_url=context["base_url"],
         page_dest_uri=page.file.dest_uri,
         x_default_url=source_file.url if source_file is not None else None,
+        # The glossary the content was marked with: the English one on an English fallback page.
+        words_to_know=None if source.is_home else _state["glossaries"][source.lang].marked_entries(page.content),
     )
     return context
 

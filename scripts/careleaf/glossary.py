@@ -2,9 +2,11 @@
 
 The build appends each glossary form as a Markdown abbreviation (`*[word]: definition`) to every
 article, and Material shows the definition on hover, on tap and on keyboard focus (the first use
-of each word is focusable). Python-Markdown's abbreviations only match between word boundaries,
-which Chinese does not have, so `GlossaryExtension` swaps in a matcher that needs boundaries only
-around words written in alphabetic scripts.
+of each word is focusable). On paper no definition can open, so a printed article lists the words
+it marked with their definitions (`Glossary.marked_entries`, the "Words to know" box).
+Python-Markdown's abbreviations only match between word boundaries, which Chinese does not have,
+so `GlossaryExtension` swaps in a matcher that needs boundaries only around words written in
+alphabetic scripts.
 """
 
 from __future__ import annotations
@@ -47,6 +49,22 @@ class Glossary:
             for form, definition in sorted(self.abbreviations().items())
             if page_text is None or form in page_text
         )
+
+    def marked_entries(self, html: str) -> list[dict[str, str]]:
+        """The entries a page's rendered HTML marks as abbreviations, each once, for the printed
+        "Words to know" box: read from the marks themselves, so it is exactly what was matched."""
+        from selectolax.lexbor import LexborHTMLParser
+
+        # The same form -> definition table as abbreviations(): a later entry's form wins there too.
+        keys = {form: key for key, entry in self.terms.items() for form in [entry["term"], *entry["forms"]]}
+        found: dict[str, dict[str, str]] = {}
+        # In the order the reader first meets each word: alphabetical order means nothing in Chinese.
+        for mark in LexborHTMLParser(html).css("abbr"):
+            key = keys.get(mark.text(deep=True))
+            # An editor's own <abbr> (a term the glossary does not define) has another title.
+            if key is not None and key not in found and mark.attributes.get("title") == self.terms[key]["definition"]:
+                found[key] = {"term": self.terms[key]["term"], "definition": self.terms[key]["definition"]}
+        return list(found.values())
 
 
 def glossary_path(project: Project, lang: str) -> Path:

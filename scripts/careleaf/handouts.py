@@ -126,9 +126,11 @@ def build(
     kinds: tuple[str, ...] = ALL_KINDS,
     page_size: str | None = None,
     directory_urls: bool = True,
+    browser=None,
 ) -> Run:
     """Print (or take from the cache) and finish every handout; a request to anything but the
-    site's own files is blocked and recorded."""
+    site's own files is blocked and recorded. `browser`: a running Playwright browser to print
+    with (default: Debian's Chromium, started when the first page must be printed)."""
     project = library.project
     jobs = plan(library, site_dir, kinds, directory_urls)
     page_size = page_size or project.page_size
@@ -138,7 +140,7 @@ def build(
     cache = PrintCache(cache_dir or default_cache_dir(project.root), settings=_print_settings(page_size))
     run = Run()
     started = time.perf_counter()
-    with Printer(site_dir, page_size, run) as printer:
+    with Printer(site_dir, page_size, run, browser) as printer:
         for number, job in enumerate(jobs, start=1):
             began = time.perf_counter()
             entry = cache.printed(job, site_dir)
@@ -165,30 +167,35 @@ def build(
 class Printer:
     """Chromium, started only when a handout has to be printed (a build with nothing changed never starts it)."""
 
-    def __init__(self, site_dir: Path, page_size: str, run: Run):
+    def __init__(self, site_dir: Path, page_size: str, run: Run, browser=None):
         self.site_dir = site_dir.resolve()
         self.page_size = page_size
         self.run = run
+        self._browser = browser
         self._browser_context = None
+        self._pages_made = None
         self._loaded: set[Path] = set()
 
     def __enter__(self) -> "Printer":
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._pages_made is not None:
+            self._pages_made[0].context.close()
         if self._browser_context is not None:
             self._browser_context.__exit__(*exc)
 
     def _pages(self):
-        if self._browser_context is None:
-            self._browser_context = chromium()
-            browser = self._browser_context.__enter__()
-            context = browser.new_context()
+        if self._pages_made is None:
+            if self._browser is None:
+                self._browser_context = chromium()
+                self._browser = self._browser_context.__enter__()
+            context = self._browser.new_context()
             context.route("**/*", self._local_only)
-            self._page, self._part_page = context.new_page(), context.new_page()
-            for page in (self._page, self._part_page):
+            self._pages_made = (context.new_page(), context.new_page())
+            for page in self._pages_made:
                 page.emulate_media(media="print")
-        return self._page, self._part_page
+        return self._pages_made
 
     def print(self, job: Job) -> tuple[bytes, list[str], list[str]]:
         """The raw PDF, the headings in document order, and the site files the document loaded."""

@@ -52,16 +52,16 @@ def tier_cards(red_flags: RedFlags, catalogue: Catalogue, hospital: dict[str, st
                 "kind": tier.kind,
                 "heading": catalogue.text(f"red_flags.{tier.kind}.heading", **values),
                 "urgency": catalogue.text(f"red_flags.{tier.kind}.urgency", **values),
-                "fallback": _fallback(catalogue, f"red_flags.{tier.kind}.fallback", values),
+                "fallback": phone_sentence(catalogue, f"red_flags.{tier.kind}.fallback", values),
                 "body": tier.body,
             }
         )
     return cards
 
 
-def _fallback(catalogue: Catalogue, key: str, values: dict[str, str]) -> dict[str, str] | None:
-    """What to do when a tier's call goes unanswered (nights, weekends), split around the nurse line
-    so the template can make the number one tappable, unbroken link."""
+def phone_sentence(catalogue: Catalogue, key: str, values: dict[str, str]) -> dict[str, str] | None:
+    """A sentence that gives the nurse line, split around the number so the template can make it one
+    tappable, unbroken, left-to-right link (in Arabic text a bare 1-800-555-0142 reads backwards)."""
     if key not in catalogue.strings:
         return None
     before, marker, after = catalogue.text(key, **{**values, "nurse_line": "{nurse_line}"}).partition("{nurse_line}")
@@ -112,8 +112,10 @@ def page_view(
     base_url: str = ".",
     page_dest_uri: str = "index.html",
     x_default_url: str | None = None,
+    words_to_know: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Everything Careleaf adds around one page's content, for one reader language."""
+    """Everything Careleaf adds around one page's content, for one reader language;
+    `words_to_know` are the glossary entries the content marks (Glossary.marked_entries)."""
     project = library.project
     catalogue = catalogues[reader_lang]
     values = placeholder_values(project.hospital)
@@ -137,6 +139,7 @@ def page_view(
         # Search reads the index below this base: the reader's language only.
         "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
     }
+    view["nurse_line"] = phone_sentence(catalogue, "disclaimer.nurse_line", values)
     view["clinical_review_pending"] = approval.readers_are_warned(library, page)
     stale = safety.staleness(library, page)
     view["is_stale"] = any(stale.values())
@@ -160,6 +163,8 @@ def page_view(
         if (date := localized_date(page.meta.get(key), reader_lang)) is not None
     ]
     view["category"] = catalogue.strings.get(f"categories.{page.category}", page.category or "")
+    # On paper a definition cannot open on tap: the handout lists them (in the content's language).
+    view["words_to_know"] = words_to_know or []
     view["qr"] = qr_file_name(page_dest_uri)
     if project.handouts_built and view["print_enabled"]:
         view["handouts"] = handout_paths(page.slug, reader_lang, project.default_language, translated=page.lang == reader_lang)
