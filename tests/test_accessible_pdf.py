@@ -241,3 +241,21 @@ def test_finish_refuses_headings_that_do_not_match_the_outline(tmp_path):
     with pytest.raises(ValueError, match="other-page.pdf"):
         accessible_pdf.finish(pdf, finishing)
     assert pdf.read_bytes() == before
+
+
+@pytest.mark.parametrize("slug,lang", [(slug, lang) for slug, lang in ARTICLES if lang != PROJECT.default_language])
+def test_bilingual_handout_is_one_tagged_document_whose_english_half_says_it_is_english(built_handouts, slug, lang):
+    pdf_path = built_handouts / lang / f"{slug}.bilingual.pdf"
+    assert accessible_pdf.problems(pdf_path) == []
+    with pikepdf.open(pdf_path) as pdf:
+        assert str(pdf.Root.Lang) == lang
+        languages, pending = set(), [pdf.Root.StructTreeRoot]
+        while pending:
+            element = pending.pop()
+            if isinstance(element, Dictionary):
+                if "/Lang" in element:
+                    languages.add(str(element.Lang))
+                kids = element.get("/K")
+                pending.extend(kids if isinstance(kids, Array) else [kids] if kids is not None else [])
+        assert PROJECT.default_language in languages
+        assert pdf.open_metadata()["pdfuaid:part"] == "1"

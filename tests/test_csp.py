@@ -118,7 +118,7 @@ def off_site():
 
 def with_injection(html: str, off_site_url: str, keep_policy: bool = True) -> str:
     """The page with unsafe markup pasted into its article (and, for the control, without its policy)."""
-    html = html.replace('<div class="careleaf-content"', INJECTED.format(off_site=off_site_url) + '<div class="careleaf-content"', 1)
+    html = html.replace('<section class="careleaf-content"', INJECTED.format(off_site=off_site_url) + '<section class="careleaf-content"', 1)
     if not keep_policy:
         html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
     return html
@@ -166,7 +166,7 @@ def test_iframe_worker_bootstrap_embeds_its_functions_and_the_worker_url():
 
 def test_every_page_carries_the_policy_before_any_resource(built_site):
     pages = sorted(built_site.rglob("*.html"))
-    assert len(pages) == len(LANGUAGES) * (len(SLUGS) + 2)  # home, articles and 404 in every language
+    assert len(pages) == len(LANGUAGES) * (len(SLUGS) + 3)  # home, articles, 404 and "Print several handouts" in every language
     for path in pages:
         html = path.read_text(encoding="utf-8")
         soup = BeautifulSoup(html, "html.parser")
@@ -319,7 +319,7 @@ def test_kiosk_self_means_any_local_file(offline, kiosk_copy, tmp_path):
     shutil.copytree(kiosk_copy, folder)
     article = (folder / "es" / "muscle-spasm.html").read_text(encoding="utf-8")
     probe = f'<img id="local-file" src="{elsewhere.as_uri()}" alt="">'
-    (folder / "es" / "local.html").write_text(article.replace('<div class="careleaf-content"', probe + '<div class="careleaf-content"', 1), encoding="utf-8")
+    (folder / "es" / "local.html").write_text(article.replace('<section class="careleaf-content"', probe + '<section class="careleaf-content"', 1), encoding="utf-8")
     offline.open((folder / "es" / "local.html").as_uri())
     assert offline.page.evaluate("document.getElementById('local-file').naturalWidth") == 1
     assert offline.violations == []

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from careleaf import kiosk
@@ -132,7 +135,7 @@ def test_no_link_leaves_the_kiosk(offline_page, unzipped):
         targets = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         assert targets and all(target.startswith("file://") for target in targets), [t for t in targets if not t.startswith("file://")]
         # The nurse line is still shown, as text.
-        assert PROJECT.hospital["nurse_line"] in page.locator(".careleaf-about").inner_text()
+        assert PROJECT.hospital["nurse_line"] in page.locator(".careleaf-about--screen").inner_text()
         assert page.locator(".careleaf-actions").count() == 0  # printing is off unless configured
 
 
@@ -153,3 +156,24 @@ def test_touch_targets_are_large(offline_page, unzipped):
         "links => links.filter(a => a.offsetParent).map(a => a.getBoundingClientRect().height)",
     )
     assert sizes and min(sizes) >= 44, sizes
+
+
+def test_a_kiosk_with_printing_is_byte_identical_too_and_carries_every_handout(tmp_path, monkeypatch):
+    # Two builds printing everything afresh (each with its own empty print cache): nothing reused.
+    bundles = []
+    for run in ("first", "second"):
+        monkeypatch.setenv("CARELEAF_HANDOUT_CACHE", str(tmp_path / f"cache-{run}"))
+        bundles.append(kiosk.build_bundle(PROJECT, tmp_path / f"dist-{run}", print_enabled=True, progress=lambda line: None))
+    assert bundles[0].zip_path.read_bytes() == bundles[1].zip_path.read_bytes()
+    with zipfile.ZipFile(bundles[0].zip_path) as archive:
+        names = archive.namelist()
+        pdfs = [name for name in names if name.endswith(".pdf")]
+        handout = next(name for name in pdfs if name.endswith("/handouts/es/muscle-spasm.pdf"))
+        epoch = kiosk.commit_epoch(ROOT)
+        with pikepdf.open(io.BytesIO(archive.read(handout))) as pdf:
+            stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("D:%Y%m%d%H%M%S")
+            assert str(pdf.docinfo.CreationDate).startswith(stamp)
+    languages = len(PROJECT.languages)
+    assert len(pdfs) == len(LIBRARY.slugs) * (2 * languages + languages - 1)
+    # A kiosk offers no "Print several handouts" page: it fetches nothing, even from disk.
+    assert not any(name.endswith(("print-handouts.html", "print-handouts/index.html")) for name in names)

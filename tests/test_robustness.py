@@ -132,6 +132,9 @@ LOCALE_CASES = [
     (SITE_NAME, f"site_name: {DEEP}", "site_name:", "not valid YAML: nested more than 20 levels deep", "locale-yaml"),
     (SITE_NAME, f"{BILLION_LAUGHS}site_name: *a9", "lol1:", "not valid YAML: YAML aliases (*name) are not allowed here",
      "locale-yaml"),
+    # A control character after an anchor mark: PyYAML's reader refused it as the loader was made.
+    (SITE_NAME, f"&\x1f{SITE_NAME}", "site_name:", "not valid YAML: unacceptable character #x001f: special characters are not allowed",
+     "locale-yaml"),
 ]
 
 

@@ -6,6 +6,8 @@ language; the validation is cached on the content's fingerprint so it runs once 
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import shutil
 from copy import deepcopy
@@ -16,7 +18,7 @@ from jinja2 import BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from careleaf import csp, glossary, handouts, upstream
@@ -32,7 +34,8 @@ from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.publish import StagedSite
 from careleaf.search import split_index
 from careleaf.validation import markup_problems, readability_problems, validate
-from careleaf.views import absolute_url, language_attrs, not_found_view, page_view, placeholder_values, tier_cards
+from careleaf.views import (PACKET_PAGE, absolute_url, language_attrs, not_found_view, packet_view, page_view,
+                            placeholder_values, tier_cards)
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
 # Material segments Chinese with jieba, which otherwise narrates its dictionary loading.
@@ -84,6 +87,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
     except project_settings.ProjectError as error:
         raise PluginError(str(error)) from error
+    if _state["command"] == "serve":
+        # The editing preview prints no PDFs (a save would wait for Chromium) and so links to none.
+        project = dataclasses.replace(project, handouts_built=False)
     fingerprint = _fingerprint(project, Path(config.config_file_path))
     if fingerprint != _state["fingerprint"]:
         # `mkdocs build` spreads the content check over its processes, and checks readability (which
@@ -129,6 +135,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
         # static-i18n sets the switcher per page as an attribute and resets only the item, so a
         # 404 page would link to the previous build's last article: start each build from the item.
         config.extra.alternate = deepcopy(config.extra["alternate"])
+        _state["home_alternates"] = deepcopy(config.extra["alternate"])
     others = [lang for lang in i18n.build_languages if lang != i18n.default_language]
     jobs = _state["project"].build_jobs
     if _state["command"] == "build" and jobs > 1 and others and not i18n.building and _state["parallel"] is None:
@@ -152,11 +159,18 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 @event_priority(-110)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Ship Careleaf's own stylesheets minified (after static-i18n has chosen this language's files)."""
+    """Ship Careleaf's own stylesheets minified (after static-i18n has chosen this language's files);
+    add the "Print several handouts" page in this language (not on a kiosk, which fetches nothing)."""
     overrides = Path(config.theme.custom_dir).resolve()
     for file in files:
         if file.src_uri.endswith(".css") and file.abs_src_path and overrides in Path(file.abs_src_path).resolve().parents:
             file.content_string = minified_css(file.content_string)
+    if not _state["project"].kiosk["enabled"]:
+        reader = _reader_language(config)
+        # Where static-i18n puts a page in this language: the default at the root, the others in <lang>/.
+        path = PACKET_PAGE if reader == _state["project"].default_language else f"{reader}/{PACKET_PAGE}"
+        title = json.dumps(_state["catalogues"][reader].text("packet.title"), ensure_ascii=False)
+        files.append(File.generated(config, path, content=f"---\ntitle: {title}\ntemplate: print-handouts.html\n---\n"))
     return files
 
 
@@ -195,6 +209,8 @@ def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, file
 
 
 def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig, nav) -> dict[str, Any]:
+    if Path(page.file.src_uri).name == PACKET_PAGE:
+        return _packet_context(context, page, config)
     source = _source_page(page)
     if source is None:
         return context
@@ -215,6 +231,30 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
         # The glossary the content was marked with: the English one on an English fallback page.
         words_to_know=None if source.is_home else _state["glossaries"][source.lang].marked_entries(page.content),
     )
+    return context
+
+
+PACKET_URL = f"{Path(PACKET_PAGE).stem}/"
+
+
+def _packet_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig) -> dict[str, Any]:
+    """The packet page's data, and a language switcher that leads to the packet page in each language."""
+    default = _state["project"].default_language
+
+    def english_url(slug: str) -> str | None:
+        # None in a build of one language (CARELEAF_LANGUAGE): there is no English page to add.
+        english = getattr(_state["files"].get_file_from_path(f"{slug}.md"), "alternates", {}).get(default)
+        return english.url if english is not None else None
+
+    context["careleaf"] = packet_view(_state["library"], _state["catalogues"], _reader_language(config), _url_for,
+                                      english_url, page_url=page.url, base_url=context["base_url"])
+    project = _state["project"]
+    if _state.get("home_alternates"):
+        # Page URLs like every other page's alternates (the url filter makes them relative).
+        config.extra.alternate = [
+            {**home, "link": (PACKET_URL if home["lang"] == default else f"{home['lang']}/{PACKET_URL}")}
+            for home in _state["home_alternates"] if home["lang"] in project.languages
+        ]
     return context
 
 

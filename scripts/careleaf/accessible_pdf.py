@@ -75,6 +75,7 @@ def finish(pdf: Path, finishing: Finishing) -> list[str]:
         os.close(handle)
         try:
             document.save(temporary, deterministic_id=True)
+            os.chmod(temporary, 0o644)  # a handout is published: readable by the web server, like the pages
             os.replace(temporary, pdf)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

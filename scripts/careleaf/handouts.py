@@ -36,7 +36,7 @@ from careleaf.cache import FOLDER, write_atomically
 from careleaf.content import Library
 from careleaf.views import handout_paths
 
-CLEAR, LARGE, BILINGUAL = "clear", "large-print", "bilingual"
+CLEAR, LARGE, BILINGUAL, PACKET = "clear", "large-print", "bilingual", "packet"
 # The class the large-print rules of print.css hang on (the printer sets it; Ctrl+P never does).
 LARGE_PRINT_CLASS = "careleaf-large-print"
 CACHE_ENVIRONMENT = "CARELEAF_HANDOUT_CACHE"
@@ -50,12 +50,19 @@ _PART_SCRIPT = """() => {
   return {lang: document.documentElement.lang, dir: document.body.dir || 'ltr', html: content.outerHTML};
 }"""
 _APPEND_PART_SCRIPT = """(part) => {
-  const section = document.createElement('div');
+  const section = document.createElement('section');  // Chromium tags a section, not a div, with its language
   section.className = 'careleaf-part';
   section.lang = part.lang;
   section.dir = part.dir;
   section.innerHTML = part.html;
   document.querySelector('.md-main__inner').append(section);
+}"""
+
+_TICK_SCRIPT = """(slugs) => {
+  const boxes = slugs.map(slug => document.querySelector(`input[name="article"][data-slug="${slug}"]`));
+  if (boxes.includes(null)) throw new Error(`no tick box for ${slugs[boxes.indexOf(null)]}`);
+  for (const box of boxes) box.checked = true;
+  boxes[0].form.dispatchEvent(new Event('change'));
 }"""
 
 
@@ -67,6 +74,11 @@ class Job:
     sources: tuple[Path, ...]  # built HTML pages, printed one after another as one document
     target: Path
     title: str
+    ticked: tuple[str, ...] = ()  # a packet's articles, ticked on its first page (the cover lists them)
+
+    @property
+    def large_print(self) -> bool:
+        return self.kind == LARGE or self.kind == f"{PACKET}-{LARGE}"
 
     @property
     def label(self) -> str:
@@ -197,15 +209,18 @@ class Printer:
                 page.emulate_media(media="print")
         return self._pages_made
 
-    def print(self, job: Job) -> tuple[bytes, list[str], list[str]]:
+    def print(self, job: Job, on_part: Callable[[int, Path], None] = lambda number, source: None) -> tuple[bytes, list[str], list[str]]:
         """The raw PDF, the headings in document order, and the site files the document loaded."""
         page, part_page = self._pages()
         self._loaded = set()
         page.goto(job.sources[0].as_uri(), wait_until="load")
-        for source in job.sources[1:]:
+        if job.ticked:  # as staff tick them (the form is not shown on paper: set, then announce the change)
+            page.evaluate(_TICK_SCRIPT, list(job.ticked))
+        for number, source in enumerate(job.sources[1:], start=1):
+            on_part(number, source)
             part_page.goto(source.as_uri(), wait_until="load")
             page.evaluate(_APPEND_PART_SCRIPT, part_page.evaluate(_PART_SCRIPT))
-        if job.kind == LARGE:
+        if job.large_print:
             page.evaluate(f"document.documentElement.classList.add('{LARGE_PRINT_CLASS}')")
         # Images added with a part load after the page's own load event.
         page.wait_for_load_state("load")

@@ -105,8 +105,10 @@ def shown(value: Any) -> str:
 def load_yaml(text: str, first_line: int = 1) -> Document:
     """Parse one YAML document; `first_line` is the file line the text starts on."""
     fast = "&" not in text and sum(text.count(mark) for mark in "[{-?:") <= _C_LOADER_MAX_INDICATORS
-    loader = (_FastLoader if fast else _CheckedLoader)(text, first_line)
+    loader = None
     try:
+        # The reader refuses control characters as it is made: inside the try, like every other problem.
+        loader = (_FastLoader if fast else _CheckedLoader)(text, first_line)
         return Document(loader.get_single_data(), loader.key_lines)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
@@ -117,7 +119,8 @@ def load_yaml(text: str, first_line: int = 1) -> Document:
             problem += " (YAML is indented with spaces, not tabs)"
         raise YamlError(problem, _line(text, index, first_line)) from error
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _line(text: str, index: int, first_line: int) -> int:

@@ -176,6 +176,48 @@ def page_view(
     return view
 
 
+PACKET_PAGE = "print-handouts.md"
+
+
+def packet_view(
+    library: Library,
+    catalogues: dict[str, Catalogue],
+    reader_lang: str,
+    url_for: UrlFor,
+    english_url_for: Callable[[str], str | None],
+    page_url: str = "",
+    base_url: str = ".",
+) -> dict[str, Any]:
+    """The "Print several handouts" page: every article a reader of this language gets, by category,
+    with its page (printed in the browser) and its PDFs (for a browser that cannot)."""
+    project = library.project
+    catalogue = catalogues[reader_lang]
+    values = placeholder_values(project.hospital)
+    default = project.default_language
+    groups = []
+    for key, articles in library.by_category(reader_lang).items():
+        items = []
+        for article in articles:
+            item = article_card(article, catalogue, url_for(article.slug), with_category=False)
+            item["slug"] = article.slug
+            item["english_url"] = english_url_for(article.slug) if reader_lang != default else None
+            if project.handouts_built:
+                item["handouts"] = handout_paths(article.slug, reader_lang, default, translated=article.lang == reader_lang)
+            items.append(item)
+        groups.append({"key": key, "name": catalogue.strings.get(f"categories.{key}", key), "articles": items})
+    return {
+        "t": catalogue.tree(**values),
+        "hospital": project.hospital,
+        "reader": language_attrs(reader_lang),
+        "language_name": project.language_names.get(reader_lang, reader_lang),
+        "library": groups,
+        "with_english": any(item["english_url"] for group in groups for item in group["articles"]),
+        "english_name": project.language_names.get(default, default),
+        "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
+        "x_default_url": None,
+    }
+
+
 def not_found_view(project, catalogues: dict[str, Catalogue], reader_lang: str) -> dict[str, str]:
     """The 404 page's strings and the reader's home, as a site-absolute path (404s are served anywhere)."""
     root = urlsplit(project.site_url).path or "/"
