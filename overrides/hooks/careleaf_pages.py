@@ -371,8 +371,9 @@ def _print_handouts(site_dir: Path, directory_urls: bool) -> None:
                              directory_urls=directory_urls)
     except (BrowserMissing, FileNotFoundError) as error:
         raise PluginError(f"PDF handouts: {error} (or set extra.handouts.build: false)") from error
-    for line in handouts.summary(run, project.languages)[-1:]:
-        log.info(f"Handouts: {line}")
+    for line in handouts.summary(run, project.languages):
+        if line:
+            log.info(f"Handouts: {line}")
     if run.outside_requests:
         raise PluginError(f"PDF handouts: a page tried to reach the network: {run.outside_requests[:3]}")
     for result in run.results:
