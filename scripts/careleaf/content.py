@@ -109,7 +109,8 @@ class Page:
     body_line: int = 1
     # Problems met while reading the file itself: (code, line, message).
     read_errors: list[tuple[str, int, str]] = field(default_factory=list)
-    # The line of each front-matter key, by its path: ("translation", "date") -> 14.
+    # The line of each front-matter key, by its path: ("translation", "date") -> 14; list items by
+    # their position: ("codes", "icd10cm", 0) -> 12.
     front_matter_lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
     @property
@@ -230,7 +231,7 @@ def read_page(path: Path, lang: str) -> Page:
         page.read_errors.append(("front-matter-yaml", 2, "front matter must be a mapping of keys to values"))
         data = {}
     page.meta = data
-    page.front_matter_lines = document.key_lines
+    page.front_matter_lines = {**document.item_lines, **document.key_lines}
     body_start = match.end()
     stripped = text[body_start:].lstrip("\n")
     page.body = stripped
