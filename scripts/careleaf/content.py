@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 
 from mkdocs.utils.meta import YAML_RE
 
-from careleaf import reading
+from careleaf import codes, reading
 from careleaf.project import Project
 
 # ---------------------------------------------------------------------------
@@ -144,6 +144,11 @@ class Page:
     def translation_status(self) -> str | None:
         status = self.translation.get("status")
         return str(status) if status is not None else None
+
+    def clinical_codes(self) -> codes.CodeList:
+        """The diagnosis codes this page claims (`codes:`; an English article's, which its translations
+        inherit) and what is wrong with how they are written (careleaf/codes.py)."""
+        return codes.read_codes(self.meta.get(codes.FRONT_MATTER_KEY), self.slug, self.line_of)
 
     def line_of(self, *path: Any) -> int:
         """The file line of a front-matter key, else of its nearest parent, else line 1."""
