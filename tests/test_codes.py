@@ -8,13 +8,95 @@ from pathlib import Path
 import pytest
 
 from careleaf import codes
+from careleaf import project as project_settings
 from careleaf.codes import ICD10CM, SNOMEDCT, CodeIndex, UnknownCodeSystem, normalise_icd10cm
+from careleaf.content import Library
 from conftest import ROOT, edit, line_of
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import validate as validate_script  # noqa: E402  (the thin CLI under test)
 
 TODAY = "2026-11-20"
+
+
+@pytest.fixture(scope="module")
+def index() -> CodeIndex:
+    """The shipped library's codes, as a build hook would index them."""
+    return CodeIndex.from_library(Library.load(project_settings.load(ROOT / "mkdocs.yml")))
+
+
+# ---------------------------------------------------------------------------
+# The matching rule, on the shipped articles
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code", ["S62.610A", "S62610A", "s62.610a", " S62.610A ", "S62.666A"])
+def test_a_closed_finger_fracture_reaches_the_closed_fracture_article(index, code):
+    assert index.match("icd10cm", code) == ["broken-finger-closed"]
+
+
+@pytest.mark.parametrize("code", ["S62.610B", "S62610B", "s62.610b", "s62610b", "S62.629B"])
+def test_an_open_finger_fracture_reaches_the_open_fracture_article(index, code):
+    assert index.match("ICD-10-CM", code) == ["open-finger-fracture"]
+
+
+@pytest.mark.parametrize("seventh,slug", [("D", "broken-finger-closed"), ("G", "broken-finger-closed")])
+def test_a_healing_finger_fracture_at_follow_up_reaches_the_closed_fracture_article(index, seventh, slug):
+    # S62's subsequent encounters do not say open or closed: the healing-finger article answers them.
+    assert index.match(ICD10CM, f"S62.610{seventh}") == [slug]
+
+
+@pytest.mark.parametrize("seventh", ["K", "P", "S"])
+def test_nonunion_malunion_and_sequela_of_a_finger_fracture_have_no_article(index, seventh):
+    assert index.match("icd10cm", f"S62.610{seventh}") == []
+
+
+@pytest.mark.parametrize("code", ["S62.001A", "S62.002D", "S62.035A"])
+def test_a_scaphoid_fracture_reaches_the_possible_wrist_fracture_article(index, code):
+    assert index.match("icd10cm", code) == ["possible-wrist-fracture"]
+
+
+@pytest.mark.parametrize("code", ["S63.259A", "S63.200A", "S63.289D", "S63.290S", "S63.2"])
+def test_a_finger_dislocation_reaches_the_dislocation_article(index, code):
+    assert index.match("icd10cm", code) == ["finger-dislocation"]
+
+
+@pytest.mark.parametrize("code", ["M62.831", "M62.830", "M62.838", "R25.2"])
+def test_a_muscle_spasm_reaches_the_muscle_spasm_article(index, code):
+    assert index.match("icd10cm", code) == ["muscle-spasm"]
+
+
+@pytest.mark.parametrize("system,sctid,slug", [
+    ("snomedct", "45352006", "muscle-spasm"),
+    ("SNOMED CT", "24424003", "broken-finger-closed"),
+    (SNOMEDCT, "21698002", "open-finger-fracture"),
+    ("http://snomed.info/sct", "31975004", "possible-wrist-fracture"),
+    ("snomed-ct", " 1342431003 ", "finger-dislocation"),
+])
+def test_a_snomed_ct_concept_reaches_its_article(index, system, sctid, slug):
+    assert index.match(system, sctid) == [slug]
+
+
+@pytest.mark.parametrize("system,code", [
+    ("icd10cm", "Z99.89"),       # dependence on enabling machines
+    ("icd10cm", "S62.1"),        # another carpal bone: a category above none of the entries
+    ("icd10cm", "S62"),          # a request broader than every entry
+    ("icd10cm", "S62.511A"),     # the thumb: the finger articles leave it out
+    ("snomedct", "65966004"),    # fracture of forearm
+    ("snomedct", "4535200"),     # a prefix of an id is another id, not a category
+])
+def test_an_unknown_code_matches_nothing(index, system, code):
+    assert index.match(system, code) == []
+
+
+def test_a_category_request_matches_every_article_it_covers(index):
+    assert index.match("icd10cm", "S62.6") == ["broken-finger-closed", "open-finger-fracture"]
+    assert index.match("icd10cm", "S62.61") == ["broken-finger-closed", "open-finger-fracture"]
+
+
+def test_every_shipped_article_lists_icd10cm_and_snomedct_codes(index):
+    slugs = Library.load(project_settings.load(ROOT / "mkdocs.yml")).slugs
+    for system in (ICD10CM, SNOMEDCT):
+        assert {entry.slug for entry in index.entries if entry.system == system} == set(slugs), system
 
 
 # ---------------------------------------------------------------------------
