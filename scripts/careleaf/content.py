@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 
 from mkdocs.utils.meta import YAML_RE
 
-from careleaf import reading
+from careleaf import codes, reading
 from careleaf.project import Project
 
 # ---------------------------------------------------------------------------
@@ -109,7 +109,8 @@ class Page:
     body_line: int = 1
     # Problems met while reading the file itself: (code, line, message).
     read_errors: list[tuple[str, int, str]] = field(default_factory=list)
-    # The line of each front-matter key, by its path: ("translation", "date") -> 14.
+    # The line of each front-matter key, by its path: ("translation", "date") -> 14; list items by
+    # their position: ("codes", "icd10cm", 0) -> 12.
     front_matter_lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
     @property
@@ -143,6 +144,11 @@ class Page:
     def translation_status(self) -> str | None:
         status = self.translation.get("status")
         return str(status) if status is not None else None
+
+    def clinical_codes(self) -> codes.CodeList:
+        """The diagnosis codes this page claims (`codes:`; an English article's, which its translations
+        inherit) and what is wrong with how they are written (careleaf/codes.py)."""
+        return codes.read_codes(self.meta.get(codes.FRONT_MATTER_KEY), self.slug, self.line_of)
 
     def line_of(self, *path: Any) -> int:
         """The file line of a front-matter key, else of its nearest parent, else line 1."""
@@ -230,7 +236,7 @@ def read_page(path: Path, lang: str) -> Page:
         page.read_errors.append(("front-matter-yaml", 2, "front matter must be a mapping of keys to values"))
         data = {}
     page.meta = data
-    page.front_matter_lines = document.key_lines
+    page.front_matter_lines = {**document.item_lines, **document.key_lines}
     body_start = match.end()
     stripped = text[body_start:].lstrip("\n")
     page.body = stripped

@@ -16,7 +16,7 @@ import codecs
 import datetime as dt
 import reprlib
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, AnyStr
 
@@ -91,6 +91,8 @@ class Document:
     data: Any
     # The line of every mapping key, by its path from the top: ("translation", "date") -> 14.
     key_lines: dict[tuple[Any, ...], int]
+    # Inside lists, by the path with each item's position: ("codes", "icd10cm", 1) and ("codes", "icd10cm", 1, "code").
+    item_lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
 
 def shown(value: Any) -> str:
@@ -109,7 +111,7 @@ def load_yaml(text: str, first_line: int = 1) -> Document:
     try:
         # The reader refuses control characters as it is made: inside the try, like every other problem.
         loader = (_FastLoader if fast else _CheckedLoader)(text, first_line)
-        return Document(loader.get_single_data(), loader.key_lines)
+        return Document(loader.get_single_data(), loader.key_lines, loader.item_lines)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         index = mark.index if mark is not None else getattr(error, "position", 0)
@@ -136,6 +138,7 @@ class _CheckedConstruction:
         self._text = text
         self._first_line = first_line
         self.key_lines: dict[tuple[Any, ...], int] = {}
+        self.item_lines: dict[tuple[Any, ...], int] = {}
 
     def construct_document(self, node):
         _check_depth(node)
@@ -162,17 +165,22 @@ class _CheckedConstruction:
 
     def _record_key_lines(self, root) -> None:
         # At most MAX_DEPTH levels and no aliases: a short walk, in document order.
-        pending = deque([((), root)])
+        # `path` leaves list positions out (the last item's key wins), `indexed` keeps them.
+        pending = deque([((), (), root)])
         while pending:
-            path, node = pending.popleft()
+            path, indexed, node = pending.popleft()
             if isinstance(node, MappingNode):
                 for key_node, value_node in node.value:
                     if isinstance(key_node, ScalarNode):
                         key = key_node.value if key_node.tag == _STR_TAG else self.construct_object(key_node, deep=True)
                         self.key_lines[(*path, key)] = self._node_line(key_node)
-                        pending.append(((*path, key), value_node))
+                        if indexed != path:
+                            self.item_lines[(*indexed, key)] = self._node_line(key_node)
+                        pending.append(((*path, key), (*indexed, key), value_node))
             elif isinstance(node, SequenceNode):
-                pending.extend((path, item) for item in node.value)
+                for index, item in enumerate(node.value):
+                    self.item_lines[(*indexed, index)] = self._node_line(item)
+                    pending.append((path, (*indexed, index), item))
 
 
 def _check_depth(root) -> None:

@@ -23,7 +23,7 @@ from careleaf.content import (
     Page,
     tier_markers,
 )
-from careleaf import approval, glossary, markup, readability, safety
+from careleaf import approval, codes, glossary, markup, readability, safety
 from careleaf.cache import ResultCache
 from careleaf.locales import Catalogue, load_all, placeholders
 from careleaf.project import Project
@@ -38,7 +38,7 @@ ARTICLE_FIELDS = {"title": str, "summary": str, "category": str, "related": list
 HOME_FIELDS = {"title": str}
 # Front-matter keys that MkDocs or Material understand; anything else is likely a typo.
 PASSTHROUGH_FIELDS = {"summary", "translation", "hide", "template", "search", "description", "icon", "status",
-                      approval.KEY}
+                      approval.KEY, codes.FRONT_MATTER_KEY}
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,7 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
     categories = _category_keys(catalogues.get(project.default_language))
     problems += _page_problems(project, library, categories, today, list(library.pages.values()))
     problems += _check_coverage(project, library)
+    problems += _check_code_claims(project, library)
     problems += _check_file_names(project, library)
     problems += _check_glossaries(project, library)
     if markup_checks:
@@ -176,6 +177,7 @@ def _check_page(project: Project, library: Library, page: Page, categories: set[
     problems += _check_front_matter(project, library, page, categories, problem)
     if not page.is_home:
         problems += _check_clinical_review(project, page, problem)
+    problems += _check_codes(project, page, problem)
     if not page.is_home:
         problems += _check_red_flags(page, problem, render)
     return problems
@@ -202,6 +204,42 @@ def _check_clinical_review(project: Project, page: Page, problem) -> list[Proble
         return [problem("clinical-review-pending", 1, "no clinician has approved this article "
                         f"(extra.clinical_review.required): {command}", ERROR, blocks_build=False)]
     return []
+
+
+def _check_codes(project: Project, page: Page, problem) -> list[Problem]:
+    """An English article's diagnosis codes are well formed; translations inherit them and never repeat them."""
+    key = codes.FRONT_MATTER_KEY
+    # Codes say which diagnoses an article answers: the page still reads right without them, so a
+    # problem fails the publishing build (--strict) but not a preview.
+    if key in page.meta and page.is_home:
+        return [problem("codes-format", page.line_of(key), "the home page answers no diagnosis: codes belong on articles",
+                        blocks_build=False)]
+    if page.lang != project.default_language:
+        if key in page.meta:
+            return [problem("codes-in-translation", page.line_of(key),
+                            f"clinical codes belong on the English page ({project.default_language}/{page.slug}.md): "
+                            "translations inherit them, so remove 'codes' here", blocks_build=False)]
+        return []
+    return [problem(code, line, message, WARNING if code == "codes-duplicate" else ERROR, blocks_build=False)
+            for code, line, message in page.clinical_codes().problems]
+
+
+def _check_code_claims(project: Project, library: Library) -> list[Problem]:
+    """No two articles claim the same code at the same specificity: a request for it could not choose."""
+    pages = {slug: library.source(slug) for slug in library.slugs}
+    entries = [entry for page in pages.values() if not page.read_errors for entry in page.clinical_codes().entries]
+    problems = []
+    for entry, rivals in codes.ambiguities(entries):
+        page = pages[entry.slug]
+        others = ", ".join(f"{project.relative(pages[rival.slug].path)}:{rival.line}" for rival in rivals)
+        shared = entry.overlaps(rivals[0])
+        which = f"{codes.NAMES[entry.system]} {entry.display_code}" + (f" with 7th character(s) {', '.join(sorted(shared))}"
+                                                                      if shared else "")
+        problems.append(Problem(project.relative(page.path), entry.line, page.lang, page.slug, "codes-ambiguous",
+                                f"ambiguous: {which} is also claimed by {others} at the same specificity, so a request "
+                                "for it would match more than one article: give each its own code or 7th characters",
+                                ERROR, blocks_build=False))
+    return problems
 
 
 def markup_problems(project: Project, library: Library, processes: int = 1) -> list[Problem]:

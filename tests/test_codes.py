@@ -1,0 +1,291 @@
+"""Clinical codes: which article answers an ICD-10-CM or SNOMED CT code, and the validator's checks of them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from careleaf import codes
+from careleaf import project as project_settings
+from careleaf.codes import ICD10CM, SNOMEDCT, CodeIndex, UnknownCodeSystem, normalise_icd10cm
+from careleaf.content import Library
+from conftest import ROOT, edit, line_of
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import validate as validate_script  # noqa: E402  (the thin CLI under test)
+
+TODAY = "2026-11-20"
+
+
+@pytest.fixture(scope="module")
+def index() -> CodeIndex:
+    """The shipped library's codes, as a build hook would index them."""
+    return CodeIndex.from_library(Library.load(project_settings.load(ROOT / "mkdocs.yml")))
+
+
+# ---------------------------------------------------------------------------
+# The matching rule, on the shipped articles
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code", ["S62.610A", "S62610A", "s62.610a", " S62.610A ", "S62.666A"])
+def test_a_closed_finger_fracture_reaches_the_closed_fracture_article(index, code):
+    assert index.match("icd10cm", code) == ["broken-finger-closed"]
+
+
+@pytest.mark.parametrize("code", ["S62.610B", "S62610B", "s62.610b", "s62610b", "S62.629B"])
+def test_an_open_finger_fracture_reaches_the_open_fracture_article(index, code):
+    assert index.match("ICD-10-CM", code) == ["open-finger-fracture"]
+
+
+@pytest.mark.parametrize("seventh,slug", [("D", "broken-finger-closed"), ("G", "broken-finger-closed")])
+def test_a_healing_finger_fracture_at_follow_up_reaches_the_closed_fracture_article(index, seventh, slug):
+    # S62's subsequent encounters do not say open or closed: the healing-finger article answers them.
+    assert index.match(ICD10CM, f"S62.610{seventh}") == [slug]
+
+
+@pytest.mark.parametrize("seventh", ["K", "P", "S"])
+def test_nonunion_malunion_and_sequela_of_a_finger_fracture_have_no_article(index, seventh):
+    assert index.match("icd10cm", f"S62.610{seventh}") == []
+
+
+@pytest.mark.parametrize("code", ["S62.001A", "S62.002D", "S62.035A"])
+def test_a_scaphoid_fracture_reaches_the_possible_wrist_fracture_article(index, code):
+    assert index.match("icd10cm", code) == ["possible-wrist-fracture"]
+
+
+@pytest.mark.parametrize("code", ["S63.259A", "S63.200A", "S63.289D", "S63.290S", "S63.2"])
+def test_a_finger_dislocation_reaches_the_dislocation_article(index, code):
+    assert index.match("icd10cm", code) == ["finger-dislocation"]
+
+
+@pytest.mark.parametrize("code", ["M62.831", "M62.830", "M62.838", "R25.2"])
+def test_a_muscle_spasm_reaches_the_muscle_spasm_article(index, code):
+    assert index.match("icd10cm", code) == ["muscle-spasm"]
+
+
+@pytest.mark.parametrize("system,sctid,slug", [
+    ("snomedct", "45352006", "muscle-spasm"),
+    ("SNOMED CT", "24424003", "broken-finger-closed"),
+    (SNOMEDCT, "21698002", "open-finger-fracture"),
+    ("http://snomed.info/sct", "31975004", "possible-wrist-fracture"),
+    ("snomed-ct", " 1342431003 ", "finger-dislocation"),
+])
+def test_a_snomed_ct_concept_reaches_its_article(index, system, sctid, slug):
+    assert index.match(system, sctid) == [slug]
+
+
+@pytest.mark.parametrize("system,code", [
+    ("icd10cm", "Z99.89"),       # dependence on enabling machines
+    ("icd10cm", "S62.1"),        # another carpal bone: a category above none of the entries
+    ("icd10cm", "S62"),          # a request broader than every entry
+    ("icd10cm", "S62.511A"),     # the thumb: the finger articles leave it out
+    ("snomedct", "65966004"),    # fracture of forearm
+    ("snomedct", "4535200"),     # a prefix of an id is another id, not a category
+])
+def test_an_unknown_code_matches_nothing(index, system, code):
+    assert index.match(system, code) == []
+
+
+def test_a_category_request_matches_every_article_it_covers(index):
+    assert index.match("icd10cm", "S62.6") == ["broken-finger-closed", "open-finger-fracture"]
+    assert index.match("icd10cm", "S62.61") == ["broken-finger-closed", "open-finger-fracture"]
+
+
+def test_every_shipped_article_lists_icd10cm_and_snomedct_codes(index):
+    slugs = Library.load(project_settings.load(ROOT / "mkdocs.yml")).slugs
+    for system in (ICD10CM, SNOMEDCT):
+        assert {entry.slug for entry in index.entries if entry.system == system} == set(slugs), system
+
+
+# ---------------------------------------------------------------------------
+# The matching rule, on data made here
+# ---------------------------------------------------------------------------
+
+def test_the_longest_matching_prefix_wins():
+    index = CodeIndex.from_front_matter({"hand": {"icd10cm": ["S62"]}, "finger": {"icd10cm": ["S62.6"]}})
+    assert index.match("icd10cm", "S62.610A") == ["finger"]
+    assert index.match("icd10cm", "S62.001A") == ["hand"]
+    assert [m.slug for m in index.ranked("icd10cm", "S62.610A")] == ["finger", "hand"]
+
+
+def test_a_seventh_character_list_beats_the_same_prefix_without_one():
+    index = CodeIndex.from_front_matter({"any": {"icd10cm": ["S62.6"]},
+                                         "open": {"icd10cm": [{"code": "S62.6", "seventh": ["B"]}]}})
+    assert index.match("icd10cm", "S62.610B") == ["open"]
+    assert index.match("icd10cm", "S62.610A") == ["any"]
+
+
+def test_an_article_is_returned_once_by_its_best_entry():
+    index = CodeIndex.from_front_matter({"finger": {"icd10cm": ["S62", "S62.6", "S62.61"]}, "hand": {"icd10cm": ["S62"]}})
+    ranked = index.ranked("icd10cm", "S62.610A")
+    assert [(m.slug, m.entry.label) for m in ranked] == [("finger", "S62.61"), ("hand", "S62")]
+
+
+@pytest.mark.parametrize("name", ["2.16.840.1.113883.6.90", "icd10cm", "ICD-10-CM", "icd-10-cm", "urn:oid:2.16.840.1.113883.6.90",
+                                  "http://hl7.org/fhir/sid/icd-10-cm"])
+def test_icd10cm_is_named_by_oid_or_name(name):
+    assert codes.system_oid(name) == ICD10CM
+
+
+@pytest.mark.parametrize("name", ["2.16.840.1.113883.6.96", "snomedct", "SNOMED CT", "SNOMED-CT", "http://snomed.info/sct"])
+def test_snomedct_is_named_by_oid_or_name(name):
+    assert codes.system_oid(name) == SNOMEDCT
+
+
+def test_an_unknown_code_system_is_refused_by_name():
+    with pytest.raises(UnknownCodeSystem, match="'LOINC'"):
+        CodeIndex([]).match("LOINC", "8867-4")
+    with pytest.raises(UnknownCodeSystem):
+        codes.system_oid("2.16.840.1.113883.6.3")  # ICD-10 (WHO), not ICD-10-CM
+
+
+def test_normalise_icd10cm():
+    assert normalise_icd10cm(" s62.610a\t") == "S62610A"
+    assert normalise_icd10cm("M62.83") == normalise_icd10cm("m6283") == "M6283"
+
+
+# ---------------------------------------------------------------------------
+# The validator, on small trees
+# ---------------------------------------------------------------------------
+
+def errors(tree: Path, capsys) -> tuple[int, list[str], str]:
+    code = validate_script.main([str(tree / "docs"), "--today", TODAY])
+    out = capsys.readouterr().out
+    assert "Traceback" not in out
+    return code, [line for line in out.splitlines() if ": error: " in line], out
+
+
+def add_codes(tree: Path, path: str, block: str) -> Path:
+    """Put a `codes:` block (YAML lines under it, indented two spaces) into a page's front matter."""
+    page = tree / path
+    edit(page, "review_due: 2027-06-30\n", f"review_due: 2027-06-30\ncodes:\n{block}")
+    return page
+
+
+def assert_one_error(tree: Path, capsys, path: str, line_text: str, message: str, code: str) -> None:
+    exit_code, found, out = errors(tree, capsys)
+    assert exit_code == 1
+    assert found == [f"{path}:{line_of(tree / path, line_text)}: error: {message} [{code}]"], out
+
+
+def test_well_formed_codes_pass(small_tree, capsys):
+    add_codes(small_tree, "docs/en/finger.md",
+              '  icd10cm:\n    - code: S62.6\n      seventh: [A, D]\n    - S63.2\n  snomedct:\n    - "24424003"\n    - 1342431003\n')
+    add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - code: S62.6\n      seventh: [B]\n    - s62.0\n")
+    exit_code, found, out = errors(small_tree, capsys)
+    assert exit_code == 0 and "0 error(s), 0 warning(s)" in out, out
+
+
+@pytest.mark.parametrize("written", ["S6.26", "62.6", "S62.", "S62.61234", "S62-6", "S62 6", "[S62.6]"])
+def test_a_malformed_icd10cm_code_is_an_error_at_its_line(small_tree, capsys, written):
+    add_codes(small_tree, "docs/en/finger.md", f"  icd10cm:\n    - S63.2\n    - '{written}'\n")
+    assert_one_error(small_tree, capsys, "docs/en/finger.md", f"- '{written}'",
+                     f"'{written}' is not an ICD-10-CM code: a letter, a digit, a letter or digit, then an optional dot "
+                     "and up to 4 letters or digits (S62.6, M62.831, S62.610A)", "codes-icd10cm")
+
+
+@pytest.mark.parametrize("seventh,message", [
+    ("[AB]", "a 7th character is one letter (or digit), not 'AB'"),
+    ("['']", "a 7th character is one letter (or digit), not ''"),
+    ("A", "'seventh' lists 7th characters such as [A, D], not 'A' (leave it out to cover them all)"),
+    ("[]", "'seventh' lists 7th characters such as [A, D], not [] (leave it out to cover them all)"),
+])
+def test_a_malformed_seventh_character_list_is_an_error_at_its_line(small_tree, capsys, seventh, message):
+    add_codes(small_tree, "docs/en/finger.md", f"  icd10cm:\n    - code: S62.6\n      seventh: {seventh}\n")
+    assert_one_error(small_tree, capsys, "docs/en/finger.md", "seventh:", message, "codes-icd10cm-seventh")
+
+
+def test_a_seventh_character_list_on_a_full_code_is_an_error(small_tree, capsys):
+    add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - code: S62.610A\n      seventh: [A]\n")
+    assert_one_error(small_tree, capsys, "docs/en/finger.md", "seventh:",
+                     "S62.610A already has its 7th character: 'seventh' goes with a shorter code such as S62.610",
+                     "codes-icd10cm-seventh")
+
+
+def test_a_snomed_ct_id_with_a_wrong_check_digit_is_an_error(small_tree, capsys):
+    add_codes(small_tree, "docs/en/wrist.md", '  snomedct:\n    - "31975004"\n    - "45352007"\n')
+    assert_one_error(small_tree, capsys, "docs/en/wrist.md", '"45352007"',
+                     "SNOMED CT id 45352007 fails its check digit (Verhoeff): for the digits before it the last digit "
+                     "would be 6; is a digit mistyped?", "codes-snomedct-check-digit")
+
+
+def test_a_snomed_ct_description_id_is_not_a_diagnosis(small_tree, capsys):
+    # A real description id (partition 01, check digit valid): a term for a concept, not the concept.
+    add_codes(small_tree, "docs/en/wrist.md", '  snomedct:\n    - "4695177012"\n')
+    assert_one_error(small_tree, capsys, "docs/en/wrist.md", '"4695177012"',
+                     "SNOMED CT id 4695177012 is a description id (partition 01): a diagnosis is a concept, whose id "
+                     "has partition 00 or 10", "codes-snomedct-partition")
+
+
+def test_a_snomed_ct_id_with_no_such_partition_is_an_error(small_tree, capsys):
+    from stdnum import verhoeff
+
+    sctid = "4535237" + verhoeff.calc_check_digit("4535237")  # partition 37: no kind of identifier
+    add_codes(small_tree, "docs/en/wrist.md", f'  snomedct:\n    - "{sctid}"\n')
+    assert_one_error(small_tree, capsys, "docs/en/wrist.md", f'"{sctid}"',
+                     f"SNOMED CT id {sctid} has partition 37 (the two digits before the check digit), which no "
+                     "identifier has (00, 01, 02, 10, 11, 12)", "codes-snomedct-partition")
+
+
+@pytest.mark.parametrize("written", ["'12345'", "'0453520060'", "'4535200A'", "'1234567890123456789'", "4.5e7"])
+def test_a_malformed_snomed_ct_id_is_an_error(small_tree, capsys, written):
+    add_codes(small_tree, "docs/en/wrist.md", f"  snomedct:\n    - {written}\n")
+    exit_code, found, out = errors(small_tree, capsys)
+    assert exit_code == 1 and len(found) == 1, out
+    assert found[0].startswith(f"docs/en/wrist.md:{line_of(small_tree / 'docs/en/wrist.md', f'- {written}')}: error: ")
+    assert found[0].endswith("[codes-snomedct]")
+
+
+def test_two_articles_claiming_the_same_code_and_7th_characters_is_ambiguous(small_tree, capsys):
+    finger = add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - code: S62.6\n      seventh: [A, D]\n")
+    add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - S62.0\n    - code: s62.6\n      seventh: [B, D]\n")
+    assert_one_error(small_tree, capsys, "docs/en/wrist.md", "- code: s62.6",
+                     f"ambiguous: ICD-10-CM S62.6 with 7th character(s) D is also claimed by docs/en/finger.md:"
+                     f"{line_of(finger, '- code: S62.6')} at the same specificity, so a request for it would match more "
+                     "than one article: give each its own code or 7th characters", "codes-ambiguous")
+
+
+def test_two_articles_claiming_the_same_snomed_ct_concept_is_ambiguous(small_tree, capsys):
+    finger = add_codes(small_tree, "docs/en/finger.md", '  snomedct:\n    - "24424003"\n')
+    add_codes(small_tree, "docs/en/wrist.md", "  snomedct:\n    - 24424003\n")
+    assert_one_error(small_tree, capsys, "docs/en/wrist.md", "- 24424003",
+                     f"ambiguous: SNOMED CT 24424003 is also claimed by docs/en/finger.md:{line_of(finger, '24424003')} "
+                     "at the same specificity, so a request for it would match more than one article: give each its "
+                     "own code or 7th characters", "codes-ambiguous")
+
+
+def test_the_same_code_at_different_specificities_is_not_ambiguous(small_tree, capsys):
+    add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - code: S62.6\n      seventh: [A]\n")
+    add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - S62.6\n    - S62\n")
+    exit_code, found, out = errors(small_tree, capsys)
+    assert exit_code == 0 and found == [], out
+
+
+def test_codes_in_a_translation_are_an_error_at_their_line(small_tree, capsys):
+    add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - S62.6\n")
+    add_codes(small_tree, "docs/es/finger.md", "  icd10cm:\n    - S62.6\n")
+    assert_one_error(small_tree, capsys, "docs/es/finger.md", "codes:",
+                     "clinical codes belong on the English page (en/finger.md): translations inherit them, so remove "
+                     "'codes' here", "codes-in-translation")
+
+
+@pytest.mark.parametrize("block,line_text,message", [
+    ("  ICD-10-CM: [S62.6]\n", "ICD-10-CM:", "write the code system 'ICD-10-CM' as 'icd10cm' in 'codes'"),
+    ("  loinc: ['8867-4']\n", "loinc:", "unknown code system 'loinc' in 'codes': use icd10cm or snomedct"),
+    ("  icd10cm: S62.6\n", "icd10cm:", "'codes.icd10cm' must be a list of codes, not 'S62.6'"),
+    ("  icd10cm:\n    - code: S62.6\n      seventh: [A]\n      note: closed\n", "note:",
+     "an ICD-10-CM entry takes 'code' and 'seventh', not 'note'"),
+])
+def test_a_codes_block_of_the_wrong_shape_is_an_error_at_its_line(small_tree, capsys, block, line_text, message):
+    add_codes(small_tree, "docs/en/finger.md", block)
+    assert_one_error(small_tree, capsys, "docs/en/finger.md", line_text, message, "codes-format")
+
+
+def test_a_code_listed_twice_in_one_article_is_a_warning(small_tree, capsys):
+    page = add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - S62.6\n    - s626\n")
+    exit_code, found, out = errors(small_tree, capsys)
+    assert exit_code == 0 and found == [], out
+    assert (f"docs/en/finger.md:{line_of(page, '- s626')}: warning: ICD-10-CM S62.6 repeats line "
+            f"{line_of(page, '- S62.6')} of this article [codes-duplicate]") in out
