@@ -1,5 +1,6 @@
 """The HL7 Infobutton entry point: <site>/infobutton/ sends a record system's request (a diagnosis code,
-its system, the patient's language) to the matching article, in Chromium over HTTP."""
+its system, the patient's language) to the matching article, in Chromium over HTTP; and
+infobutton/index.json, the same knowledge for a program."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from careleaf.codes import ICD10CM, SNOMEDCT, CodeIndex
+from careleaf.infobutton import INDEX_FILE
 from conftest import FALLBACK_SLUG
 from test_accessibility import axe_violations
 from test_build import CATALOGUES, LANGUAGES, LIBRARY, PROJECT, SLUGS, page_path, read
 from test_csp import REPORT_VIOLATIONS
 
 INDEX = CodeIndex.from_library(LIBRARY)
+SITE_URL = PROJECT.site_url
 MAIN = "mainSearchCriteria.v."
 LANGUAGE = "informationRecipient.languageCode.c"
 SETTLED = ".careleaf-infobutton__search:not([hidden]), .careleaf-infobutton__matches:not([hidden])"
@@ -262,6 +265,59 @@ def test_the_entry_page_is_neither_in_the_navigation_nor_in_search(built_site):
         assert not [a["href"] for a in home.select("nav a[href]") if "infobutton" in a["href"]]
     for index in built_site.rglob("search_index.json"):
         assert "infobutton" not in index.read_text(encoding="utf-8"), index
+
+
+# ---------------------------------------------------------------------------
+# infobutton/index.json
+# ---------------------------------------------------------------------------
+
+
+def site_file(site, address: str):
+    assert address.startswith(SITE_URL), address
+    return site / address.removeprefix(SITE_URL) / "index.html"
+
+
+def test_the_index_lists_every_code_of_every_article_with_the_article_in_every_language(built_site):
+    index = json.loads((built_site / INDEX_FILE).read_text(encoding="utf-8"))
+    assert list(index) == ["title", "id", "responses"] and index["id"] == f"{SITE_URL}{INDEX_FILE}"
+    claims = sorted((entry.system, entry.code, tuple(sorted(entry.seventh or ())), entry.slug) for entry in INDEX.entries)
+    found = []
+    for response in index["responses"]:
+        feed = response["feed"]
+        claim = feed["careleaf"]
+        found.append((claim["system"], claim["code"], tuple(claim["seventh"] or ()), claim["article"]))
+        # What MedlinePlus Connect echoes of a request: the code as written, its system, who reads it.
+        display = claim["code"] if claim["system"] == SNOMEDCT else f"{claim['code'][:3]}.{claim['code'][3:]}".rstrip(".")
+        assert feed["category"] == [{"scheme": f"{MAIN}c", "term": display}, {"scheme": f"{MAIN}cs", "term": claim["system"]},
+                                    {"scheme": "informationRecipient", "term": "PAT"}]
+        assert feed["title"]["_value"] and feed["subtitle"]["_value"].endswith(display + (
+            f" [{', '.join(claim['seventh'])}]" if claim["seventh"] else ""))
+        assert [item["careleaf"]["language"] for item in feed["entry"]] == list(LANGUAGES)
+        for item in feed["entry"]:
+            page = LIBRARY.best(claim["article"], item["careleaf"]["language"])
+            assert item["lang"] == page.lang
+            assert (item["title"]["_value"], item["summary"]["_value"]) == (page.title, page.summary)
+            [link] = item["link"]
+            assert link["href"] == item["id"]["_value"] and link["rel"] == "alternate"
+            assert site_file(built_site, link["href"]).is_file(), link["href"]
+            assert read(built_site, str(site_file(built_site, link["href"]).relative_to(built_site))).html["lang"] == item["careleaf"]["language"]
+    assert sorted(found) == claims
+    # Every code of every article's front matter is there, as the editor wrote it.
+    for slug in SLUGS:
+        written = LIBRARY.source(slug).meta["codes"]
+        icd = [item["code"] if isinstance(item, dict) else item for item in written["icd10cm"]]
+        terms = {(response["feed"]["category"][0]["term"]) for response in index["responses"]
+                 if response["feed"]["careleaf"]["article"] == slug}
+        assert set(icd) | {str(sctid) for sctid in written["snomedct"]} == terms, slug
+
+
+def test_an_untranslated_article_is_listed_at_its_fallback_page_in_english(fallback_site):
+    index = json.loads((fallback_site / INDEX_FILE).read_text(encoding="utf-8"))
+    items = [item for response in index["responses"] if response["feed"]["careleaf"]["article"] == FALLBACK_SLUG
+             for item in response["feed"]["entry"] if item["careleaf"]["language"] == "es"]
+    assert items and all(item["lang"] == "en" and item["link"][0]["href"] == f"{SITE_URL}es/{FALLBACK_SLUG}/" for item in items)
+    assert items[0]["title"]["_value"] == LIBRARY.source(FALLBACK_SLUG).title
+    assert site_file(fallback_site, items[0]["link"][0]["href"]).is_file()
 
 
 def test_an_untranslated_article_opens_at_its_fallback_page(browser, served_fallback_site):

@@ -294,6 +294,15 @@ def _article_urls() -> dict[str, dict[str, str]]:
     return urls
 
 
+def _write_infobutton_index(site_dir: Path) -> None:
+    """infobutton/index.json: every code an article claims, with that article in every language (once a site)."""
+    project = _state["project"]
+    title = _state["catalogues"][project.default_language].text("site_name", **placeholder_values(project.hospital))
+    index = infobutton.knowledge_index(_state["library"], _state["codes"], _article_urls(), project.site_url, title)
+    target = site_dir / infobutton.INDEX_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
 
 def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
     """Write the page's QR code (its public address) beside it, for print; send the page without
@@ -344,6 +353,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site_dir / "404.html").write_text(_state["default_404"], encoding="utf-8")
     if len(upstream.i18n_plugin(config).build_languages) > 1:  # one language (the editing loop) has one index
         split_index(site_dir, project.languages, project.default_language, _offline(config))
+    if not project.kiosk["enabled"]:
+        _write_infobutton_index(site_dir)
     if _offline(config):
         target = site_dir / IFRAME_WORKER_SHIM
         target.parent.mkdir(parents=True, exist_ok=True)
