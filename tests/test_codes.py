@@ -123,6 +123,21 @@ def test_an_article_is_returned_once_by_its_best_entry():
     assert [(m.slug, m.entry.label) for m in ranked] == [("finger", "S62.61"), ("hand", "S62")]
 
 
+def test_the_lookup_table_ranks_entries_as_specificity_orders_them():
+    # The infobutton page's script compares one number per entry where codes.py compares (length, listed).
+    index = CodeIndex.from_front_matter({"a": {"icd10cm": ["S62", "S62.6", {"code": "S62.6", "seventh": ["A"]}, "S62.61"]},
+                                         "b": {"icd10cm": [{"code": "S62", "seventh": ["B"]}], "snomedct": ["24424003"]}})
+    table = index.lookup_table()
+    ranks = {(row["code"], tuple(row["seventh"] or ())): row["rank"] for row in table["codes"] if row["system"] == ICD10CM}
+    by_specificity = sorted(index.entries, key=lambda entry: entry.specificity)
+    assert [ranks[(entry.code, tuple(sorted(entry.seventh or ())))] for entry in by_specificity if entry.system == ICD10CM] == \
+        sorted(ranks.values())
+    assert len(set(ranks.values())) == len(ranks)  # no two different specificities share a rank
+    assert {"system": SNOMEDCT, "code": "24424003", "slug": "b", "rank": 16, "seventh": None} in table["codes"]
+    assert table["prefix_systems"] == [ICD10CM] and table["seventh_position"] == 7
+    assert all(table["aliases"][name] == codes.system_oid(name) for name in table["aliases"])
+
+
 @pytest.mark.parametrize("name", ["2.16.840.1.113883.6.90", "icd10cm", "ICD-10-CM", "icd-10-cm", "urn:oid:2.16.840.1.113883.6.90",
                                   "http://hl7.org/fhir/sid/icd-10-cm"])
 def test_icd10cm_is_named_by_oid_or_name(name):

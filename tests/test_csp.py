@@ -166,7 +166,8 @@ def test_iframe_worker_bootstrap_embeds_its_functions_and_the_worker_url():
 
 def test_every_page_carries_the_policy_before_any_resource(built_site):
     pages = sorted(built_site.rglob("*.html"))
-    assert len(pages) == len(LANGUAGES) * (len(SLUGS) + 3)  # home, articles, 404 and "Print several handouts" in every language
+    # Home, articles, 404, "Print several handouts" and the infobutton entry page in every language.
+    assert len(pages) == len(LANGUAGES) * (len(SLUGS) + 4)
     for path in pages:
         html = path.read_text(encoding="utf-8")
         soup = BeautifulSoup(html, "html.parser")

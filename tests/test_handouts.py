@@ -186,3 +186,15 @@ def test_a_missing_glyph_or_reordered_text_would_be_caught():
     assert comparable("على") == comparable("عىل")
     assert comparable("38 °C (100.4 °F)") != comparable("C (100.4 °F) °38")
     assert comparable("你的手指发冷") != comparable("你的手发冷")
+
+
+def test_a_one_language_editing_build_prints_none_and_links_none(tmp_path):
+    # CARELEAF_LANGUAGE builds Spanish only: a bilingual handout would have no English page to print.
+    project = copy_project(tmp_path / "project")
+    result = mkdocs_build(project, tmp_path / "site", CARELEAF_LANGUAGE="es")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "site" / "handouts").exists()
+    page = tmp_path / "site" / "muscle-spasm" / "index.html"  # the one language is built at the root
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert soup.html["lang"] == "es"
+    assert soup.select_one(".careleaf-actions button") is not None and soup.select(".careleaf-actions a") == []

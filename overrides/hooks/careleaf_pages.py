@@ -18,11 +18,12 @@ from jinja2 import BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from careleaf import csp, glossary, handouts, upstream
+from careleaf import csp, glossary, handouts, infobutton, upstream
 from careleaf.browser import BrowserMissing
+from careleaf.codes import CodeIndex
 from careleaf.kiosk import build_epoch
 from careleaf import project as project_settings
 from careleaf.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
@@ -34,8 +35,8 @@ from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.publish import StagedSite
 from careleaf.search import split_index
 from careleaf.validation import markup_problems, readability_problems, validate
-from careleaf.views import (PACKET_PAGE, absolute_url, language_attrs, not_found_view, packet_view, page_view,
-                            placeholder_values, tier_cards)
+from careleaf.views import (PACKET_PAGE, absolute_url, infobutton_view, language_attrs, not_found_view, packet_view,
+                            page_view, placeholder_values, tier_cards)
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
 # Material segments Chinese with jieba, which otherwise narrates its dictionary loading.
@@ -87,8 +88,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         project = project_settings.load(Path(config.config_file_path), Path(config.docs_dir))
     except project_settings.ProjectError as error:
         raise PluginError(str(error)) from error
-    if _state["command"] == "serve":
-        # The editing preview prints no PDFs (a save would wait for Chromium) and so links to none.
+    if _state["command"] == "serve" or config.plugins["i18n"].config.build_only_locale:
+        # Editing previews (serve, one language) print no PDFs (a save would wait for Chromium, and a
+        # bilingual handout needs the English pages) and so link to none.
         project = dataclasses.replace(project, handouts_built=False)
     fingerprint = _fingerprint(project, Path(config.config_file_path))
     if fingerprint != _state["fingerprint"]:
@@ -104,6 +106,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             fingerprint=fingerprint,
             project=project,
             library=report.library,
+            codes=CodeIndex.from_library(report.library),
             catalogues=load_all(project),
             glossaries={lang: glossary.load(project, lang) for lang in project.languages},
             readability=BackgroundCall(readability_problems, project, report.library) if in_parallel else None,
@@ -160,7 +163,8 @@ def on_env(env, config: MkDocsConfig, files: Files):
 @event_priority(-110)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Ship Careleaf's own stylesheets minified (after static-i18n has chosen this language's files);
-    add the "Print several handouts" page in this language (not on a kiosk, which fetches nothing)."""
+    add the "Print several handouts" and infobutton pages in this language (not on a kiosk, which fetches
+    nothing and which no record system links to)."""
     overrides = Path(config.theme.custom_dir).resolve()
     for file in files:
         if file.src_uri.endswith(".css") and file.abs_src_path and overrides in Path(file.abs_src_path).resolve().parents:
@@ -171,6 +175,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         path = PACKET_PAGE if reader == _state["project"].default_language else f"{reader}/{PACKET_PAGE}"
         title = json.dumps(_state["catalogues"][reader].text("packet.title"), ensure_ascii=False)
         files.append(File.generated(config, path, content=f"---\ntitle: {title}\ntemplate: print-handouts.html\n---\n"))
+        path = infobutton.INFOBUTTON_PAGE if reader == _state["project"].default_language else f"{reader}/{infobutton.INFOBUTTON_PAGE}"
+        title = json.dumps(_state["catalogues"][reader].text("infobutton.title"), ensure_ascii=False)
+        # A record system's door, not a page to browse to or find by searching.
+        files.append(File.generated(
+            config, path, inclusion=InclusionLevel.NOT_IN_NAV,
+            content=f"---\ntitle: {title}\ntemplate: infobutton.html\nsearch:\n  exclude: true\n---\n",
+        ))
     return files
 
 
@@ -211,6 +222,8 @@ def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, file
 def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig, nav) -> dict[str, Any]:
     if Path(page.file.src_uri).name == PACKET_PAGE:
         return _packet_context(context, page, config)
+    if Path(page.file.src_uri).name == infobutton.INFOBUTTON_PAGE:
+        return _infobutton_context(context, page, config)
     source = _source_page(page)
     if source is None:
         return context
@@ -248,14 +261,48 @@ def _packet_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
 
     context["careleaf"] = packet_view(_state["library"], _state["catalogues"], _reader_language(config), _url_for,
                                       english_url, page_url=page.url, base_url=context["base_url"])
-    project = _state["project"]
+    _switch_to_same_page(config, lambda lang: PACKET_URL if lang == default else f"{lang}/{PACKET_URL}")
+    return context
+
+
+def _infobutton_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig) -> dict[str, Any]:
+    """The infobutton page's library and lookup data, and a switcher to the infobutton page in each language."""
+    reader, default = _reader_language(config), _state["project"].default_language
+    lookup = infobutton.lookup_data(_state["codes"], _article_urls(), reader, default)
+    context["careleaf"] = infobutton_view(_state["library"], _state["catalogues"], reader, _url_for, lookup,
+                                          page_url=page.url, base_url=context["base_url"])
+    _switch_to_same_page(config, lambda lang: infobutton.page_url(lang, default))
+    return context
+
+
+def _switch_to_same_page(config: MkDocsConfig, url_in) -> None:
+    """A generated page's language switcher leads to the same page in each language (`url_in(lang)`)."""
     if _state.get("home_alternates"):
         # Page URLs like every other page's alternates (the url filter makes them relative).
         config.extra.alternate = [
-            {**home, "link": (PACKET_URL if home["lang"] == default else f"{home['lang']}/{PACKET_URL}")}
-            for home in _state["home_alternates"] if home["lang"] in project.languages
+            {**home, "link": url_in(home["lang"])}
+            for home in _state["home_alternates"] if home["lang"] in _state["project"].languages
         ]
-    return context
+
+
+def _article_urls() -> dict[str, dict[str, str]]:
+    """Each article's URL in every language built, as static-i18n placed it (a translation, or the English
+    text under that language's look)."""
+    urls = {}
+    for slug in _state["library"].slugs:
+        alternates = getattr(_state["files"].get_file_from_path(f"{slug}.md"), "alternates", {})
+        urls[slug] = {lang: alternates[lang].url for lang in _state["project"].languages if lang in alternates}
+    return urls
+
+
+def _write_infobutton_index(site_dir: Path) -> None:
+    """infobutton/index.json: every code an article claims, with that article in every language (once a site)."""
+    project = _state["project"]
+    title = _state["catalogues"][project.default_language].text("site_name", **placeholder_values(project.hospital))
+    index = infobutton.knowledge_index(_state["library"], _state["codes"], _article_urls(), project.site_url, title)
+    target = site_dir / infobutton.INDEX_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
@@ -307,6 +354,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site_dir / "404.html").write_text(_state["default_404"], encoding="utf-8")
     if len(upstream.i18n_plugin(config).build_languages) > 1:  # one language (the editing loop) has one index
         split_index(site_dir, project.languages, project.default_language, _offline(config))
+    if not project.kiosk["enabled"]:
+        _write_infobutton_index(site_dir)
     if _offline(config):
         target = site_dir / IFRAME_WORKER_SHIM
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -117,6 +117,12 @@ class Entry:
         return len(self.code), self.seventh is not None
 
     @property
+    def rank(self) -> int:
+        """`specificity` as one number, ordered the same way (for the infobutton page's script)."""
+        length, listed = self.specificity
+        return 2 * length + listed
+
+    @property
     def display_code(self) -> str:
         return with_dot(self.code) if self.system == ICD10CM else self.code
 
@@ -336,3 +342,17 @@ class CodeIndex:
         Raises UnknownCodeSystem for a system named by neither OID nor name."""
         ranked = self.ranked(system, code)
         return [m.slug for m in ranked if m.specificity == ranked[0].specificity]
+
+    def lookup_table(self) -> dict[str, Any]:
+        """What a browser needs to apply `match` itself (overrides/assets/javascripts/infobutton.js): the
+        names of each system, which systems match by prefix, and every entry, normalised, with its rank."""
+        return {
+            "aliases": dict(_ALIASES),
+            "prefix_systems": [ICD10CM],
+            "seventh_position": SEVENTH_POSITION,
+            "codes": [
+                {"system": entry.system, "code": entry.code, "slug": entry.slug, "rank": entry.rank,
+                 "seventh": sorted(entry.seventh) if entry.seventh is not None else None}
+                for entry in self.entries
+            ],
+        }

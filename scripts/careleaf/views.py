@@ -101,6 +101,19 @@ def article_card(page: Page, catalogue: Catalogue, url: str, with_category: bool
     }
 
 
+def library_groups(library: Library, catalogue: Catalogue, reader_lang: str, url_for: UrlFor) -> list[dict[str, Any]]:
+    """The library as the home page lists it: every article a reader of this language gets, by category."""
+    return [
+        {
+            "key": key,
+            "name": catalogue.strings.get(f"categories.{key}", key),
+            "articles": [{**article_card(article, catalogue, url_for(article.slug), with_category=False), "slug": article.slug}
+                         for article in articles],
+        }
+        for key, articles in library.by_category(reader_lang).items()
+    ]
+
+
 def page_view(
     library: Library,
     catalogues: dict[str, Catalogue],
@@ -148,14 +161,7 @@ def page_view(
         updated = localized_date(safety.last_changed(source.path, project.root), reader_lang)
         view["stale_notice"] = catalogue.text("translation.stale", date=updated["text"], **values)
     if page.is_home:
-        view["library"] = [
-            {
-                "key": key,
-                "name": catalogue.strings.get(f"categories.{key}", key),
-                "articles": [article_card(article, catalogue, url_for(article.slug), with_category=False) for article in articles],
-            }
-            for key, articles in library.by_category(reader_lang).items()
-        ]
+        view["library"] = library_groups(library, catalogue, reader_lang, url_for)
         return view
     view["review_dates"] = [
         {"label": catalogue.text(label), **date}
@@ -213,6 +219,32 @@ def packet_view(
         "library": groups,
         "with_english": any(item["english_url"] for group in groups for item in group["articles"]),
         "english_name": project.language_names.get(default, default),
+        "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
+        "x_default_url": None,
+    }
+
+
+def infobutton_view(
+    library: Library,
+    catalogues: dict[str, Catalogue],
+    reader_lang: str,
+    url_for: UrlFor,
+    lookup: dict[str, Any],
+    page_url: str = "",
+    base_url: str = ".",
+) -> dict[str, Any]:
+    """The infobutton entry page: the library (what a reader without JavaScript, or with a code no article
+    answers, chooses from), and the data its script looks a requested code up in (infobutton.lookup_data)."""
+    project = library.project
+    catalogue = catalogues[reader_lang]
+    return {
+        "t": catalogue.tree(**placeholder_values(project.hospital)),
+        "hospital": project.hospital,
+        "reader": language_attrs(reader_lang),
+        "language_name": project.language_names.get(reader_lang, reader_lang),
+        "library": library_groups(library, catalogue, reader_lang, url_for),
+        # The script resolves the site-relative URLs in the data against the site root (base_url).
+        "lookup": {**lookup, "root": base_url},
         "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
         "x_default_url": None,
     }

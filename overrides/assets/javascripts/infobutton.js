@@ -1,0 +1,146 @@
+// The infobutton entry page: read an HL7 Infobutton request (URL-based implementation guide) from the
+// address, find the article for its diagnosis code as careleaf/codes.py's CodeIndex.match does, and open
+// it in the patient's language. The data comes with the page (#careleaf-infobutton-data): nothing is
+// fetched and nothing about the request is sent anywhere.
+(function () {
+  "use strict";
+  var block = document.getElementById("careleaf-infobutton-data");
+  var page = document.querySelector(".careleaf-infobutton");
+  if (!block || !page) {
+    return;
+  }
+  var data = JSON.parse(block.textContent);
+  var MAIN = "mainsearchcriteria.v.";
+
+  // Parameter values by lower-case name: HL7 writes them in camelCase, some senders lower-case them.
+  function parameters(query) {
+    var found = {};
+    new URLSearchParams(query).forEach(function (value, name) {
+      var key = name.toLowerCase();
+      (found[key] = found[key] || []).push(value);
+    });
+    return found;
+  }
+
+  // Each requested code with its system and display name: repeated .v.c (paired by position, one .v.cs
+  // serving all), then numbered .v.c0, .v.c1… (each with its own .v.cs<n>, .v.dn<n>), in that order.
+  function requests(params) {
+    var systems = params[MAIN + "cs"] || [];
+    var names = params[MAIN + "dn"] || [];
+    var found = (params[MAIN + "c"] || []).map(function (code, position) {
+      return {code: code, system: systems[Math.min(position, systems.length - 1)], name: names[position]};
+    });
+    Object.keys(params).map(function (key) {
+      return (/^mainsearchcriteria\.v\.c(\d+)$/).exec(key);
+    }).filter(Boolean).sort(function (a, b) {
+      return Number(a[1]) - Number(b[1]);
+    }).forEach(function (numbered) {
+      var n = numbered[1];
+      params[numbered[0]].forEach(function (code) {
+        found.push({code: code, system: (params[MAIN + "cs" + n] || systems)[0], name: (params[MAIN + "dn" + n] || [])[0]});
+      });
+    });
+    return found;
+  }
+
+  // codes.system_oid: an OID, URI or name ("ICD-10-CM", "snomedct"), or null for one we do not know.
+  function systemOid(name) {
+    var text = (name || "").trim();
+    return data.aliases[text] || data.aliases[text.replace(/[\s_-]+/g, "").toLowerCase()] || null;
+  }
+
+  // CodeIndex.match: the articles whose entry matches most specifically (several when tied), [] for none.
+  function match(request) {
+    var system = systemOid(request.system);
+    if (!system || !request.code) {
+      return [];
+    }
+    var prefix = data.prefix_systems.indexOf(system) >= 0;
+    var code = prefix ? request.code.trim().replace(/\./g, "").toUpperCase() : request.code.trim();
+    var seventh = code.charAt(data.seventh_position - 1);
+    var best = {};
+    data.codes.forEach(function (entry) {
+      var hit = entry.system === system && (prefix
+        ? code.indexOf(entry.code) === 0 && (!entry.seventh || code.length < data.seventh_position || entry.seventh.indexOf(seventh) >= 0)
+        : code === entry.code);
+      if (hit && !(best[entry.slug] >= entry.rank)) {
+        best[entry.slug] = entry.rank;
+      }
+    });
+    var top = Math.max.apply(null, Object.values(best));
+    return Object.keys(best).filter(function (slug) {
+      return best[slug] === top;
+    }).sort();
+  }
+
+  // The language to answer in: es, es-US, ES and es_US are Spanish; a language the site lacks gets the
+  // fallback (English); no language asked keeps this page's.
+  function language(params) {
+    var asked = ((params["informationrecipient.languagecode.c"] || [])[0] || "").trim().toLowerCase();
+    if (!asked) {
+      return data.lang;
+    }
+    var primary = asked.split(/[-_]/)[0];
+    return Object.prototype.hasOwnProperty.call(data.pages, primary) ? primary : data.fallback;
+  }
+
+  function address(path) {
+    return new URL(data.root + "/" + path, window.location.href).href;
+  }
+
+  var params = parameters(window.location.search);
+  var lang = language(params);
+  var asked = requests(params);
+  var slugs = [];
+  for (var i = 0; i < asked.length && !slugs.length; i += 1) {
+    slugs = match(asked[i]);  // the first requested code that an article answers
+  }
+  if (slugs.length === 1) {
+    window.location.replace(address(data.articles[slugs[0]][lang]));
+    return;
+  }
+  if (lang !== data.lang) {
+    // The list or the message is read in the patient's language: this page in that language says it.
+    window.location.replace(address(data.pages[lang]) + window.location.search);
+    return;
+  }
+
+  var message = page.querySelector(".careleaf-infobutton__message");
+  if (slugs.length) {
+    message.textContent = message.dataset.several;
+    var list = page.querySelector(".careleaf-infobutton__matches ul");
+    page.querySelectorAll(".careleaf-library [data-slug]").forEach(function (card) {
+      if (slugs.indexOf(card.dataset.slug) >= 0) {
+        list.append(card.cloneNode(true));
+      }
+    });
+    page.querySelector(".careleaf-infobutton__matches").hidden = false;
+    page.querySelector(".careleaf-library").hidden = true;
+    return;
+  }
+  message.textContent = asked.length ? message.dataset.noMatch : message.dataset.noCode;
+  var names = [];
+  Object.keys(params).filter(function (key) {
+    return (/^mainsearchcriteria\.v\.dn\d*$/).test(key);
+  }).forEach(function (key) {
+    params[key].forEach(function (name) {
+      if (name.trim() && names.indexOf(name.trim()) < 0) {
+        names.push(name.trim());
+      }
+    });
+  });
+  if (names.length) {
+    // As text, never as markup: a display name is whatever the record system sent.
+    page.querySelector(".careleaf-infobutton__name").textContent = new Intl.ListFormat(data.lang).format(names);
+    page.querySelector(".careleaf-infobutton__asked").hidden = false;
+  }
+  var search = page.querySelector(".careleaf-infobutton__search");
+  search.hidden = false;
+  search.querySelector("button").addEventListener("click", function () {
+    // Material's search opens when its toggle turns on, and takes the focus.
+    var toggle = document.getElementById("__search");
+    toggle.checked = true;
+    toggle.dispatchEvent(new Event("change"));
+    document.querySelector(".md-search__input").focus();
+  });
+}());
