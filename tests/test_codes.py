@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,7 @@ from careleaf import project as project_settings
 from careleaf.codes import ICD10CM, SNOMEDCT, CodeIndex, UnknownCodeSystem, normalise_icd10cm
 from careleaf.content import Library
 from conftest import ROOT, edit, line_of
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import validate as validate_script  # noqa: E402  (the thin CLI under test)
-
-TODAY = "2026-11-20"
+from test_robustness import run as errors  # exit code, error lines, output of the validator CLI
 
 
 @pytest.fixture(scope="module")
@@ -164,13 +159,6 @@ def test_normalise_icd10cm():
 # ---------------------------------------------------------------------------
 # The validator, on small trees
 # ---------------------------------------------------------------------------
-
-def errors(tree: Path, capsys) -> tuple[int, list[str], str]:
-    code = validate_script.main([str(tree / "docs"), "--today", TODAY])
-    out = capsys.readouterr().out
-    assert "Traceback" not in out
-    return code, [line for line in out.splitlines() if ": error: " in line], out
-
 
 def add_codes(tree: Path, path: str, block: str) -> Path:
     """Put a `codes:` block (YAML lines under it, indented two spaces) into a page's front matter."""

@@ -75,10 +75,7 @@ class Job:
     target: Path
     title: str
     ticked: tuple[str, ...] = ()  # a packet's articles, ticked on its first page (the cover lists them)
-
-    @property
-    def large_print(self) -> bool:
-        return self.kind == LARGE or self.kind == f"{PACKET}-{LARGE}"
+    large_print: bool = False
 
     @property
     def label(self) -> str:
@@ -123,7 +120,7 @@ def plan(library: Library, site_dir: Path, kinds: tuple[str, ...] = ALL_KINDS, d
             source = page_file(site_dir, slug, lang, default, directory_urls)
             title = f"{page.title} – {project.hospital['name']}"
             jobs.append(Job(slug, lang, CLEAR, (source,), site_dir / str(paths["pdf"]), title))
-            jobs.append(Job(slug, lang, LARGE, (source,), site_dir / str(paths["large_print"]), title))
+            jobs.append(Job(slug, lang, LARGE, (source,), site_dir / str(paths["large_print"]), title, large_print=True))
             if paths["bilingual"]:
                 jobs.append(Job(slug, lang, BILINGUAL, (source, english), site_dir / str(paths["bilingual"]), title))
     return [job for job in jobs if job.kind in kinds]

@@ -61,9 +61,8 @@ def plan(library: Library, site_dir: Path, lang: str, slugs: list[str], target: 
     if missing:
         raise PacketError(f"{missing[0]} is missing: build the site first (bash scripts/setup.sh)")
     cover_title = load_all(project)[lang].text("packet.cover_title")
-    kind = f"{handouts.PACKET}-{handouts.LARGE}" if large_print else handouts.PACKET
-    return handouts.Job(slug=",".join(slugs), lang=lang, kind=kind, sources=tuple(sources), target=target,
-                        title=f"{cover_title} – {project.hospital['name']}", ticked=tuple(slugs))
+    return handouts.Job(slug=",".join(slugs), lang=lang, kind=handouts.PACKET, sources=tuple(sources), target=target,
+                        title=f"{cover_title} – {project.hospital['name']}", ticked=tuple(slugs), large_print=large_print)
 
 
 def build(library: Library, job: handouts.Job, site_dir: Path,
