@@ -34,7 +34,7 @@ TRANSLATION_STATUSES = ("machine-draft", "reviewed")
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*(?:\{(?P<attrs>[^}]*)\})?[ \t]*#*[ \t]*$")
 _ADMONITION = re.compile(r'^(?P<marker>!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 # A sign with nothing after its bullet is still a sign (an empty one, which the validator refuses).
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])(?:[ \t]+(?P<text>.*))?$")
 # Files under docs/ are named as URLs are: lowercase ASCII words joined by hyphens.
@@ -211,12 +211,18 @@ class Page:
 
 def read_page(path: Path, lang: str) -> Page:
     """Read one Markdown file into a Page, recording (not raising) what is wrong with it."""
-    page = Page(slug=path.stem, lang=lang, path=path)
     try:
         text = reading.read_text(path)
     except reading.ReadError as error:
+        page = Page(slug=path.stem, lang=lang, path=path)
         page.read_errors.append((error.code, error.line, error.message))
         return page
+    return parse_page(text, path, lang)
+
+
+def parse_page(text: str, path: Path, lang: str) -> Page:
+    """A page from its text (a file's, or an earlier revision's from git), read as read_page reads it."""
+    page = Page(slug=path.stem, lang=lang, path=path)
     if not text.strip():
         page.read_errors.append(("file-empty", 1, "the file is empty"))
         return page
@@ -259,7 +265,7 @@ def _outside_fences(markdown: str) -> Iterator[tuple[int, str, bool]]:
     """Yield (index, line, in_code) so headings inside code blocks are not taken for real ones."""
     fence = None
     for index, line in enumerate(markdown.split("\n")):
-        match = _FENCE.match(line)
+        match = FENCE.match(line)
         if match:
             marker = match.group(1)
             if fence is None:

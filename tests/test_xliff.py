@@ -1,0 +1,365 @@
+"""Translation vendors in the loop: XLIFF 1.2 out, XLIFF back in, the red-flag card intact."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from translate.storage import xliff as toolkit_xliff
+
+from careleaf import blocks, glossary, inline, locales
+from careleaf import project as project_settings
+from careleaf.content import Library, read_page
+from conftest import ROOT, copy_project, edit
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import xliff as xliff_script  # noqa: E402
+
+TRANSLATIONS = ("es", "zh", "vi", "ar")
+NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+SIGN = "you have chest pain, or trouble breathing or swallowing"
+NEW_SIGN = "you have chest pain or pressure, or trouble breathing or swallowing"
+SPANISH_SIGN = "tiene dolor en el pecho, o le cuesta respirar o tragar"
+NEW_SPANISH_SIGN = "tiene dolor o presión en el pecho, o le cuesta respirar o tragar"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A copy of the project under git: a stale translation's English is looked up in its history."""
+    project = copy_project(tmp_path / "project")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "-c", "user.email=editor@example.org", "-c", "user.name=Editor", "commit", "-qm", "content")
+    return project
+
+
+def git(root: Path, *arguments: str) -> None:
+    subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True)
+
+
+def run(tree: Path, capsys, *arguments: str) -> tuple[int, str, str]:
+    code = xliff_script.main(["--config", str(tree / "mkdocs.yml"), *arguments])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def export(tree: Path, capsys, lang: str, *arguments: str) -> Path:
+    target = tree / f"{lang}.xlf"
+    code, _, err = run(tree, capsys, "export", lang, *arguments, "-o", str(target))
+    assert code == 0, err
+    return target
+
+
+def snapshot(tree: Path) -> dict[str, bytes]:
+    return {path.relative_to(tree).as_posix(): path.read_bytes()
+            for folder in ("docs", "locales") for path in sorted((tree / folder).rglob("*")) if path.is_file()}
+
+
+def units(document: Path) -> dict[tuple[str, str], etree._Element]:
+    root = etree.parse(str(document)).getroot()
+    return {(file.get("original"), unit.get("id")): unit
+            for file in root.findall("x:file", NS) for unit in file.iter(f"{{{NS['x']}}}trans-unit")}
+
+
+def library(tree: Path) -> Library:
+    return Library.load(project_settings.load(tree / "mkdocs.yml"))
+
+
+def change_english_sign(tree: Path) -> None:
+    edit(tree / "docs/en/muscle-spasm.md", f"    - {SIGN}\n", f"    - {NEW_SIGN}\n")
+
+
+def vendor_translates(document: Path, english: str, translation: str, state: str = "translated") -> None:
+    """What a CAT tool does to one unit: the translator's words, the state they set."""
+    tree_ = etree.parse(str(document))
+    for unit in tree_.getroot().iter(f"{{{NS['x']}}}trans-unit"):
+        if unit.find("x:source", NS).text == english:
+            target = unit.find("x:target", NS)
+            target.text, target.attrib["state"] = translation, state
+    tree_.write(str(document), xml_declaration=True, encoding="UTF-8")
+
+
+def rewrite(document: Path, old: str, new: str, count: int = 1) -> None:
+    text = document.read_text(encoding="utf-8")
+    assert old in text, old
+    document.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Round trip
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_exporting_and_importing_an_untouched_file_changes_no_byte(tree, capsys, lang):
+    before = snapshot(tree)
+    document = export(tree, capsys, lang)
+    code, out, err = run(tree, capsys, "import", str(document))
+    assert code == 0, err
+    assert snapshot(tree) == before
+    assert out.count(": unchanged") == 8, out  # 6 pages, the strings, the glossary
+
+
+def test_every_translation_is_the_english_skeleton_with_its_own_blocks():
+    # The import writes a page as blocks.layout(english).render(translated blocks): for the files as
+    # they are, that must give each body back exactly (what the round trip above relies on).
+    pages = library(ROOT)
+    for page in pages.articles() + [pages.get("index", lang) for lang in TRANSLATIONS]:
+        if page.lang == "en":
+            continue
+        english, translated = blocks.layout(pages.source(page.slug)), blocks.layout(page)
+        assert english.shape == translated.shape, page.path
+        assert english.render({a.key: b.text for a, b in blocks.pairs(english, translated)}) == page.body, page.path
+
+
+# ---------------------------------------------------------------------------
+# What the vendor gets
+# ---------------------------------------------------------------------------
+
+
+def test_an_independent_xliff_reader_opens_the_export_with_both_languages_and_every_block(tree, capsys):
+    document = export(tree, capsys, "es")
+    store = toolkit_xliff.xlifffile.parsefile(str(document))
+    assert (store.getsourcelanguage(), store.gettargetlanguage()) == ("en", "es")
+    english = library(tree)
+    expected = sum(len(blocks.front_blocks(page)) + len(blocks.layout(page).blocks)
+                   for page in [english.source("index"), *english.articles("en")])
+    project = english.project
+    strings = len(locales.load_catalogue(project.locales_dir / "en.yml", "en").strings)
+    glossary_terms = len(glossary.load(project, "en").terms)
+    assert len(store.units) == expected + strings + 2 * glossary_terms
+    # Every unit translated; machine drafts read as needing review, not as finished work.
+    assert all(unit.target for unit in store.units)
+    assert any(unit.isfuzzy() for unit in store.units)
+
+
+def test_a_red_flag_sign_is_one_unit_with_its_tier_and_a_note_to_keep_its_meaning(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    unit = units(document)[("docs/en/muscle-spasm.md", "red-flags/emergency/sign3")]
+    assert unit.find("x:source", NS).text == SIGN
+    assert unit.find("x:target", NS).text == SPANISH_SIGN
+    assert unit.find("x:target", NS).get("state") == "translated"
+    note = unit.find("x:note", NS).text
+    assert "emergency tier" in note and "Call 911" in note and "keep its meaning exactly" in note
+    assert unit.get("restype") == "x-careleaf-sign"
+
+
+def test_inline_markdown_travels_as_codes_a_translator_cannot_break(tree, capsys):
+    document = export(tree, capsys, "vi", "muscle-spasm")
+    unit = units(document)[("docs/en/muscle-spasm.md", "can-spasms-be-a-sign-of-something-else/li2")]
+    source, target = unit.find("x:source", NS), unit.find("x:target", NS)
+    assert [(etree.QName(code).localname, code.get("id"), code.text) for code in source] == [("bpt", "1", "**"), ("ept", "1", "**")]
+    assert not source.text and source[0].text == "**" and source[1].tail.startswith(" A long-term disease")
+    # The Vietnamese marks an English abbreviation with a language span: a code of its own, numbered after the source's.
+    assert [(etree.QName(code).localname, code.get("id")) for code in target] == [("bpt", "1"), ("bpt", "2"), ("ept", "2"), ("ept", "1")]
+    assert target[1].text == '<span lang="en">'
+
+
+def test_a_reviewed_translation_exports_as_final_and_approved(tree, capsys):
+    edit(tree / "docs/es/finger-dislocation.md", "  status: machine-draft\n", "  status: reviewed\n  reviewer: Ana Ruiz, CMI\n  date: 2026-11-01\n")
+    document = export(tree, capsys, "es", "finger-dislocation")
+    title = units(document)[("docs/en/finger-dislocation.md", "title")]
+    assert title.find("x:target", NS).get("state") == "final" and title.get("approved") == "yes"
+    assert toolkit_xliff.xlifffile.parsefile(str(document)).units[0].istranslated()
+
+
+def test_unit_keys_survive_an_edit_in_another_section(tree):
+    before = [block.key for block in blocks.layout(read_page(tree / "docs/en/muscle-spasm.md", "en")).blocks]
+    edit(tree / "docs/en/muscle-spasm.md", "Often there is more than one cause:\n", "Often there is more than one cause.\n\nMost are harmless:\n")
+    after = [block.key for block in blocks.layout(read_page(tree / "docs/en/muscle-spasm.md", "en")).blocks]
+    assert [key for key in after if not key.startswith("what-causes-muscle-spasms/")] == \
+           [key for key in before if not key.startswith("what-causes-muscle-spasms/")]
+    assert "what-causes-muscle-spasms/p3" in after and "red-flags/emergency/sign3" in after
+
+
+# ---------------------------------------------------------------------------
+# Only what changed
+# ---------------------------------------------------------------------------
+
+
+def test_a_changed_english_sign_is_the_one_unit_exported_and_importing_it_makes_the_article_current(tree, capsys):
+    change_english_sign(tree)
+    document = export(tree, capsys, "es", "--changed-only")
+    exported = units(document)
+    assert list(exported) == [("docs/en/muscle-spasm.md", "red-flags/emergency/sign3")]
+    unit = exported[("docs/en/muscle-spasm.md", "red-flags/emergency/sign3")]
+    assert unit.find("x:target", NS).get("state") == "needs-translation"
+    assert unit.find("x:target", NS).text == SPANISH_SIGN  # the old translation, for reference
+    assert unit.find("x:alt-trans/x:source", NS).text == SIGN
+
+    before = (tree / "docs/es/muscle-spasm.md").read_text(encoding="utf-8")
+    vendor_translates(document, NEW_SIGN, NEW_SPANISH_SIGN)
+    code, out, err = run(tree, capsys, "import", str(document))
+    assert code == 0, err
+    assert "docs/es/muscle-spasm.md: 1 unit changed, current" in out
+    after = (tree / "docs/es/muscle-spasm.md").read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert changed == [("    red_flags: 5257a894b187", f"    red_flags: {read_page(tree / 'docs/en/muscle-spasm.md', 'en').source_revision()['red_flags']}"),
+                       (f"    - {SPANISH_SIGN}", f"    - {NEW_SPANISH_SIGN}")]
+    # Current again: nothing left to send.
+    code, out, _ = run(tree, capsys, "export", "es", "--changed-only", "-o", str(tree / "again.xlf"))
+    assert code == 0 and "0 units" in out
+
+
+def test_a_sign_left_untranslated_keeps_the_article_out_of_date(tree, capsys):
+    change_english_sign(tree)
+    document = export(tree, capsys, "es", "--changed-only")
+    code, out, err = run(tree, capsys, "import", str(document))
+    assert code == 0, err
+    assert "still out of date" in out
+    assert "5257a894b187" in (tree / "docs/es/muscle-spasm.md").read_text(encoding="utf-8")
+
+
+def test_reviewed_only_when_every_unit_is_signed_off_and_a_reviewer_is_named(tree, capsys):
+    document = export(tree, capsys, "es", "finger-dislocation")
+    rewrite(document, 'state="translated" state-qualifier="leveraged-mt"', 'state="final"', count=-1)
+    code, out, _ = run(tree, capsys, "import", str(document))
+    assert code == 0 and "give --reviewer" in out
+    assert "status: machine-draft" in (tree / "docs/es/finger-dislocation.md").read_text(encoding="utf-8")
+
+    code, out, err = run(tree, capsys, "import", str(document), "--reviewer", "Ana Ruiz, CMI", "--date", "2026-11-21")
+    assert code == 0, err
+    page = read_page(tree / "docs/es/finger-dislocation.md", "es")
+    assert page.translation["status"] == "reviewed" and page.translation["reviewer"] == "Ana Ruiz, CMI"
+    assert str(page.translation["date"]) == "2026-11-21"
+
+
+def test_one_unit_short_of_signed_off_is_not_reviewed(tree, capsys):
+    document = export(tree, capsys, "es", "finger-dislocation")
+    rewrite(document, 'state="translated" state-qualifier="leveraged-mt"', 'state="final"', count=-1)
+    rewrite(document, 'state="final"', 'state="translated"')
+    code, out, err = run(tree, capsys, "import", str(document), "--reviewer", "Ana Ruiz, CMI")
+    assert code == 0, err
+    assert "reviewed" not in read_page(tree / "docs/es/finger-dislocation.md", "es").translation["status"]
+
+
+def test_a_changed_interface_string_is_written_in_place(tree, capsys):
+    document = export(tree, capsys, "es")
+    heading = units(document)[("locales/en.yml", "red_flags.emergency.heading")]
+    old = "".join(heading.find("x:target", NS).itertext())
+    assert "{emergency_number}" in old and heading.find("x:target/x:ph", NS).text == "{emergency_number}"
+    rewrite(document, "Llame al <ph", "Llame ahora al <ph")
+    code, out, err = run(tree, capsys, "import", str(document))
+    assert code == 0, err
+    assert "locales/es.yml: 1 strings changed" in out
+    assert 'heading: "Llame ahora al {emergency_number}' in (tree / "locales/es.yml").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Refused, and nothing written
+# ---------------------------------------------------------------------------
+
+
+def refused(tree: Path, capsys, document: Path, *arguments: str) -> str:
+    before = snapshot(tree)
+    code, out, err = run(tree, capsys, "import", str(document), *arguments)
+    assert code == 1, (out, err)
+    assert snapshot(tree) == before
+    assert len(err.strip().splitlines()) >= 1 and "Traceback" not in err
+    return err
+
+
+def test_a_file_missing_a_red_flag_unit_is_refused(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm", "broken-finger-closed")
+    vendor_translates(document, "Muscle spasm", "Espasmos musculares")  # a real change elsewhere, also not written
+    text = document.read_text(encoding="utf-8")
+    text = re.sub(r'<trans-unit id="red-flags/urgent/sign2".*?</trans-unit>\s*', "", text, count=1, flags=re.S)
+    document.write_text(text, encoding="utf-8")
+    err = refused(tree, capsys, document)
+    assert "would lose the red-flag sign 'red-flags/urgent/sign2'" in err
+    assert err.startswith(f"xliff.py: {document}:")
+
+
+def test_a_sign_split_in_two_or_an_extra_sign_is_refused(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    vendor_translates(document, SIGN, f"{SPANISH_SIGN}\n    - le duele la cabeza")
+    assert "would split a red-flag sign in two" in refused(tree, capsys, document)
+    document = export(tree, capsys, "es", "muscle-spasm")
+    rewrite(document, '<trans-unit id="red-flags/urgent/sign1"', '<trans-unit id="red-flags/urgent/sign9"><source>x</source></trans-unit>\n'
+                                                                  '      <trans-unit id="red-flags/urgent/sign1"')
+    assert "would add a red-flag sign 'red-flags/urgent/sign9'" in refused(tree, capsys, document)
+
+
+@pytest.mark.parametrize("breakage", ["drop the closing code", "change what a code holds", "cross two codes", "add a code"])
+def test_a_broken_inline_code_is_refused(tree, capsys, breakage):
+    document = export(tree, capsys, "vi", "muscle-spasm")
+    unit = '<target state="translated" state-qualifier="leveraged-mt"><bpt id="1" ctype="bold">**</bpt>Bệnh đa xơ cứng (<bpt id="2" ctype="x-html-span">&lt;span lang="en"&gt;</bpt>MS<ept id="2">&lt;/span&gt;</ept>).<ept id="1">**</ept>'
+    broken = {
+        "drop the closing code": unit.replace('<ept id="1">**</ept>', ""),
+        "change what a code holds": unit.replace('<ept id="1">**</ept>', '<ept id="1">*</ept>'),
+        "cross two codes": unit.replace('<ept id="2">&lt;/span&gt;</ept>).<ept id="1">**</ept>', '<ept id="1">**</ept>).<ept id="2">&lt;/span&gt;</ept>'),
+        "add a code": unit.replace("Bệnh đa", 'Bệnh <ph id="7" ctype="x-html">&lt;script&gt;</ph>đa'),
+    }[breakage]
+    rewrite(document, unit, broken)
+    assert "unit 'can-spasms-be-a-sign-of-something-else/li2': code" in refused(tree, capsys, document)
+
+
+def test_markup_a_vendor_types_as_text_is_refused_by_the_validator(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    vendor_translates(document, SIGN, f'{SPANISH_SIGN} <img src=x onerror="alert(1)">')
+    err = refused(tree, capsys, document)
+    assert "docs/es/muscle-spasm.md:" in err and "nothing was written" in err
+
+
+def test_text_that_would_read_as_markdown_structure_is_refused(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    vendor_translates(document, "Often there is more than one cause:", "- Muchas veces hay más de una causa:")
+    assert "would be read as Markdown structure" in refused(tree, capsys, document)
+
+
+def test_a_file_for_another_language_or_revision_is_refused(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    rewrite(document, 'target-language="es"', 'target-language="fr"')
+    assert "target-language 'fr' is not one of this library's translations" in refused(tree, capsys, document)
+
+    document = export(tree, capsys, "es", "muscle-spasm")
+    change_english_sign(tree)
+    assert "docs/en/muscle-spasm.md changed since this file was exported" in refused(tree, capsys, document)
+
+    document = export(tree, capsys, "es", "muscle-spasm")
+    edit(tree / "docs/es/muscle-spasm.md", "Los espasmos musculares pueden", "Los espasmos pueden")
+    assert "docs/es/muscle-spasm.md changed since this file was exported" in refused(tree, capsys, document)
+
+
+def test_a_regional_language_tag_reads_as_the_library_language(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    rewrite(document, 'target-language="es"', 'target-language="es-US"')
+    code, out, err = run(tree, capsys, "import", str(document))
+    assert code == 0 and "docs/es/muscle-spasm.md: unchanged" in out, err
+
+
+@pytest.mark.parametrize("content", [b"", b"<xliff", b"\xff\xfe not utf-8",
+                                     b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">&a;</xliff>'])
+def test_a_file_that_is_not_xliff_gets_one_line(tree, capsys, content):
+    document = tree / "bad.xlf"
+    document.write_bytes(content)
+    err = refused(tree, capsys, document)
+    assert len(err.strip().splitlines()) == 1 and err.startswith(f"xliff.py: {document}:")
+
+
+def test_export_names_an_unknown_language_or_article_in_one_line(tree, capsys):
+    code, _, err = run(tree, capsys, "export", "fr", "-o", str(tree / "x.xlf"))
+    assert code == 1 and "'fr' is not a translation language" in err
+    code, _, err = run(tree, capsys, "export", "es", "no-such-article", "-o", str(tree / "x.xlf"))
+    assert code == 1 and "no English article 'no-such-article'" in err and not (tree / "x.xlf").exists()
+
+
+# ---------------------------------------------------------------------------
+# Inline codes
+# ---------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab *_[]()`{}<>/\\#.:!\"=") + ["<span lang=\"en\">", "</span>", "**", "](x.md)"]), max_size=30).map("".join))
+def test_splitting_inline_markdown_and_joining_it_gives_the_text_back(text):
+    pieces = inline.split(text, placeholders=True)
+    assert inline.join(pieces) == text
+    opened = [code.pair for code in inline.codes(pieces) if code.role == inline.OPEN]
+    closed = [code.pair for code in inline.codes(pieces) if code.role == inline.CLOSE]
+    assert sorted(opened) == sorted(closed)
