@@ -300,17 +300,23 @@ def test_a_broken_inline_code_is_refused(tree, capsys, breakage):
     assert "unit 'can-spasms-be-a-sign-of-something-else/li2': code" in refused(tree, capsys, document)
 
 
-def test_markup_a_vendor_types_as_text_is_refused_by_the_validator(tree, capsys):
+def test_markup_a_vendor_types_as_text_is_refused(tree, capsys):
     document = export(tree, capsys, "es", "muscle-spasm")
     vendor_translates(document, SIGN, f'{SPANISH_SIGN} <img src=x onerror="alert(1)">')
+    assert "Markdown typed as text (<img src=x onerror=\"alert(1)\">" in refused(tree, capsys, document)
+
+
+def test_what_the_validator_refuses_in_the_result_is_refused_with_its_lines(tree, capsys):
+    document = export(tree, capsys, "es")
+    rewrite(document, "Llame al <ph", "Llame {al <ph")  # a brace that opens no placeholder
     err = refused(tree, capsys, document)
-    assert "docs/es/muscle-spasm.md:" in err and "nothing was written" in err
+    assert "locales/es.yml:" in err and "broken placeholder" in err and "nothing was written" in err
 
 
 def test_text_that_would_read_as_markdown_structure_is_refused(tree, capsys):
     document = export(tree, capsys, "es", "muscle-spasm")
     vendor_translates(document, "Often there is more than one cause:", "- Muchas veces hay más de una causa:")
-    assert "would be read as Markdown structure" in refused(tree, capsys, document)
+    assert "which Markdown would read as a list" in refused(tree, capsys, document)
 
 
 def test_a_file_for_another_language_or_revision_is_refused(tree, capsys):
@@ -363,3 +369,52 @@ def test_splitting_inline_markdown_and_joining_it_gives_the_text_back(text):
     opened = [code.pair for code in inline.codes(pieces) if code.role == inline.OPEN]
     closed = [code.pair for code in inline.codes(pieces) if code.role == inline.CLOSE]
     assert sorted(opened) == sorted(closed)
+
+
+def test_a_new_sign_is_exported_without_a_translation_never_with_its_neighbours(tree, capsys):
+    edit(tree / "docs/en/muscle-spasm.md", "!!! urgent\n\n", "!!! urgent\n\n    - you have a fever with the spasm\n")
+    document = export(tree, capsys, "es", "--changed-only")
+    exported = units(document)
+    new = exported[("docs/en/muscle-spasm.md", "red-flags/urgent/sign1")]
+    assert new.find("x:source", NS).text == "you have a fever with the spasm" and new.find("x:target", NS) is None
+    # The signs that moved down one place keep their own translations, current.
+    assert ("docs/en/muscle-spasm.md", "red-flags/urgent/sign2") not in exported
+    assert "has no translation" in refused(tree, capsys, document)
+    rewrite(document, "<source>you have a fever with the spasm</source>",
+            '<source>you have a fever with the spasm</source><target state="translated">tiene fiebre con el espasmo</target>')
+    code, out, err = run(tree, capsys, "import", str(document))
+    assert code == 0 and "1 unit changed, current" in out, err
+    urgent = read_page(tree / "docs/es/muscle-spasm.md", "es").red_flags().tier("urgent").items
+    assert urgent[0] == "tiene fiebre con el espasmo" and len(urgent) == 6 and len(set(urgent)) == 6
+
+
+@pytest.mark.parametrize("vendor_edit, message", [
+    (("<source><bpt id=\"1\" ctype=\"bold\">**</bpt>Ice or heat.<ept id=\"1\">**</ept>", "<source>**Ice or heat.**"), "code 1 ('**') is not in the English"),
+    # A pair of codes turned into two placeholders, in the source and the target alike.
+    (("<bpt id=\"1\" ctype=\"bold\">**</bpt>", "<ph id=\"1\" ctype=\"bold\">**</ph>", 2), "its English source was changed"),
+    (("Hielo o calor.<ept id=\"1\">**</ept>", "`Hielo o calor.<ept id=\"1\">**</ept>`"), "Markdown typed as text"),
+    (("Hielo o calor.<ept id=\"1\">**</ept>", "[Hielo](https://example.com/) o calor.<ept id=\"1\">**</ept>"), "Markdown typed as text"),
+])
+def test_codes_are_checked_against_the_english_as_exported_and_the_words_hold_no_markdown(tree, capsys, vendor_edit, message):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    rewrite(document, *vendor_edit)
+    if len(vendor_edit) == 3:
+        rewrite(document, '<ept id="1">**</ept>', '<ph id="2" ctype="bold">**</ph>', 2)
+    assert message in refused(tree, capsys, document)
+
+
+@pytest.mark.parametrize("start", ["- ", "# ", "!!! note ", "1. ", "> "])
+def test_a_sign_that_starts_like_markdown_structure_is_refused(tree, capsys, start):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    vendor_translates(document, SIGN, start + SPANISH_SIGN)
+    assert "which Markdown would read as a list, heading, quote or box" in refused(tree, capsys, document)
+
+
+def test_a_file_with_one_source_file_twice_or_an_unreadable_translation_gets_one_line(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm", "finger-dislocation")
+    text = document.read_text(encoding="utf-8")
+    document.write_text(text.replace('original="docs/en/finger-dislocation.md"', 'original="docs/en/muscle-spasm.md"'), encoding="utf-8")
+    assert "a second <file original='docs/en/muscle-spasm.md'>" in refused(tree, capsys, document)
+    document = export(tree, capsys, "es", "muscle-spasm")
+    (tree / "docs/es/muscle-spasm.md").write_bytes(b"---\ntitle: \xff\n---\n")
+    assert "Traceback" not in refused(tree, capsys, document)

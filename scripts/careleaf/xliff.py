@@ -156,7 +156,7 @@ def article_part(library: Library, lang: str, slug: str) -> Part:
         _keep(part, _paired(source, page, part), machine)
         return part
     old = english_at(library, slug, recorded)
-    if old is not None:
+    if old is not None and blocks.layout(old).shape == blocks.layout(page).shape:
         _carry(part, _paired(old, page, part), machine)
         return part
     # No earlier English to compare with: the source-revision hashes say which half changed.
@@ -216,14 +216,17 @@ def _keep(part: Part, pairs: dict[str, tuple[str, str]], machine: bool) -> None:
 def _carry(part: Part, pairs: dict[str, tuple[str, str]], machine: bool) -> None:
     """Targets of an earlier English: kept as current where the English is the same, for reference where it changed."""
     by_english = {english: target for english, target in pairs.values()}
+    sources_now = {unit.source for unit in part.units}
     for unit in part.units:
         earlier = pairs.get(unit.key)
         if earlier is not None and earlier[0] == unit.source or unit.source in by_english:
             # The same English, here or moved: its translation still holds, as a memory would match it.
             unit.target = earlier[1] if earlier is not None and earlier[0] == unit.source else by_english[unit.source]
             unit.state, unit.machine = _current_state(machine), machine
-        elif earlier is not None:
+        elif earlier is not None and earlier[0] not in sources_now:
+            # The English in this place was rewritten: the old translation is kept for reference.
             unit.target, unit.state, unit.previous_source = earlier[1], "needs-translation", earlier[0]
+        # Otherwise this is new English (what stood here moved on): no translation to offer.
 
 
 def english_at(library: Library, slug: str, revision: Any) -> Page | None:
@@ -411,8 +414,12 @@ class Returned:
     key: str
     line: int
     source: str
+    # The source's codes as returned: (role, number, Markdown), to compare with the codes exported.
+    source_codes: list[tuple[str, int, str]]
     target: str | None
     state: str | None
+    # The target's codes in order: (role, Markdown).
+    target_codes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def translated(self) -> bool:
@@ -458,7 +465,12 @@ def read(path: Path, library: Library) -> tuple[str, list[ReturnedFile]]:
         raise XliffError(f"{name}:{files[0].sourceline}: target-language {files[0].get('target-language')!r} "
                          f"is not one of this library's translations ({', '.join(library.project.translations)})")
     returned = []
+    originals: set[str] = set()
     for element in files:
+        if element.get("original") in originals:
+            raise XliffError(f"{name}:{element.sourceline}: a second <file original={element.get('original')!r}>: "
+                             "each source file comes once")
+        originals.add(element.get("original"))
         source_language = _project_language(element.get("source-language") or "", library.project)
         if source_language != library.project.default_language:
             raise XliffError(f"{name}:{element.sourceline}: source-language must be {library.project.default_language!r}, "
@@ -468,9 +480,16 @@ def read(path: Path, library: Library) -> tuple[str, list[ReturnedFile]]:
             key = unit.get("id") or ""
             if key in units:
                 raise XliffError(f"{name}:{unit.sourceline}: unit {key!r} appears twice")
-            target = unit.find(f"{_X}target")
-            units[key] = Returned(key=key, line=unit.sourceline, source=_markdown(unit.find(f"{_X}source")), target=None if target is None else _codes_checked(
-                name, unit, target), state=None if target is None else target.get("state"))
+            targets = unit.findall(f"{_X}target")
+            if len(targets) > 1:
+                raise XliffError(f"{name}:{targets[1].sourceline}: unit {key!r} has {len(targets)} targets: keep one")
+            target = targets[0] if targets else None
+            source = unit.find(f"{_X}source")
+            units[key] = Returned(key=key, line=unit.sourceline, source=_markdown(source),
+                                  source_codes=_element_codes(source), target=None, state=None)
+            if target is not None:
+                units[key].target, units[key].target_codes = _codes_checked(name, unit, target)
+                units[key].state = target.get("state")
         returned.append(ReturnedFile(original=element.get("original") or "", line=element.sourceline, target_language=lang,
                                      source_revision=element.get(f"{_C}source-revision"),
                                      translation_revision=element.get(f"{_C}translation-revision"),
@@ -484,7 +503,7 @@ def _project_language(code: str, project: Project) -> str | None:
     return primary if primary in project.languages else None
 
 
-def _codes_checked(name: str, unit: etree._Element, target: etree._Element) -> str:
+def _codes_checked(name: str, unit: etree._Element, target: etree._Element) -> tuple[str, list[tuple[str, str]]]:
     """The target as Markdown: every code the source has, once, paired and nested as codes nest,
     holding the Markdown the source's holds; no other code but a language span."""
     source_codes = _element_codes(unit.find(f"{_X}source"))
@@ -492,6 +511,7 @@ def _codes_checked(name: str, unit: etree._Element, target: etree._Element) -> s
     seen: dict[tuple[str, int], str] = {}
     open_pairs: list[int] = []
     text: list[str] = [target.text or ""]
+    in_order: list[tuple[str, str]] = []
     key = unit.get("id")
     for child in target:
         tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
@@ -519,6 +539,7 @@ def _codes_checked(name: str, unit: etree._Element, target: etree._Element) -> s
                                  "or across another code: keep each pair of codes around the words they mark")
             open_pairs.pop()
         seen[(role, number)] = native
+        in_order.append((role, native))
         text += [native, child.tail or ""]
     missing = [number for (role, number) in expected if (role, number) not in seen]
     if missing or open_pairs:
@@ -526,7 +547,7 @@ def _codes_checked(name: str, unit: etree._Element, target: etree._Element) -> s
         raise XliffError(f"{name}:{target.sourceline}: unit {key!r}: code {number} "
                          f"({expected.get((inline.OPEN, number)) or expected.get((inline.ALONE, number)) or '?'!r}) "
                          "is missing from the translation")
-    return "".join(text)
+    return "".join(text), in_order
 
 
 def _markdown(element: etree._Element | None) -> str:

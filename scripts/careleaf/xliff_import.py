@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import re
 import shutil
+from collections import Counter
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +24,15 @@ from typing import Any
 import yaml
 from mkdocs.utils.meta import YAML_RE
 
-from careleaf import approval, blocks, codes, reading
+from careleaf import approval, blocks, codes, inline, reading
 from careleaf.content import Library, Page
-from careleaf.xliff import ALL_UNITS, ARTICLE, CHANGED_UNITS, GLOSSARY, LOCALES, Part, ReturnedFile, XliffError, parts, read
+from careleaf.xliff import ALL_UNITS, ARTICLE, CHANGED_UNITS, LOCALES, Part, ReturnedFile, Unit, XliffError, parts, read
 
 # English front matter no translation carries: translations inherit the codes and the clinical sign-off.
 ENGLISH_ONLY_KEYS = (codes.FRONT_MATTER_KEY, approval.KEY)
 _TOP_LEVEL_KEY = re.compile(r"^(?P<key>[^\s#:-][^:]*?)[ \t]*:(?:[ \t]|$)")
+# Text at the start of a block that Markdown reads as structure: a list, heading, quote, box, fence, rule, table.
+_BLOCK_MARKER = re.compile(r"^(?:[-*+>][ \t]|[-*+>]$|\d+[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|!!!|\?\?\?|`{3}|~{3}|[-=_*]{3,}[ \t]*$|\||:[ \t])")
 _SCALAR_LINE = re.compile(r"^(?P<prefix>[ \t]*[^\s#:][^:]*?:[ \t]+)(?P<value>\S.*?)[ \t]*$")
 
 
@@ -60,10 +63,15 @@ def plan(library: Library, xliff_path: Path, reviewer: str | None = None, date: 
             raise XliffError(f"{where}: <file original={returned.original!r}> is not an English source file of this library")
         _check_revisions(where, returned, part)
         _check_units(xliff_path, where, returned, part)
-        if part.kind == ARTICLE:
-            changes.append(_article(library, lang, xliff_path, returned, part, reviewer, date or dt.date.today()))
-        else:
-            changes.append(_catalogue(library, xliff_path, returned, part))
+        try:
+            if part.kind == ARTICLE:
+                changes.append(_article(library, lang, xliff_path, returned, part, reviewer, date or dt.date.today()))
+            else:
+                changes.append(_catalogue(library, xliff_path, returned, part))
+        except reading.ReadError as error:
+            raise XliffError(f"{part.target_file}:{error.line}: {error.message}: fix it, then import again") from error
+        except reading.YamlError as error:
+            raise XliffError(f"{part.target_file}:{error.line}: not valid YAML ({error.problem}): fix it, then import again") from error
     return changes
 
 
@@ -95,12 +103,25 @@ def _check_units(xliff_path: Path, where: str, returned: ReturnedFile, part: Par
         if unit is None:
             added = "would add a red-flag sign" if key.startswith(f"{blocks.RED_FLAGS_ID}/") else "has a unit that was not exported:"
             raise XliffError(f"{at}: {part.target_file} {added} {key!r}")
-        if returned_unit.source != unit.source:
+        if returned_unit.source != unit.source or returned_unit.source_codes != _exported_codes(unit):
             raise XliffError(f"{at}: unit {key!r}: its English source was changed ({_short(returned_unit.source)}, "
                              f"exported as {_short(unit.source)}): translate the English as exported")
-        if returned_unit.target is not None and "\n" in returned_unit.target.strip():
+        target = (returned_unit.target or "").strip()
+        if "\n" in target or "\r" in target:
             split = "would split a red-flag sign in two" if unit.red_flag_sign else "would break the page's structure"
             raise XliffError(f"{at}: unit {key!r}: a line break in the translation {split}: keep each unit on one line")
+        if _BLOCK_MARKER.match(target):
+            raise XliffError(f"{at}: unit {key!r}: the translation starts with {_BLOCK_MARKER.match(target).group(0).strip()!r}, "
+                             "which Markdown would read as a list, heading, quote or box and change the page: write it as words")
+        typed = [(code.role, code.native) for code in inline.codes(inline.split(target, unit.placeholders))]
+        if target and typed != returned_unit.target_codes:
+            raise XliffError(f"{at}: unit {key!r}: the translation holds Markdown typed as text "
+                             f"({', '.join(sorted({native for _, native in typed})) or 'a code'} does not match its tags): "
+                             "only the tags may hold formatting")
+
+
+def _exported_codes(unit: Unit) -> list[tuple[str, int, str]]:
+    return [(code.role, code.pair, code.native) for code in inline.codes(inline.split(unit.source, unit.placeholders))]
 
 
 def _short(text: str) -> str:
@@ -147,6 +168,8 @@ def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFi
         translation["source_revision"] = source.source_revision()
     previous_texts = {unit.key: unit.target for unit in part.units}
     text_changed = texts != previous_texts
+    # Counted against the translation as it is on disk, whatever English it was made from.
+    on_disk = Counter(block.text for block in [*blocks.front_blocks(page), *blocks.layout(page).blocks]) if page else Counter()
     if reviewer and signed_all:
         translation.update(status="reviewed", reviewer=reviewer, date=date)
     elif text_changed or "status" not in old or translation != old and old.get("status") == "reviewed":
@@ -158,7 +181,7 @@ def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFi
         notes.append("every unit is signed off: give --reviewer to record the review")
     source_text = reading.read_text(source.path)
     after = _front_matter(source_text, before, texts, translation) + _gap(source_text) + body
-    changed_units = sum(1 for key, text in texts.items() if text != previous_texts.get(key))
+    changed_units = sum((Counter(texts.values()) - on_disk).values())
     state = "current" if translated_all else "still out of date"
     summary = (f"{changed_units} unit{'s' if changed_units != 1 else ''} changed" if after != before else "unchanged") + (
                f", {state}, "
