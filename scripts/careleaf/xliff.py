@@ -262,7 +262,7 @@ def locales_part(project: Project, lang: str) -> Part:
     for key, text in english.strings.items():
         target = translated.strings.get(key)
         units.append(Unit(key=key, kind="string", source=text, line=english.key_lines.get(key, 1), target=target,
-                          state="final" if target is not None else None, placeholders=True))
+                          state="translated" if target is not None else None, placeholders=True))
     return Part(kind=LOCALES, original=project.relative(english.path), target_file=project.relative(translated.path),
                 source_revision=_file_revision(english.path), translation_revision=_file_revision(translated.path), units=units)
 
@@ -274,7 +274,7 @@ def glossary_part(project: Project, lang: str) -> Part:
         for name in ("term", "definition"):
             target = translated.terms.get(key, {}).get(name)
             units.append(Unit(key=f"{key}/{name}", kind=name, source=entry[name], line=english.key_lines.get(key, 1),
-                              target=target, state="final" if target is not None else None))
+                              target=target, state="translated" if target is not None else None))
     return Part(kind=GLOSSARY, original=project.relative(english.path), target_file=project.relative(translated.path),
                 source_revision=_file_revision(english.path), translation_revision=_file_revision(translated.path), units=units)
 
