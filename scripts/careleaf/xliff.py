@@ -14,19 +14,14 @@ written is validated in a copy of the project first.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import re
-import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from lxml import etree
-from mkdocs.utils.meta import YAML_RE
 
 from careleaf import blocks, glossary, inline, locales, reading
 from careleaf.content import HOME_SLUG, RED_FLAGS_ID, Library, Page, parse_page
