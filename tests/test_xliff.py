@@ -418,3 +418,9 @@ def test_a_file_with_one_source_file_twice_or_an_unreadable_translation_gets_one
     document = export(tree, capsys, "es", "muscle-spasm")
     (tree / "docs/es/muscle-spasm.md").write_bytes(b"---\ntitle: \xff\n---\n")
     assert "Traceback" not in refused(tree, capsys, document)
+
+
+def test_a_unit_with_two_targets_is_refused(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    rewrite(document, f">{SPANISH_SIGN}</target>", f">{SPANISH_SIGN}</target><target>otra cosa</target>")
+    assert "unit 'red-flags/emergency/sign3' has 2 targets: keep one" in refused(tree, capsys, document)
