@@ -17,7 +17,7 @@ from typing import Iterator
 
 from markdown.extensions.toc import slugify_unicode
 
-from careleaf.content import FENCE, RED_FLAGS_ID, TIER_KINDS, Page
+from careleaf.content import FENCE, RED_FLAGS_ID, TIER_KINDS, Page, attribute_anchor
 
 _HEADING = re.compile(r"^(?P<lead>(?P<hashes>#{1,6})[ \t]+)(?P<text>.*?)(?P<tail>[ \t]*\{[^}]*\}[ \t]*|[ \t]*)$")
 _ADMONITION = re.compile(r'^(?P<lead>[ \t]*(?:!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+))(?:(?P<gap>[ \t]+")(?P<title>[^"]*)(?P<tail>"[ \t]*))?[ \t]*$')
@@ -53,6 +53,11 @@ class Layout:
         """The skeleton with each block's kind in its place: two pages of one shape pair block by block."""
         return tuple(part if isinstance(part, str) else (self.blocks[part].kind, self.blocks[part].tier)
                      for part in self.parts)
+
+    def first_difference(self, other: "Layout") -> int:
+        """The position in `parts` where the two shapes first differ (the shorter length if one is a prefix)."""
+        return next((position for position, (a, b) in enumerate(zip(self.shape, other.shape)) if a != b),
+                    min(len(self.parts), len(other.parts)))
 
     def render(self, texts: dict[str, str]) -> str:
         """This skeleton with each block's text replaced by `texts[key]` (kept where none is given)."""
@@ -112,7 +117,7 @@ class _Reader:
         heading = _HEADING.match(line)
         if heading and not self.boxes:
             level = len(heading.group("hashes"))
-            anchor = _anchor(heading.group("tail")) or slugify_unicode(heading.group("text"), "-") or "section"
+            anchor = attribute_anchor(heading.group("tail")) or slugify_unicode(heading.group("text"), "-") or "section"
             self.path = {depth: key for depth, key in self.path.items() if depth < level}
             self.path[level] = self._unique(anchor, level)
             self._block(heading, HEADING, number)
@@ -167,11 +172,6 @@ class _Reader:
 
     def _tier(self) -> str | None:
         return next((box[2] for box in reversed(self.boxes) if box[2]), None)
-
-
-def _anchor(tail: str | None) -> str | None:
-    match = re.search(r"#([\w-]+)", tail or "")
-    return match.group(1) if match else None
 
 
 def pairs(source: Layout, translation: Layout) -> Iterator[tuple[Block, Block]]:

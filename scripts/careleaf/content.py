@@ -279,7 +279,8 @@ def _outside_fences(markdown: str) -> Iterator[tuple[int, str, bool]]:
         yield index, line, fence is not None
 
 
-def _anchor(attrs: str | None) -> str | None:
+def attribute_anchor(attrs: str | None) -> str | None:
+    """The id an attribute list gives ({#red-flags} -> red-flags), or None."""
     if not attrs:
         return None
     match = re.search(r"#([\w-]+)", attrs)
@@ -295,7 +296,7 @@ def _headings(markdown: str, first_line: int) -> Iterator[Heading]:
             yield Heading(
                 level=len(match.group("hashes")),
                 text=match.group("text").strip(),
-                anchor=_anchor(match.group("attrs")),
+                anchor=attribute_anchor(match.group("attrs")),
                 line=first_line + index,
             )
 

@@ -24,8 +24,9 @@ from typing import Any, Iterable
 from lxml import etree
 
 from careleaf import blocks, glossary, inline, locales, reading
-from careleaf.content import HOME_SLUG, RED_FLAGS_ID, Library, Page, parse_page
+from careleaf.content import HOME_SLUG, RED_FLAGS_ID, TIER_KINDS, Library, Page, parse_page
 from careleaf.project import Project
+from careleaf.views import placeholder_values
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 # Careleaf's own attributes on <file> (XLIFF 1.2 extension attributes, which CAT tools keep).
@@ -39,6 +40,9 @@ ALL_UNITS, CHANGED_UNITS = "all", "changed"
 CURRENT_STATES = {"translated", "needs-review-translation", "needs-review-adaptation", "needs-review-l10n",
                   "signed-off", "final"}
 SIGNED_OFF_STATES = {"signed-off", "final"}
+# Inline codes as XLIFF 1.2 writes them: a pair's opening and closing, and a placeholder.
+_TAGS = {inline.OPEN: "bpt", inline.CLOSE: "ept", inline.ALONE: "ph"}
+_ROLES = {tag: role for role, tag in _TAGS.items()}
 # The one markup a translator may add: marking words in another language (WCAG 3.1.2), nothing else.
 _LANGUAGE_SPAN = re.compile(r'<span lang="[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*">')
 
@@ -108,9 +112,6 @@ class Part:
     slug: str | None = None
     # Where the translation does not follow the English structure: (line, message).
     warnings: list[tuple[int, str]] = field(default_factory=list)
-
-    def unit(self, key: str) -> Unit | None:
-        return next((unit for unit in self.units if unit.key == key), None)
 
 
 # ---------------------------------------------------------------------------
@@ -189,13 +190,9 @@ def _paired(source: Page, page: Page, part: Part) -> dict[str, tuple[str, str]]:
 
 
 def _first_difference(english: blocks.Layout, translated: blocks.Layout, page: Page) -> int:
-    line = page.body_line
-    for position, (a, b) in enumerate(zip(english.shape, translated.shape)):
-        if a != b:
-            break
-        if isinstance(translated.parts[position], int):
-            line = translated.blocks[translated.parts[position]].line
-    return line
+    """The line of the translation's last block still in the English's places."""
+    matching = [part for part in translated.parts[:english.first_difference(translated)] if isinstance(part, int)]
+    return translated.blocks[matching[-1]].line if matching else page.body_line
 
 
 def _current_state(machine: bool) -> str:
@@ -316,9 +313,9 @@ def export(library: Library, lang: str, slugs: Iterable[str] | None = None, chan
 
 def _tier_headings(project: Project) -> dict[str, str]:
     catalogue = locales.load_catalogue(project.locales_dir / f"{project.default_language}.yml", project.default_language)
-    values = {key: value for key, value in project.hospital.items() if isinstance(value, str)}
+    values = placeholder_values(project.hospital)
     return {tier: catalogue.text(f"red_flags.{tier}.heading", **values)
-            for tier in ("emergency", "urgent", "contact") if f"red_flags.{tier}.heading" in catalogue.strings}
+            for tier in TIER_KINDS if f"red_flags.{tier}.heading" in catalogue.strings}
 
 
 def _write_unit(body: etree._Element, unit: Unit, part: Part, headings: dict[str, str]) -> None:
@@ -364,8 +361,7 @@ def _fill(element: etree._Element, pieces: list[inline.Piece]) -> None:
             else:
                 last.tail = (last.tail or "") + piece
             continue
-        tag = {inline.OPEN: "bpt", inline.CLOSE: "ept", inline.ALONE: "ph"}[piece.role]
-        last = etree.SubElement(element, f"{_X}{tag}", id=str(piece.pair))
+        last = etree.SubElement(element, f"{_X}{_TAGS[piece.role]}", id=str(piece.pair))
         if piece.role != inline.CLOSE:
             last.set("ctype", piece.ctype)
         last.text = piece.native
@@ -429,7 +425,6 @@ class Returned:
 class ReturnedFile:
     original: str
     line: int
-    target_language: str
     source_revision: str | None
     translation_revision: str | None
     units_mode: str | None
@@ -485,7 +480,7 @@ def read(path: Path, library: Library) -> tuple[str, list[ReturnedFile]]:
             if target is not None:
                 units[key].target, units[key].target_codes = _codes_checked(name, unit, target)
                 units[key].state = target.get("state")
-        returned.append(ReturnedFile(original=element.get("original") or "", line=element.sourceline, target_language=lang,
+        returned.append(ReturnedFile(original=element.get("original") or "", line=element.sourceline,
                                      source_revision=element.get(f"{_C}source-revision"),
                                      translation_revision=element.get(f"{_C}translation-revision"),
                                      units_mode=element.get(f"{_C}units"), units=units))
@@ -510,7 +505,7 @@ def _codes_checked(name: str, unit: etree._Element, target: etree._Element) -> t
     key = unit.get("id")
     for child in target:
         tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
-        role = {"bpt": inline.OPEN, "ept": inline.CLOSE, "ph": inline.ALONE}.get(tag)
+        role = _ROLES.get(tag)
         if role is None:
             raise XliffError(f"{name}:{child.sourceline}: unit {key!r}: <{tag}> is not a code Careleaf writes "
                              "(bpt, ept, ph): keep the codes as they were exported")
@@ -555,9 +550,8 @@ def _markdown(element: etree._Element | None) -> str:
 def _element_codes(element: etree._Element | None) -> list[tuple[str, int, str]]:
     if element is None:
         return []
-    roles = {"bpt": inline.OPEN, "ept": inline.CLOSE, "ph": inline.ALONE}
-    return [(roles[etree.QName(child).localname], _number(child.get("id")), child.text or "")
-            for child in element if isinstance(child.tag, str) and etree.QName(child).localname in roles]
+    return [(_ROLES[etree.QName(child).localname], _number(child.get("id")), child.text or "")
+            for child in element if isinstance(child.tag, str) and etree.QName(child).localname in _ROLES]
 
 
 def _number(value: str | None) -> int:

@@ -191,11 +191,9 @@ def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFi
 
 
 def _first_changed_block(english: blocks.Layout, written: blocks.Layout) -> str:
-    for position, (a, b) in enumerate(zip(english.shape, written.shape)):
-        if a != b:
-            return next((english.blocks[part].key for part in english.parts[position:] if isinstance(part, int)),
-                        english.blocks[-1].key)
-    return english.blocks[-1].key
+    """The key of the English block at or after the first place the written page differs."""
+    after = [part for part in english.parts[english.first_difference(written):] if isinstance(part, int)]
+    return english.blocks[after[0] if after else -1].key
 
 
 def _gap(source_text: str) -> str:
