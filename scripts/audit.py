@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Audit the built site with tools Careleaf did not write: Lighthouse, pa11y/HTML_CodeSniffer, Nu.
+
+    python scripts/audit.py [--runs 3] [--site DIR] [--json]
+
+Builds the library with one article left untranslated (so an English fallback page exists), serves
+it on loopback as a web server would (gzip, 404 page), and prints one row per page type and
+language: Lighthouse's four scores (mobile, simulated throttling; the median of --runs runs),
+LCP and TBT, HTML_CodeSniffer's WCAG 2 AA errors and the Nu Html Checker's errors. Exit 1 when a
+row misses issue 17's figures (performance ≥ 95, LCP ≤ 2.5 s, TBT ≤ 150 ms, the others 100, 0 errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from careleaf import audits
+from careleaf import project as project_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (the median is printed)")
+    parser.add_argument("--site", type=Path, help="audit this built site instead of building one")
+    parser.add_argument("--article", default="muscle-spasm")
+    parser.add_argument("--untranslated", default="finger-dislocation")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    arguments = parser.parse_args(argv)
+    project = project_settings.load(audits.ROOT / "mkdocs.yml")
+    with tempfile.TemporaryDirectory() as work:
+        site = arguments.site or audits.build_audit_site(Path(work), arguments.untranslated)
+        pages = audits.audit_pages(project.languages, project.default_language, arguments.article, arguments.untranslated)
+        rows = audit(site, pages, arguments.runs, progress=None if arguments.json else print_progress)
+    if arguments.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        print_table(rows)
+    return 0 if all(row["meets_targets"] for row in rows) else 1
+
+
+def audit(site: Path, pages: list[audits.AuditPage], runs: int, progress=None) -> list[dict]:
+    nu_by_file: dict[Path, list] = {}
+    files = sorted(site.rglob("*.html"))
+    for message in audits.nu_messages(files):
+        if message["type"] == "error":
+            nu_by_file.setdefault(audits.checked_file(message), []).append(message)
+    rows = []
+    with audits.served(site) as base:
+        for page in pages:
+            lighthouse_runs = [audits.lighthouse(f"{base}/{page.path}") for _ in range(runs)]
+            scores = {category: statistics.median(run.scores[category] for run in lighthouse_runs)
+                      for category in audits.CATEGORIES}
+            metrics = {name: statistics.median(run.metrics[name] for run in lighthouse_runs)
+                       for name in ("largest-contentful-paint", "total-blocking-time")}
+            htmlcs = audits.pa11y_errors(f"{base}/{page.path}")
+            page_file = site / (page.path + "index.html" if page.path.endswith("/") or not page.path else page.path)
+            nu = nu_by_file.get(page_file.resolve(), [])
+            failures = sorted({failure for run in lighthouse_runs for category in audits.CATEGORIES
+                               for failure in run.failures.get(category, [])})
+            row = {"page_type": page.page_type, "language": page.language, "path": page.path, **scores, **metrics,
+                   "htmlcs_errors": len(htmlcs), "nu_errors": len(nu), "lighthouse_failures": failures,
+                   "htmlcs": [f"{issue['code']}: {issue['context'][:80]}" for issue in htmlcs],
+                   "nu": [f"{message.get('lastLine')}: {message['message']}" for message in nu]}
+            row["meets_targets"] = meets_targets(row)
+            rows.append(row)
+            if progress:
+                progress(row)
+        other_nu = sum(len(messages) for url, messages in nu_by_file.items())
+        if progress:
+            progress({"nu_errors_in_all_pages": other_nu, "pages_checked": len(files)})
+    return rows
+
+
+def meets_targets(row: dict) -> bool:
+    targets = audits.TARGETS
+    return (all(row[category] >= targets[category] for category in audits.CATEGORIES)
+            and all(row[metric] <= targets[metric] for metric in ("largest-contentful-paint", "total-blocking-time"))
+            and row["htmlcs_errors"] == 0 and row["nu_errors"] == 0)
+
+
+def print_progress(row: dict) -> None:
+    print(json.dumps(row, ensure_ascii=False), file=sys.stderr, flush=True)
+
+
+def print_table(rows: list[dict]) -> None:
+    print("| page type | language | performance | accessibility | best practices | SEO | LCP | TBT | htmlcs errors | Nu errors | targets |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(f"| {row['page_type']} | {row['language']} | {row['performance']:.0f} | {row['accessibility']:.0f} | "
+              f"{row['best-practices']:.0f} | {row['seo']:.0f} | {row['largest-contentful-paint'] / 1000:.2f} s | "
+              f"{row['total-blocking-time']:.0f} ms | {row['htmlcs_errors']} | {row['nu_errors']} | "
+              f"{'met' if row['meets_targets'] else 'MISSED'} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
