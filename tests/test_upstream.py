@@ -80,3 +80,20 @@ def test_our_copy_of_materials_config_block_has_the_same_keys():
         return set(re.findall(r'"([\w.]+)":', block))
 
     assert keys(ROOT / "overrides" / "main.html") == keys(MATERIAL_TEMPLATES / "base.html")
+
+
+@pytest.mark.parametrize("name", upstream.FORKED_TEMPLATES)
+def test_our_copies_of_material_templates_differ_only_where_marked(name):
+    assert upstream.unmarked_fork_changes(ROOT / "overrides" / name, MATERIAL_TEMPLATES / name) == []
+    # Re-check the copies against a new Material before changing the version named in them.
+    assert f"Material {material.__version__}'s" in (ROOT / "overrides" / name).read_text(encoding="utf-8")
+
+
+def test_a_change_material_makes_to_a_copied_template_is_named(tmp_path):
+    theirs = (MATERIAL_TEMPLATES / "partials" / "search.html").read_text(encoding="utf-8")
+    ours = (ROOT / "overrides" / "partials" / "search.html").read_text(encoding="utf-8")
+    upgraded = tmp_path / "search.html"
+    upgraded.write_text(theirs.replace('name="search"', 'name="search" class="new"'), encoding="utf-8")
+    (tmp_path / "ours.html").write_text(ours, encoding="utf-8")
+    [change] = upstream.unmarked_fork_changes(tmp_path / "ours.html", upgraded)
+    assert 'class="new"' in change

@@ -35,7 +35,7 @@ from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.publish import StagedSite
 from careleaf.search import split_index
 from careleaf.validation import markup_problems, readability_problems, validate
-from careleaf.views import (PACKET_PAGE, absolute_url, infobutton_view, language_attrs, not_found_view, packet_view,
+from careleaf.views import (PACKET_PAGE, absolute_url, header_view, image_size, infobutton_view, language_attrs, not_found_view, packet_view,
                             page_view, placeholder_values, tier_cards)
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
@@ -114,6 +114,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # The hospital's logo lives in one place: extra.hospital.
     config.theme["logo"] = project.hospital["logo"]
     config.theme["favicon"] = project.hospital["logo"]
+    logo_files = [Path(folder) / project.hospital["logo"] for folder in (config.docs_dir, *config.theme.dirs)]
+    _state["logo_size"] = next((image_size(path) for path in logo_files if path.is_file()), None)
     if _offline(config):
         # The iframe-worker shim comes from npm (package-lock.json), never from a CDN.
         polyfills = [url for url in config.extra.get("polyfills", []) if "iframe-worker" not in url]
@@ -133,6 +135,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     default language starts, start the other languages' builds in worker processes."""
     catalogue = _state["catalogues"][_reader_language(config)]
     config.site_name = catalogue.text("site_name", **placeholder_values(_state["project"].hospital))
+    config.extra["careleaf_header"] = header_view(_state["project"], catalogue, _reader_language(config), _state["logo_size"])
     i18n = upstream.i18n_plugin(config)
     if "alternate" in config.extra:
         # static-i18n sets the switcher per page as an attribute and resets only the item, so a
@@ -240,7 +243,6 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
         page_url=page.url,
         base_url=context["base_url"],
         page_dest_uri=page.file.dest_uri,
-        x_default_url=source_file.url if source_file is not None else None,
         # The glossary the content was marked with: the English one on an English fallback page.
         words_to_know=None if source.is_home else _state["glossaries"][source.lang].marked_entries(page.content),
     )

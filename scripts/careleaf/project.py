@@ -37,6 +37,8 @@ class Project:
     default_language: str
     language_names: dict[str, str] = field(default_factory=dict)
     hospital: dict[str, str] = field(default_factory=dict)
+    # The hospital's name as the header shows it on a phone, per language (extra.hospital.short_name).
+    hospital_short_names: dict[str, str] = field(default_factory=dict)
     site_url: str = ""
     # PDF handout paper: "Letter" (default) or "A4", from extra.handouts.page_size.
     page_size: str = "Letter"
@@ -97,6 +99,14 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
     missing = [key for key in HOSPITAL_KEYS if not hospital.get(key)]
     if missing:
         raise ProjectError(f"mkdocs.yml: extra.hospital is missing {', '.join(missing)}")
+    short_names = hospital.get("short_name") or {}
+    if not isinstance(short_names, Mapping) or not all(_is_text(name) for name in short_names.values()):
+        raise ProjectError("mkdocs.yml: extra.hospital.short_name must map each language to a name in text, "
+                           "such as 'en: Riverside'")
+    unknown = sorted(set(map(str, short_names)) - set(codes))
+    if unknown:
+        raise ProjectError(f"mkdocs.yml: extra.hospital.short_name names a language the site does not build: {', '.join(unknown)}")
+    hospital = {key: value for key, value in hospital.items() if key != "short_name"}
     if not all(_is_text(value) for value in hospital.values()):
         raise ProjectError("mkdocs.yml: every extra.hospital setting must be text")
     if not all(_is_text(raw.get(key) or "") for key in ("docs_dir", "site_url")):
@@ -114,6 +124,8 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
         default_language=defaults[0],
         language_names={str(lang["locale"]): str(lang.get("name", lang["locale"])) for lang in languages},
         hospital={key: str(value) for key, value in hospital.items()},
+        # A language without a short name shows the full name.
+        hospital_short_names={lang: str(short_names.get(lang) or hospital["name"]) for lang in codes},
         site_url=str(raw.get("site_url") or ""),
         page_size=page_size,
         handouts_built=_flag(handout_settings.get("build", True), "extra.handouts.build"),

@@ -108,3 +108,21 @@ def textstat_with_pronunciations(pronunciations):
 
     _count_syllables.get_pyphen = _LazyHyphenator
     return textstat
+
+
+# Material templates Careleaf keeps a copy of in overrides/, each edit with a "Careleaf:" comment.
+FORKED_TEMPLATES = ("base.html", "partials/header.html", "partials/logo.html", "partials/search.html")
+FORK_MARK = "Careleaf:"
+
+
+def unmarked_fork_changes(ours: Path, materials: Path) -> list[str]:
+    """Where our copy of a Material template differs from the installed Material's without a
+    "Careleaf:" comment in the changed lines (or just above them): what an upgrade changed."""
+    import difflib
+
+    mine, theirs = ours.read_text(encoding="utf-8").splitlines(), materials.read_text(encoding="utf-8").splitlines()
+    unmarked = []
+    for tag, start, end, our_start, our_end in difflib.SequenceMatcher(None, theirs, mine, autojunk=False).get_opcodes():
+        if tag != "equal" and not any(FORK_MARK in line for line in mine[max(our_start - 1, 0):our_end]):
+            unmarked.append(f"{ours.name} line {our_start + 1}: Material has {theirs[start:end]!r}, ours {mine[our_start:our_end]!r}")
+    return unmarked

@@ -7,6 +7,7 @@ the templates decide the markup. Nothing here builds HTML.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit
 
@@ -38,6 +39,31 @@ def placeholder_values(hospital: dict[str, str]) -> dict[str, str]:
         "nurse_line": hospital["nurse_line"],
         "hospital": hospital["name"],
     }
+
+
+def header_view(project, catalogue: Catalogue, reader_lang: str, logo_size: dict[str, int] | None) -> dict[str, Any]:
+    """The header's first line (the hospital's short name, then the library's name) and the logo's size."""
+    return {"hospital": project.hospital_short_names[reader_lang], "library": catalogue.text("library_name"),
+            "logo_size": logo_size}
+
+
+def image_size(path: Path) -> dict[str, int] | None:
+    """An image's width and height in CSS pixels (an SVG's from its width and height, else its viewBox)."""
+    if path.suffix.lower() == ".svg":
+        from xml.etree import ElementTree
+
+        root = ElementTree.parse(path).getroot()
+        width, height = root.get("width", "").removesuffix("px"), root.get("height", "").removesuffix("px")
+        if not (width.replace(".", "", 1).isdigit() and height.replace(".", "", 1).isdigit()):
+            box = (root.get("viewBox") or "").replace(",", " ").split()
+            if len(box) != 4:
+                return None
+            width, height = box[2], box[3]
+        return {"width": round(float(width)), "height": round(float(height))}
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return {"width": image.width, "height": image.height}
 
 
 def tier_cards(red_flags: RedFlags, catalogue: Catalogue, hospital: dict[str, str]) -> list[dict[str, str]]:
@@ -124,7 +150,6 @@ def page_view(
     page_url: str = "",
     base_url: str = ".",
     page_dest_uri: str = "index.html",
-    x_default_url: str | None = None,
     words_to_know: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Everything Careleaf adds around one page's content, for one reader language;
@@ -143,8 +168,6 @@ def page_view(
         "source_url": source_url if page.lang != project.default_language else None,
         "tel": {key: _tel(project.hospital[key]) for key in ("emergency_number", "nurse_line")},
         "language_name": project.language_names.get(reader_lang, reader_lang),
-        # Readers whose language is not listed get the default language's page.
-        "x_default_url": x_default_url,
         "address": absolute_url(project.site_url, page_url),
         "kiosk": project.kiosk,
         # A kiosk without a printer offers no print button and no handouts.
@@ -220,7 +243,6 @@ def packet_view(
         "with_english": any(item["english_url"] for group in groups for item in group["articles"]),
         "english_name": project.language_names.get(default, default),
         "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
-        "x_default_url": None,
     }
 
 
@@ -246,7 +268,6 @@ def infobutton_view(
         # The script resolves the site-relative URLs in the data against the site root (base_url).
         "lookup": {**lookup, "root": base_url},
         "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
-        "x_default_url": None,
     }
 
 
