@@ -1,0 +1,65 @@
+"""Clean under tools Careleaf did not write (issue 17): Lighthouse's accessibility, best-practices and
+SEO scores, HTML_CodeSniffer through pa11y, and the Nu Html Checker, on every page type in every
+language. Performance is a timing: scripts/audit.py measures it (median of 3), not a test."""
+
+from __future__ import annotations
+
+import gzip
+import urllib.error
+import urllib.request
+
+import pytest
+
+from careleaf import audits
+from conftest import FALLBACK_SLUG
+from test_build import PROJECT
+
+PAGES = audits.audit_pages(PROJECT.languages, PROJECT.default_language, "muscle-spasm", FALLBACK_SLUG)
+PAGE_IDS = [f"{page.page_type.replace(' ', '-')}-{page.language}" for page in PAGES]
+
+
+@pytest.fixture(scope="session")
+def audited_site(fallback_site):
+    """Every page type (an untranslated article included), served as a web server would."""
+    with audits.served(fallback_site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo(audited_site, page):
+    run = audits.lighthouse(f"{audited_site}/{page.path}", audits.DETERMINISTIC_CATEGORIES)
+    assert run.scores == dict.fromkeys(audits.DETERMINISTIC_CATEGORIES, 100), run.failures
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_html_codesniffer_finds_no_wcag2aa_error(audited_site, page):
+    assert audits.pa11y_errors(f"{audited_site}/{page.path}") == []
+
+
+def test_nu_html_checker_finds_no_error_in_any_built_page(fallback_site, kiosk_copy):
+    files = sorted(fallback_site.rglob("*.html")) + sorted(kiosk_copy.rglob("*.html"))
+    messages = audits.nu_messages(files)
+    assert {audits.checked_file(message) for message in messages} <= {file.resolve() for file in files}
+    assert len({audits.checked_file(message) for message in messages}) > 40
+    assert [f"{message['url']}:{message.get('lastLine')}: {message['message']}" for message in messages
+            if message["type"] == "error"] == []
+    # Right-to-left is declared on <html>, where the checker (and every tool reading the document) looks.
+    assert not [message for message in messages if "dir=" in message["message"]]
+
+
+def test_a_false_positive_is_dropped_only_on_the_element_it_names():
+    code, snippet = next(iter(audits.HTMLCS_FALSE_POSITIVES))
+    assert audits.htmlcs_false_positive({"code": code, "context": f"<form {snippet} name=\"search\">"})
+    assert not audits.htmlcs_false_positive({"code": code, "context": '<form class="careleaf-feedback">'})
+    assert not audits.htmlcs_false_positive({"code": code + "X", "context": f"<form {snippet}>"})
+
+
+def test_the_audit_server_compresses_and_answers_404_with_the_reader_language_page(audited_site):
+    request = urllib.request.Request(f"{audited_site}/es/muscle-spasm/", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert b'lang="es"' in gzip.decompress(response.read())
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{audited_site}/es/no-such-page/")
+    assert missing.value.code == 404
+    assert b'<html lang="es"' in missing.value.read()
