@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from careleaf import project as project_settings
+from careleaf.views import image_size
 from conftest import ROOT, SMALL_CONFIG
 from test_accessibility import SCREENSHOTS
 from test_build import LANGUAGES, PROJECT, page_path
@@ -47,7 +48,7 @@ def test_header_shows_the_hospital_short_name_whole_and_cuts_only_the_line_end(b
 
 def test_a_language_without_a_short_name_shows_the_full_name(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG.replace("    name: Test Hospital\n",
-                                                              "    name: Test Hospital\n    short_name: {es: Test}\n"),
+                                                              "    name: Test Hospital\n    short_name: {es: Test, fr: Test FR}\n"),
                                          encoding="utf-8")
     project = project_settings.load(tmp_path / "mkdocs.yml")
     assert project.hospital_short_names == {"en": "Test Hospital", "es": "Test"}
@@ -56,3 +57,35 @@ def test_a_language_without_a_short_name_shows_the_full_name(tmp_path):
 def test_every_language_of_this_library_has_its_own_short_name():
     project = project_settings.load(ROOT / "mkdocs.yml")
     assert all(name != project.hospital["name"] for name in project.hospital_short_names.values())
+
+
+@pytest.mark.parametrize("content,size", [
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"/>', {"width": 24, "height": 24}),
+    ('<svg xmlns="http://www.w3.org/2000/svg" width="120px" height="40" viewBox="0 0 24 8"/>', {"width": 120, "height": 40}),
+    ('<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0,0,30,10"/>', {"width": 30, "height": 10}),
+    ('<svg xmlns="http://www.w3.org/2000/svg"/>', None),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 wide tall"/>', None),
+    ("<svg", None),
+])
+def test_the_logo_is_sized_from_its_own_file(tmp_path, content, size):
+    logo = tmp_path / "logo.svg"
+    logo.write_text(content, encoding="utf-8")
+    assert image_size(logo) == size
+
+
+def test_a_raster_logo_is_sized_by_pillow_and_a_broken_one_not_at_all(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (90, 30)).save(tmp_path / "logo.png")
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    assert image_size(tmp_path / "logo.png") == {"width": 90, "height": 30}
+    assert image_size(tmp_path / "broken.png") is None
+
+
+def test_the_header_logo_carries_its_size_and_the_site_name(built_site):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_site / "ar" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    logo = soup.select_one(".md-header__button.md-logo img")
+    assert (logo["width"], logo["height"]) == ("24", "24")
+    assert logo["alt"] == soup.select_one(".md-header__button.md-logo")["aria-label"] != "logo"

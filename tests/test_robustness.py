@@ -226,7 +226,6 @@ CONFIG_CASES = [
     ("  hospital:\n", "  hospital: Test Hospital\n  old_hospital:\n", "extra.hospital must be a mapping of settings, not str"),
     ("    name: Test Hospital", "    name: [Test, Hospital]", "every extra.hospital setting must be text"),
     ("    name: Test Hospital\n", "    name: Test Hospital\n    short_name: Test\n", "extra.hospital.short_name must map each language to a name"),
-    ("    name: Test Hospital\n", "    name: Test Hospital\n    short_name: {fr: Test}\n", "short_name names a language the site does not build: fr"),
     ("extra:\n", "extra:\n  readability:\n    en: {formula: nonsense, target: 7}\n", "the formula is one of flesch_kincaid_grade"),
     ("extra:\n", "extra:\n  kiosk: {idle_seconds: .inf}\n", "extra.kiosk.idle_seconds must be a whole number of seconds"),
 ]

@@ -103,9 +103,6 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
     if not isinstance(short_names, Mapping) or not all(_is_text(name) for name in short_names.values()):
         raise ProjectError("mkdocs.yml: extra.hospital.short_name must map each language to a name in text, "
                            "such as 'en: Riverside'")
-    unknown = sorted(set(map(str, short_names)) - set(codes))
-    if unknown:
-        raise ProjectError(f"mkdocs.yml: extra.hospital.short_name names a language the site does not build: {', '.join(unknown)}")
     hospital = {key: value for key, value in hospital.items() if key != "short_name"}
     if not all(_is_text(value) for value in hospital.values()):
         raise ProjectError("mkdocs.yml: every extra.hospital setting must be text")

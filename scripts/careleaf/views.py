@@ -48,22 +48,35 @@ def header_view(project, catalogue: Catalogue, reader_lang: str, logo_size: dict
 
 
 def image_size(path: Path) -> dict[str, int] | None:
-    """An image's width and height in CSS pixels (an SVG's from its width and height, else its viewBox)."""
+    """An image's width and height in CSS pixels (an SVG's from its width and height, else its
+    viewBox); None when the file gives none (the page then shows the image unsized)."""
     if path.suffix.lower() == ".svg":
         from xml.etree import ElementTree
 
-        root = ElementTree.parse(path).getroot()
-        width, height = root.get("width", "").removesuffix("px"), root.get("height", "").removesuffix("px")
-        if not (width.replace(".", "", 1).isdigit() and height.replace(".", "", 1).isdigit()):
-            box = (root.get("viewBox") or "").replace(",", " ").split()
-            if len(box) != 4:
-                return None
-            width, height = box[2], box[3]
-        return {"width": round(float(width)), "height": round(float(height))}
-    from PIL import Image
+        try:
+            root = ElementTree.parse(path).getroot()
+        except (ElementTree.ParseError, OSError):
+            return None
+        size = [root.get(name, "").removesuffix("px") for name in ("width", "height")]
+        if not all(_is_number(value) for value in size):
+            size = (root.get("viewBox") or "").replace(",", " ").split()[2:]
+        if len(size) != 2 or not all(_is_number(value) for value in size):
+            return None
+        return {"width": round(float(size[0])), "height": round(float(size[1]))}
+    from PIL import Image, UnidentifiedImageError
 
-    with Image.open(path) as image:
-        return {"width": image.width, "height": image.height}
+    try:
+        with Image.open(path) as image:
+            return {"width": image.width, "height": image.height}
+    except (OSError, UnidentifiedImageError):
+        return None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
 
 
 def tier_cards(red_flags: RedFlags, catalogue: Catalogue, hospital: dict[str, str]) -> list[dict[str, str]]:
