@@ -215,27 +215,11 @@ def kiosk_copy(tmp_path_factory) -> Path:
 
 
 def _serve(directory: Path):
-    import socket
-    import time
-    import urllib.request
+    """Serve `directory` on loopback as the audits do: as a production web server would (gzip, 404 page)."""
+    from careleaf.audits import served
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with served(directory) as url:
+        yield url
 
 
 def search_results(page, url: str, query: str) -> list[str]:

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,7 @@ VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = "java"
 DETERMINISTIC_CATEGORIES = ("accessibility", "best-practices", "seo")
 CATEGORIES = ("performance", *DETERMINISTIC_CATEGORIES)
+METRICS = ("largest-contentful-paint", "total-blocking-time")   # milliseconds
 # The pages a reader can land on; the untranslated article exists only outside the default language.
 PAGE_TYPES = ("home", "article", "untranslated article", "404", "infobutton")
 # Issue 17's figures for a mobile page load (median of the runs).
@@ -60,11 +62,15 @@ class AuditPage:
     language: str
     path: str           # from the site's root, e.g. "es/muscle-spasm/"
 
+    def file(self, site: Path) -> Path:
+        """The built file the page's URL serves."""
+        return site / (self.path if self.path.endswith(".html") else self.path + "index.html")
+
 
 @dataclass
 class LighthouseRun:
     scores: dict[str, int]                     # category → 0..100
-    metrics: dict[str, float]                  # largest-contentful-paint, total-blocking-time (ms)
+    metrics: dict[str, float]                  # METRICS
     failures: dict[str, list[str]] = field(default_factory=dict)   # category → "audit-id: title"
 
 
@@ -115,9 +121,39 @@ def lighthouse(url: str, categories: tuple[str, ...] = CATEGORIES) -> Lighthouse
         failures[category_id] = [f"{ref['id']}: {audits[ref['id']]['title']}" for ref in category["auditRefs"]
                                  if ref["weight"] > 0 and audits[ref["id"]]["score"] is not None
                                  and audits[ref["id"]]["score"] < 1]
-    metrics = {name: audits[name]["numericValue"] for name in ("largest-contentful-paint", "total-blocking-time")
-               if name in audits}
+    metrics = {name: audits[name]["numericValue"] for name in METRICS if name in audits}
     return LighthouseRun(scores, metrics, failures)
+
+
+def audit(site: Path, pages: list[AuditPage], runs: int, nu_by_file: dict[Path, list], progress=None) -> list[dict]:
+    """One row per page: the median of `runs` Lighthouse runs, HTML_CodeSniffer's errors and the
+    Nu errors of its file (`nu_by_file`, by resolved path), and whether it meets TARGETS."""
+    rows = []
+    with served(site) as base:
+        for page in pages:
+            lighthouse_runs = [lighthouse(f"{base}/{page.path}") for _ in range(runs)]
+            scores = {category: statistics.median(run.scores[category] for run in lighthouse_runs)
+                      for category in CATEGORIES}
+            metrics = {name: statistics.median(run.metrics[name] for run in lighthouse_runs) for name in METRICS}
+            htmlcs = pa11y_errors(f"{base}/{page.path}")
+            nu = nu_by_file.get(page.file(site).resolve(), [])
+            failures = sorted({failure for run in lighthouse_runs for category in CATEGORIES
+                               for failure in run.failures.get(category, [])})
+            row = {"page_type": page.page_type, "language": page.language, "path": page.path, **scores, **metrics,
+                   "htmlcs_errors": len(htmlcs), "nu_errors": len(nu), "lighthouse_failures": failures,
+                   "htmlcs": [f"{issue['code']}: {issue['context'][:80]}" for issue in htmlcs],
+                   "nu": [f"{message.get('lastLine')}: {message['message']}" for message in nu]}
+            row["meets_targets"] = meets_targets(row)
+            rows.append(row)
+            if progress:
+                progress(row)
+    return rows
+
+
+def meets_targets(row: dict) -> bool:
+    return (all(row[category] >= TARGETS[category] for category in CATEGORIES)
+            and all(row[metric] <= TARGETS[metric] for metric in METRICS)
+            and row["htmlcs_errors"] == 0 and row["nu_errors"] == 0)
 
 
 def pa11y_errors(url: str) -> list[dict]:
