@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,6 +31,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--untranslated", default="finger-dislocation")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     arguments = parser.parse_args(argv)
+    if arguments.runs < 1:
+        parser.error("--runs must be 1 or more")
+    try:
+        return run(arguments)
+    except (audits.AuditToolMissing, project_settings.ProjectError, RuntimeError, subprocess.TimeoutExpired) as error:
+        print(f"audit.py: {error}".splitlines()[0], file=sys.stderr)
+        return 2
+
+
+def run(arguments: argparse.Namespace) -> int:
     project = project_settings.load(audits.ROOT / "mkdocs.yml")
     with tempfile.TemporaryDirectory() as work:
         site = arguments.site or audits.build_audit_site(Path(work), arguments.untranslated)

@@ -66,6 +66,9 @@ def test_every_language_of_this_library_has_its_own_short_name():
     ('<svg xmlns="http://www.w3.org/2000/svg"/>', None),
     ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 wide tall"/>', None),
     ("<svg", None),
+    ('<svg xmlns="http://www.w3.org/2000/svg" width="1e999" height="10" viewBox="0 0 inf 10"/>', None),
+    ('<?xml version="1.0" encoding="bogus"?><svg/>', None),
+    ('<svg xmlns="http://www.w3.org/2000/svg" width="0.2" height="0.2"/>', {"width": 1, "height": 1}),
 ])
 def test_the_logo_is_sized_from_its_own_file(tmp_path, content, size):
     logo = tmp_path / "logo.svg"

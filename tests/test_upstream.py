@@ -82,6 +82,18 @@ def test_our_copy_of_materials_config_block_has_the_same_keys():
     assert keys(ROOT / "overrides" / "main.html") == keys(MATERIAL_TEMPLATES / "base.html")
 
 
+def test_material_still_ships_the_templates_our_copies_were_made_from():
+    assert upstream.changed_material_templates(MATERIAL_TEMPLATES) == []
+
+
+def test_a_material_template_that_changed_is_named(tmp_path):
+    for name in upstream.FORKED_TEMPLATES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes((MATERIAL_TEMPLATES / name).read_bytes())
+    (tmp_path / "partials" / "logo.html").write_text("{% if config.theme.logo %}{% endif %}\n", encoding="utf-8")
+    assert upstream.changed_material_templates(tmp_path) == ["partials/logo.html"]
+
+
 @pytest.mark.parametrize("name", upstream.FORKED_TEMPLATES)
 def test_our_copies_of_material_templates_differ_only_where_marked(name):
     assert upstream.unmarked_fork_changes(ROOT / "overrides" / name, MATERIAL_TEMPLATES / name) == []

@@ -117,7 +117,8 @@ def lighthouse(url: str, categories: tuple[str, ...] = CATEGORIES) -> Lighthouse
     audits = report["audits"]
     scores, failures = {}, {}
     for category_id, category in report["categories"].items():
-        scores[category_id] = round(category["score"] * 100)
+        # Lighthouse scores a category null when one of its audits could not run: that is a 0.
+        scores[category_id] = round((category["score"] or 0) * 100)
         failures[category_id] = [f"{ref['id']}: {audits[ref['id']]['title']}" for ref in category["auditRefs"]
                                  if ref["weight"] > 0 and audits[ref["id"]]["score"] is not None
                                  and audits[ref["id"]]["score"] < 1]

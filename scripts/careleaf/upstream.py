@@ -110,9 +110,25 @@ def textstat_with_pronunciations(pronunciations):
     return textstat
 
 
-# Material templates Careleaf keeps a copy of in overrides/, each edit with a "Careleaf:" comment.
-FORKED_TEMPLATES = ("base.html", "partials/header.html", "partials/logo.html", "partials/search.html")
+# Material templates Careleaf keeps a copy of in overrides/, each edit with a "Careleaf:" comment,
+# and the SHA-256 of the Material 9.8.1 file each was copied from: a new Material that changes one
+# fails tests/test_upstream.py until the copy is redone from it and the hash updated.
+FORKED_TEMPLATES = {
+    "base.html": "8536d352b0093623df9e0032894f321cbe264b15a9b48cdd962583772455dadb",
+    "partials/alternate.html": "572b1d4dae611aa5fd65107edec95e44331b6141abf86834ea4dc6c1ddd7241b",
+    "partials/header.html": "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f",
+    "partials/logo.html": "e0925ef6c190174a5162ed1ecc55295016dd8a7beec3018db3e04aac283a2dd9",
+    "partials/search.html": "bfd556535abcddb99396ab2a7e3acc2ebcd3f36756007d3969396caa4126be30",
+}
 FORK_MARK = "Careleaf:"
+
+
+def changed_material_templates(theme_dir: Path) -> list[str]:
+    """The copied templates whose original in the installed Material is not the one they were made from."""
+    import hashlib
+
+    return [name for name, digest in FORKED_TEMPLATES.items()
+            if hashlib.sha256((theme_dir / name).read_bytes()).hexdigest() != digest]
 
 
 def unmarked_fork_changes(ours: Path, materials: Path) -> list[str]:

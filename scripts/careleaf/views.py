@@ -7,6 +7,7 @@ the templates decide the markup. Nothing here builds HTML.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit
@@ -55,26 +56,26 @@ def image_size(path: Path) -> dict[str, int] | None:
 
         try:
             root = ElementTree.parse(path).getroot()
-        except (ElementTree.ParseError, OSError):
+        except (ElementTree.ParseError, OSError, LookupError, ValueError):
             return None
         size = [root.get(name, "").removesuffix("px") for name in ("width", "height")]
         if not all(_is_number(value) for value in size):
             size = (root.get("viewBox") or "").replace(",", " ").split()[2:]
         if len(size) != 2 or not all(_is_number(value) for value in size):
             return None
-        return {"width": round(float(size[0])), "height": round(float(size[1]))}
+        return {"width": max(1, round(float(size[0]))), "height": max(1, round(float(size[1])))}
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as image:
             return {"width": image.width, "height": image.height}
-    except (OSError, UnidentifiedImageError):
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
 
 
 def _is_number(text: str) -> bool:
     try:
-        return float(text) > 0
+        return math.isfinite(float(text)) and float(text) > 0
     except ValueError:
         return False
 

@@ -25,17 +25,23 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
+        folder_url = self.path.split("?")[0].endswith("/")
         if path.is_dir():
-            if not self.path.split("?")[0].endswith("/"):
+            if not folder_url:
                 return super().send_head()  # the redirect to the folder's URL with a slash
             path = path / "index.html"
+        elif folder_url:
+            path = path / "index.html"  # a file's name with a slash after it names nothing
         status = 200
         if not path.is_file():
-            status, path = 404, self._not_found_page()
+            status, path = 404, self._not_found_page(path)
+            if path is None:
+                self.send_error(404)
+                return None
         body = path.read_bytes()
         content_type = self.guess_type(str(path))
         self.send_response(status)
-        if content_type.startswith(COMPRESSED_TYPES) and "gzip" in self.headers.get("Accept-Encoding", ""):
+        if content_type.startswith(COMPRESSED_TYPES) and accepts_gzip(self.headers.get("Accept-Encoding", "")):
             body = gzip.compress(body, compresslevel=6, mtime=0)
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Vary", "Accept-Encoding")
@@ -44,12 +50,23 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-    def _not_found_page(self) -> Path:
-        """The 404 page of the language folder the missing URL is in, else the site's own."""
-        root = Path(self.directory)
-        first_segment = self.path.lstrip("/").split("/", 1)[0]
-        localized = root / first_segment / "404.html"
-        return localized if first_segment and localized.is_file() else root / "404.html"
+    def _not_found_page(self, missing: Path) -> Path | None:
+        """The 404 page of the top folder (a language's) the missing path is in, else the site's own."""
+        root = Path(self.directory).resolve()
+        parts = missing.resolve().relative_to(root).parts if missing.resolve().is_relative_to(root) else ()
+        for page in ([root / parts[0] / "404.html"] if len(parts) > 1 else []) + [root / "404.html"]:
+            if page.is_file():
+                return page
+        return None
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether the client takes gzip (listed, and not with q=0)."""
+    for coding in accept_encoding.split(","):
+        name, *parameters = [part.strip() for part in coding.split(";")]
+        if name.lower() == "gzip":
+            return not any(parameter.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for parameter in parameters)
+    return False
 
 
 def serve(port: int, directory: Path) -> None:
