@@ -18,21 +18,15 @@ PAGES = audits.audit_pages(PROJECT.languages, PROJECT.default_language, "muscle-
 PAGE_IDS = [f"{page.page_type.replace(' ', '-')}-{page.language}" for page in PAGES]
 
 
-@pytest.fixture(scope="session")
-def audited_site(served_fallback_site):
-    """Every page type (an untranslated article included), served as a web server would."""
-    return served_fallback_site
-
-
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
-def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo(audited_site, page):
-    run = audits.lighthouse(f"{audited_site}/{page.path}", audits.DETERMINISTIC_CATEGORIES)
+def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo(served_fallback_site, page):
+    run = audits.lighthouse(f"{served_fallback_site}/{page.path}", audits.DETERMINISTIC_CATEGORIES)
     assert run.scores == dict.fromkeys(audits.DETERMINISTIC_CATEGORIES, 100), run.failures
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
-def test_html_codesniffer_finds_no_wcag2aa_error(audited_site, page):
-    assert audits.pa11y_errors(f"{audited_site}/{page.path}") == []
+def test_html_codesniffer_finds_no_wcag2aa_error(served_fallback_site, page):
+    assert audits.pa11y_errors(f"{served_fallback_site}/{page.path}") == []
 
 
 def test_nu_html_checker_finds_no_error_in_any_built_page(fallback_site, kiosk_copy, tmp_path):
@@ -66,18 +60,18 @@ def test_a_false_positive_is_dropped_only_on_the_element_it_names():
     assert not audits.htmlcs_false_positive({"code": code + "X", "context": f"<form {snippet}>"})
 
 
-def test_the_audit_server_compresses_and_answers_404_with_the_reader_language_page(audited_site):
-    request = urllib.request.Request(f"{audited_site}/es/muscle-spasm/", headers={"Accept-Encoding": "gzip"})
+def test_the_audit_server_compresses_and_answers_404_with_the_reader_language_page(served_fallback_site):
+    request = urllib.request.Request(f"{served_fallback_site}/es/muscle-spasm/", headers={"Accept-Encoding": "gzip"})
     with urllib.request.urlopen(request) as response:
         assert response.headers["Content-Encoding"] == "gzip"
         assert b'lang="es"' in gzip.decompress(response.read())
     with pytest.raises(urllib.error.HTTPError) as missing:
-        urllib.request.urlopen(f"{audited_site}/es/no-such-page/")
+        urllib.request.urlopen(f"{served_fallback_site}/es/no-such-page/")
     assert missing.value.code == 404
     assert b'<html lang="es"' in missing.value.read()
     # A file's name with a slash after it is no page either.
     with pytest.raises(urllib.error.HTTPError) as missing:
-        urllib.request.urlopen(f"{audited_site}/es/index.html/")
+        urllib.request.urlopen(f"{served_fallback_site}/es/index.html/")
     assert missing.value.code == 404
 
 

@@ -49,8 +49,7 @@ WEB_POLICY: Mapping[str, tuple[str, ...]] = MappingProxyType({
 # The kiosk copy, opened from file://. There Chromium's 'self' matches every file: URL (a file has
 # no host to compare), so it means "any local file, never the network". No real worker starts from
 # file://: the iframe-worker shim runs search in a hidden about:blank iframe, which inherits this
-# policy, and its inline bootstrap is allowed by hash. connect-src stays 'self': with 'none', the
-# sitemap.xml requests Material makes (and Chromium refuses from file:// anyway) would be reported.
+# policy, and its inline bootstrap is allowed by hash. connect-src stays 'self', as on the web.
 KIOSK_POLICY: Mapping[str, tuple[str, ...]] = MappingProxyType({**WEB_POLICY, "worker-src": (NONE,)})
 
 # `mkdocs serve` adds its live-reload script to each response after the build, with values that

@@ -65,7 +65,8 @@ def accepts_gzip(accept_encoding: str) -> bool:
     for coding in accept_encoding.split(","):
         name, *parameters = [part.strip() for part in coding.split(";")]
         if name.lower() == "gzip":
-            return not any(parameter.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000") for parameter in parameters)
+            weights = [parameter.replace(" ", "")[2:] for parameter in parameters if parameter.replace(" ", "").startswith("q=")]
+            return not weights or weights[0] not in ("0", "0.0", "0.00", "0.000")
     return False
 
 
