@@ -2,16 +2,17 @@
 
 Chromium prints a tagged PDF (a structure tree, every drawn glyph in marked content, /Lang from
 `<html lang>`) with an outline when asked. finish() then gives each handout what Chromium leaves
-out or gets wrong: the document title shown by viewers, the outline's titles as the page's
-headings read them (Chromium's come out in visual order for Arabic, and lose spaces at inline
-elements in English), a description (/Contents) on every link, public addresses instead of
-file:// links, fixed dates and a content-derived /ID, and XMP metadata.
+out or gets wrong: what PDF/UA-1 needs of the tagging (pdf_tagging: decoration as artifacts, role
+map, list bodies, real Unicode for every glyph, right-to-left words that extract in reading order),
+the document title shown by viewers, the outline's titles as the page's headings read them
+(Chromium's come out in visual order for Arabic, and lose spaces at inline elements in English), a
+description (/Contents) on every link, public addresses instead of file:// links, fixed dates and
+a content-derived /ID, and XMP metadata.
 
-What "PDF/UA basics" means here is exactly what problems() checks, nothing more: tagged (marked
-and with a structure tree), a catalog /Lang, a title displayed by viewers, no text or XObject drawn
-outside marked content, a /Contents on every link, no link to a local file, an outline, every font
-embedded. A handout passing these is marked PDF/UA-1 (pdfuaid:part 1) in its XMP on the strength
-of these checks alone: no veraPDF, PAC or screen-reader test was run on it.
+problems() is Careleaf's own quick check (tagged, /Lang, a displayed title, nothing drawn outside
+marked content, a described link, no local link, an outline, embedded fonts). The PDF/UA-1 claim
+(pdfuaid:part 1 in the XMP) is judged by veraPDF, the reference validator, on the whole standard:
+judge() keeps it only on files veraPDF passes.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ from urllib.parse import quote, unquote, urlsplit
 import pikepdf
 from pikepdf.models.metadata import encode_pdf_date
 
+from careleaf import pdf_tagging, verapdf
+
 CREATOR = "Careleaf"
+NOT_JUDGED = "not checked by veraPDF"
 
 # The text of every heading drawn on paper, in document order, as a sighted reader sees it:
 # parts not rendered or clipped to nothing (the .visually-hidden pattern, Material's ¶ headerlink
@@ -65,22 +69,57 @@ class Finishing:
 def finish(pdf: Path, finishing: Finishing) -> list[str]:
     """Rewrite a Chromium-printed PDF in place (atomically); the problems() it still has."""
     with pikepdf.open(pdf) as document:
+        pdf_tagging.repair(document)
         _retitle_outline(document, finishing.headings, pdf)
         _publish_links(document, finishing.site_dir, finishing.site_url)
         _describe_links(document)
         _set_document_info(document, finishing)
         remaining = _problems(document)
+        # Claimed for veraPDF to judge (PDF/UA-1 requires the claim); judge() withdraws it if veraPDF fails the file.
         _write_metadata(document, finishing, conforms=not remaining)
-        handle, temporary = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
-        os.close(handle)
-        try:
-            document.save(temporary, deterministic_id=True)
-            os.chmod(temporary, 0o644)  # a handout is published: readable by the web server, like the pages
-            os.replace(temporary, pdf)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _save(document, pdf)
     return remaining
+
+
+def judge(pdfs: list[Path]) -> dict[Path, list[str]]:
+    """veraPDF's PDF/UA-1 verdict on finished PDFs: what it failed, per file (nothing: passed).
+
+    A file veraPDF fails, or cannot judge (the reason is its one problem), claims no PDF/UA."""
+    try:
+        verdicts = {path: verdict.problems() for path, verdict in verapdf.validate(pdfs).items()}
+    except verapdf.VeraPdfMissing as missing:
+        verdicts = {path: [f"{NOT_JUDGED} ({missing}): it claims no PDF/UA"] for path in pdfs}
+    for path, failed in verdicts.items():
+        if failed:
+            withdraw_claim(path)
+    return verdicts
+
+
+def withdraw_claim(pdf: Path) -> None:
+    """Remove the PDF/UA-1 claim from a PDF's XMP, leaving everything else as it was."""
+    with pikepdf.open(pdf) as document:
+        with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as metadata:
+            if "pdfuaid:part" in metadata:
+                del metadata["pdfuaid:part"]
+        _save(document, pdf)
+
+
+def claims_pdf_ua(pdf: Path) -> bool:
+    with pikepdf.open(pdf) as document:
+        return document.open_metadata().get("pdfuaid:part") == "1"
+
+
+def _save(document: pikepdf.Pdf, pdf: Path) -> None:
+    """Write a PDF over `pdf` atomically, with an ID derived from its content."""
+    handle, temporary = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        document.save(temporary, deterministic_id=True)
+        os.chmod(temporary, 0o644)  # a handout is published: readable by the web server, like the pages
+        os.replace(temporary, pdf)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def problems(pdf: Path) -> list[str]:
@@ -183,6 +222,7 @@ def _read_page(page: pikepdf.Page) -> _PageReading:
     reading = _PageReading([], Counter())
     marks: list[tuple[int | None, str | None]] = []  # open marked content: (MCID, /ActualText)
     actual_text_shown: set[int] = set()  # depths of /ActualText spans whose text was taken already
+    reversed_at: set[int] = set()  # depths of open /ReversedChars sequences
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     ctm, saved, line = identity, [], identity  # line: the text line matrix, where the next string starts
     leading, decoder = 0.0, (1, {})
@@ -209,7 +249,7 @@ def _read_page(page: pikepdf.Page) -> _PageReading:
         elif operator == "Tf":
             name = str(operands[0])
             if name not in decoders:
-                decoders[name] = _decoder(fonts.get(name))
+                decoders[name] = pdf_tagging.decoder(fonts.get(name))
             decoder = decoders[name]
         elif operator in ("BDC", "BMC"):
             listed = operands[1] if operator == "BDC" else None
@@ -219,19 +259,29 @@ def _read_page(page: pikepdf.Page) -> _PageReading:
             mcid = int(listed["/MCID"]) if "/MCID" in listed else None
             actual = str(listed["/ActualText"]) if "/ActualText" in listed else None
             marks.append((mcid, actual))
+            if operator == "BMC" and operands[0] == pikepdf.Name.ReversedChars:
+                reversed_at.add(len(marks))
         elif operator == "EMC":
             actual_text_shown.discard(len(marks))
+            reversed_at.discard(len(marks))
             if marks:
                 marks.pop()
         if operator in _TEXT_SHOWING or operator == "Do":
             if not marks:
                 reading.unmarked[operator] += 1
         if operator in _TEXT_SHOWING:
-            units = _show(operands[-1], decoder)
-            # Inside an /ActualText span the span's text stands for all its glyphs, given once.
+            units = pdf_tagging.show_operand_text(operands[-1], decoder)
+            # Inside an /ActualText span the span's text stands for all its glyphs, given once
+            # (inside /ReversedChars its characters run in drawing order, like the glyphs').
             spans = [depth for depth, (_, actual) in enumerate(marks, start=1) if actual is not None]
             if spans:
-                units = [] if spans[-1] in actual_text_shown else [marks[spans[-1] - 1][1]]
+                actual = marks[spans[-1] - 1][1]
+                if spans[-1] in actual_text_shown:
+                    units = []
+                elif reversed_at:
+                    units = pdf_tagging.visual_units(actual)
+                else:
+                    units = [actual]
                 actual_text_shown.add(spans[-1])
             mcid = next((mcid for mcid, _ in reversed(marks) if mcid is not None), None)
             x, y = _apply(ctm, line[4], line[5])
@@ -249,52 +299,6 @@ def _multiply(first: tuple, second: tuple) -> tuple:
 def _apply(matrix: tuple, x: float, y: float) -> tuple[float, float]:
     a, b, c, d, e, f = matrix
     return a * x + c * y + e, b * x + d * y + f
-
-
-def _show(operand, decoder: tuple[int, dict[int, str]]) -> list[str]:
-    width, table = decoder
-    strings = [operand] if isinstance(operand, pikepdf.String) else [item for item in operand if isinstance(item, pikepdf.String)]
-    units = []
-    for string in strings:
-        data = bytes(string)
-        for start in range(0, len(data) - width + 1, width):
-            code = int.from_bytes(data[start:start + width], "big")
-            unit = table.get(code, chr(code) if width == 1 else "").replace("\x00", "")
-            if unit:
-                units.append(unit)
-    return units
-
-
-def _decoder(font) -> tuple[int, dict[int, str]]:
-    """Bytes per character code, and each code's text from the font's /ToUnicode CMap."""
-    if font is None:
-        return 1, {}
-    width = 2 if font.get("/Subtype") == "/Type0" else 1
-    table: dict[int, str] = {}
-    cmap = font.get("/ToUnicode")
-    if not isinstance(cmap, pikepdf.Stream):
-        return width, table
-    source = cmap.read_bytes().decode("latin-1")
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", source, re.S):
-        for code, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
-            table[int(code, 16)] = _utf16(bytes.fromhex(target))
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", source, re.S):
-        for low, high, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])", block):
-            low, high = int(low, 16), int(high, 16)
-            if target.startswith("["):
-                for offset, each in enumerate(re.findall(r"<([0-9A-Fa-f]*)>", target)):
-                    table[low + offset] = _utf16(bytes.fromhex(each))
-            else:
-                first = bytes.fromhex(target[1:-1])
-                for offset in range(high - low + 1):
-                    # A range counts up in its last code unit.
-                    value = (int.from_bytes(first, "big") + offset).to_bytes(len(first), "big")
-                    table[low + offset] = _utf16(value)
-    return width, table
-
-
-def _utf16(data: bytes) -> str:
-    return data.decode("utf-16-be", errors="replace")
 
 
 # ---------------------------------------------------------------------------

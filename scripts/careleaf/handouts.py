@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from pypdf import PdfReader
 
-from careleaf import accessible_pdf
+from careleaf import accessible_pdf, pdf_tagging, verapdf
 from careleaf.browser import CHROMIUM, chromium
 from careleaf.cache import FOLDER, write_atomically
 from careleaf.content import Library
@@ -168,6 +168,7 @@ def build(
             problems = cache.finished(job, entry, finishing)
             reader = PdfReader(job.target)
             run.results.append(Result(job, len(reader.pages), time.perf_counter() - began, entry.get("fresh", False), problems))
+    cache.judge(run.results)
     cache.save()
     run.seconds = time.perf_counter() - started
     return run
@@ -250,7 +251,8 @@ def default_cache_dir(root: Path) -> Path:
 def _print_settings(page_size: str) -> str:
     """What else decides a printed page: paper, the browser binary, and the code that prints and finishes."""
     browser = CHROMIUM.stat() if CHROMIUM.exists() else None
-    code = hashlib.sha256(Path(__file__).read_bytes() + Path(accessible_pdf.__file__).read_bytes()).hexdigest()
+    code = hashlib.sha256(b"".join(Path(module.__file__).read_bytes() for module in (accessible_pdf, pdf_tagging))
+                          + Path(__file__).read_bytes()).hexdigest()
     return json.dumps([page_size, browser and [browser.st_size, browser.st_mtime_ns], code])
 
 
@@ -266,6 +268,7 @@ class PrintCache:
         self.folder = folder
         self.settings = settings
         self._digests: dict[Path, str] = {}
+        self._unjudged: dict[Path, dict] = {}  # a finished handout's cache entry, until veraPDF has judged it
         try:
             self._index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -316,14 +319,16 @@ class PrintCache:
         return {**entry, "fresh": True}
 
     def finished(self, job: Job, entry: dict, finishing: "accessible_pdf.Finishing") -> list[str]:
-        """Write the finished PDF to the job's target; its accessibility problems (none when cached)."""
-        key = self._key(entry["raw"], json.dumps([finishing.title, finishing.lang, finishing.epoch, finishing.site_url]))
+        """Write the finished PDF to the job's target; its accessibility problems (as judged, when cached)."""
+        key = self._key(entry["raw"], verapdf.identity(),
+                        json.dumps([finishing.title, finishing.lang, finishing.epoch, finishing.site_url]))
         stored = self._index[self._print_key(job)]
         job.target.parent.mkdir(parents=True, exist_ok=True)
         known = stored["finished"].get(key)
         finished = self._read_blob(known["pdf"]) if known else None
         if finished is not None:
             write_atomically(job.target, finished)
+            self._unjudged[job.target] = known
             return list(known["problems"])
         write_atomically(job.target, self._blob(entry["raw"]).read_bytes())
         problems = accessible_pdf.finish(job.target, finishing)
@@ -331,8 +336,29 @@ class PrintCache:
         digest = hashlib.sha256(data).hexdigest()
         self._keep(digest, data)
         stored["finished"] = {key: {"pdf": digest, "problems": problems}}
+        self._unjudged[job.target] = stored["finished"][key]
         self._changed = True
         return problems
+
+    def judge(self, results: list[Result]) -> None:
+        """veraPDF's verdict on every handout finished but not yet judged (one run for all): a file it
+        fails claims no PDF/UA, and its failures join the file's problems, here and in the cache."""
+        pending = [result for result in results
+                   if result.job.target in self._unjudged and not self._unjudged[result.job.target].get("judged")]
+        verdicts = accessible_pdf.judge([result.job.target for result in pending])
+        for result in pending:
+            failed = verdicts[result.job.target]
+            result.problems = [*result.problems, *failed]
+            if any(problem.startswith(accessible_pdf.NOT_JUDGED) for problem in failed):
+                continue  # the cache keeps the unjudged file, for a validator that runs next time
+            stored = self._unjudged[result.job.target]
+            if failed:
+                data = result.job.target.read_bytes()
+                stored["pdf"] = hashlib.sha256(data).hexdigest()
+                self._keep(stored["pdf"], data)
+                stored["problems"] = [*stored["problems"], *failed]
+            stored["judged"] = True
+            self._changed = True
 
     def _read_blob(self, digest: str) -> bytes | None:
         try:

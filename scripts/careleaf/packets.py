@@ -87,6 +87,7 @@ def build(library: Library, job: handouts.Job, site_dir: Path,
         headings=tuple(headings),
     )
     problems = accessible_pdf.finish(job.target, finishing)
+    problems += accessible_pdf.judge([job.target])[job.target]
     packet = Packet(job.target, 0, time.perf_counter() - started, problems=problems, outside_requests=run.outside_requests)
     with pikepdf.open(job.target) as pdf:
         packet.pages = len(pdf.pages)
