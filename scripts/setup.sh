@@ -18,7 +18,7 @@ if [ -z "$python" ]; then
   fi
 fi
 
-debian_packages=(ca-certificates chromium default-jdk-headless fonts-noto-core fonts-noto-cjk fonts-wqy-microhei libjaxb-api-java libjaxb-java poppler-utils)
+debian_packages=(ca-certificates chromium default-jdk-headless fonts-noto-core fonts-nanum fonts-noto-cjk fonts-wqy-microhei libjaxb-api-java libjaxb-java poppler-utils)
 if ! command -v "$python" >/dev/null 2>&1; then
   [ "$python" = /usr/bin/python3 ] || { echo "PYTHON=$python: no such interpreter." >&2; exit 2; }
   debian_packages+=(python3 python3-venv)
