@@ -88,6 +88,7 @@ def small_tree(tmp_path: Path) -> Path:
     """A valid two-language library (en, es) with two articles, to break one thing at a time."""
     (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG, encoding="utf-8")
     (tmp_path / "locales").mkdir()
+    shutil.copy(ROOT / "overrides" / "assets" / "logo.svg", logo_file(tmp_path))
     from careleaf.content import read_page
 
     (tmp_path / "locales" / "glossary").mkdir()
@@ -107,6 +108,12 @@ def small_tree(tmp_path: Path) -> Path:
             # Translations record the revision of the English page they were made from.
             revisions = {path.stem: read_page(path, "en").source_revision() for path in folder.glob("*.md")}
     return tmp_path
+
+
+def logo_file(project: Path) -> Path:
+    """Where SMALL_CONFIG's extra.hospital.logo is (its docs folder), the folder made."""
+    (project / "docs" / "assets").mkdir(parents=True, exist_ok=True)
+    return project / "docs" / "assets" / "logo.svg"
 
 
 def edit(path: Path, old: str, new: str) -> None:

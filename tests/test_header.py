@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from careleaf import project as project_settings
 from careleaf.views import image_size
-from conftest import ROOT, SMALL_CONFIG
+from conftest import ROOT, SMALL_CONFIG, logo_file
 from test_accessibility import SCREENSHOTS
 from test_build import LANGUAGES, PROJECT, page_path
 
@@ -50,6 +52,7 @@ def test_a_language_without_a_short_name_shows_the_full_name(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG.replace("    name: Test Hospital\n",
                                                               "    name: Test Hospital\n    short_name: {es: Test, fr: Test FR}\n"),
                                          encoding="utf-8")
+    shutil.copy(ROOT / "overrides" / "assets" / "logo.svg", logo_file(tmp_path))
     project = project_settings.load(tmp_path / "mkdocs.yml")
     assert project.hospital_short_names == {"en": "Test Hospital", "es": "Test"}
 

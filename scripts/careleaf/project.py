@@ -109,6 +109,7 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
     if not all(_is_text(raw.get(key) or "") for key in ("docs_dir", "site_url")):
         raise ProjectError("mkdocs.yml: docs_dir and site_url must be text")
     docs = docs_dir or (root / str(raw.get("docs_dir") or "docs"))
+    _check_logo(raw, root, Path(docs), str(hospital["logo"]))
     handout_settings = _section(extra, "handouts", "extra.handouts")
     page_size = handout_settings.get("page_size") or "Letter"
     if page_size not in PAGE_SIZES:
@@ -134,6 +135,15 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
         clinical_review_required=_flag(_section(extra, "clinical_review", "extra.clinical_review").get("required", False),
                                        "extra.clinical_review.required"),
     )
+
+
+def _check_logo(raw: Mapping[str, Any], root: Path, docs: Path, logo: str) -> None:
+    """The logo is a file where MkDocs serves it from: the docs folder or the theme's custom_dir."""
+    theme = raw.get("theme") if isinstance(raw.get("theme"), Mapping) else {}
+    folders = [docs] + ([root / str(theme["custom_dir"])] if _is_text(theme.get("custom_dir")) else [])
+    if not any((folder / logo).is_file() for folder in folders):
+        where = " or ".join(f"{folder.name}/" for folder in folders)
+        raise ProjectError(f"mkdocs.yml: extra.hospital.logo: {logo} is not a file in {where}")
 
 
 def _flag(raw: Any, name: str) -> bool:
