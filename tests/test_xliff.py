@@ -389,9 +389,10 @@ def test_a_new_sign_is_exported_without_a_translation_never_with_its_neighbours(
 
 
 @pytest.mark.parametrize("vendor_edit, message", [
-    (("<source><bpt id=\"1\" ctype=\"bold\">**</bpt>Ice or heat.<ept id=\"1\">**</ept>", "<source>**Ice or heat.**"), "code 1 ('**') is not in the English"),
+    (("<source><bpt id=\"1\" ctype=\"bold\">**</bpt>Ice or heat.<ept id=\"1\">**</ept>", "<source>**Ice or heat.**"), "its inline codes came back as plain text ('**', '**' are words in its English source"),
     # A pair of codes turned into two placeholders, in the source and the target alike.
-    (("<bpt id=\"1\" ctype=\"bold\">**</bpt>", "<ph id=\"1\" ctype=\"bold\">**</ph>", 2), "its English source was changed"),
+    (("<bpt id=\"1\" ctype=\"bold\">**</bpt>", "<ph id=\"1\" ctype=\"bold\">**</ph>", 2),
+     "the tags of its English source were changed (<ph 1>** <ph 2>**, exported as <bpt 1>** <ept 1>**)"),
     (("Hielo o calor.<ept id=\"1\">**</ept>", "`Hielo o calor.<ept id=\"1\">**</ept>`"), "Markdown typed as text"),
     (("Hielo o calor.<ept id=\"1\">**</ept>", "[Hielo](https://example.com/) o calor.<ept id=\"1\">**</ept>"), "Markdown typed as text"),
 ])
