@@ -398,6 +398,9 @@ def test_a_new_sign_is_exported_without_a_translation_never_with_its_neighbours(
     (("<bpt id=\"1\" ctype=\"bold\">**</bpt>", "<ph id=\"1\" ctype=\"bold\">**</ph>", 2),
      "the tags of its English source were changed (<ph 1>** <ph 2>**, exported as <bpt 1>** <ept 1>**)"),
     (("Hielo o calor.<ept id=\"1\">**</ept>", "`Hielo o calor.<ept id=\"1\">**</ept>`"), "Markdown typed as text"),
+    # A tool that turned a pair of codes into XLIFF's other pair, <g>.
+    (("<source><bpt id=\"1\" ctype=\"bold\">**</bpt>Ice or heat.<ept id=\"1\">**</ept>", "<source><g id=\"1\">**Ice or heat.**</g>"),
+     "the tags of its English source were changed (<g 1>**Ice or heat.**, exported as <bpt 1>** <ept 1>**)"),
     (("Hielo o calor.<ept id=\"1\">**</ept>", "[Hielo](https://example.com/) o calor.<ept id=\"1\">**</ept>"), "Markdown typed as text"),
 ])
 def test_codes_are_checked_against_the_english_as_exported_and_the_words_hold_no_markdown(tree, capsys, vendor_edit, message):
@@ -547,6 +550,13 @@ def test_a_tool_that_pretty_prints_inside_segments_loses_no_word(tree, capsys):
     code, out, err = run(tree, capsys, "import", str(written))
     assert code == 0 and "docs/es/muscle-spasm.md: unchanged, current" in out, err
     assert snapshot(tree) == before
+
+
+def test_a_line_break_a_translator_types_after_a_tag_is_still_refused(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    rewrite(document, '<ept id="1">**</ept> Un problema del cerebro', '<ept id="1">**</ept>\n- Un problema del cerebro')
+    assert "unit 'can-spasms-be-a-sign-of-something-else/li1': a line break in the translation would break the page's structure" \
+        in refused(tree, capsys, document)
 
 
 def test_a_tool_that_drops_states_leaves_an_old_translation_kept_for_reference_needed(tree, capsys):

@@ -50,10 +50,10 @@ _TAGS = {inline.OPEN: "bpt", inline.CLOSE: "ept", inline.ALONE: "ph"}
 _ROLES = {tag: role for role, tag in _TAGS.items()}
 # XLIFF 1.2's inline tags written out as words: what a tool leaves when it escapes the tags it read.
 _TAG_AS_TEXT = re.compile(r"</?(?:bpt|ept|ph|it|g|x|bx|ex|mrk|sub)(?:\s[^<>]*)?/?>")
-# A line break and its indentation at the edge of a segment's text: a tool's pretty-printing (a
-# Careleaf segment is one line, and a line break inside a translation's words is still refused).
-_LAYOUT_BEFORE = re.compile(r"\r?\n[ \t]*\Z")
-_LAYOUT_AFTER = re.compile(r"\A\r?\n[ \t]*")
+# A line break and its indentation before a tag, at a segment's start or end: a tool's pretty-printing
+# (a Careleaf segment is one line; a line break among a translation's words is still refused).
+_LAYOUT_BEFORE_TAG = re.compile(r"\r?\n[ \t]*\Z")
+_LAYOUT_AT_START = re.compile(r"\A\r?\n[ \t]*")
 # The one markup a translator may add: marking words in another language (WCAG 3.1.2), nothing else.
 _LANGUAGE_SPAN = re.compile(r'<span lang="[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*">')
 
@@ -526,9 +526,9 @@ def _undo_layout(segment: etree._Element | None) -> None:
     """Drop the line breaks and indentation a pretty-printing tool puts around the tags of a segment."""
     if segment is None:
         return
-    segment.text = _LAYOUT_BEFORE.sub("", _LAYOUT_AFTER.sub("", segment.text or ""))
+    segment.text = _LAYOUT_BEFORE_TAG.sub("", _LAYOUT_AT_START.sub("", segment.text or ""))
     for child in segment:
-        child.tail = _LAYOUT_BEFORE.sub("", _LAYOUT_AFTER.sub("", child.tail or ""))
+        child.tail = _LAYOUT_BEFORE_TAG.sub("", child.tail or "")
 
 
 def _project_language(code: str, project: Project) -> str | None:
@@ -552,20 +552,21 @@ def checked_codes(name: str, returned: Returned, unit: Unit, original: str) -> N
                              "import the file with its tags")
     exported = _exported_codes(unit)
     natives = ", ".join(repr(native) for _, _, native in exported)
-    if exported and not returned.source_codes and returned.source == unit.source:
+    if exported and not _tags(source) and returned.source == unit.source:
         raise XliffError(f"{at}: unit {returned.key!r} of {original}: its inline codes came back as plain text "
                          f"({natives} are words in its English source, not <bpt>/<ept>/<ph> tags): the tool that wrote "
                          "this file flattened them; import the file with its tags")
     if returned.source != unit.source:
         raise XliffError(f"{at}: unit {returned.key!r}: its English source was changed ({_short(returned.source)}, "
                          f"exported as {_short(unit.source)}): translate the English as exported")
-    if returned.source_codes != exported:
+    if returned.source_codes != exported or len(_tags(source)) != len(exported):
+        returned_tags = " ".join(f"<{etree.QName(tag).localname} {tag.get('id')}>{tag.text or ''}" for tag in _tags(source))
         raise XliffError(f"{at}: unit {returned.key!r}: the tags of its English source were changed "
-                         f"({_described(returned.source_codes)}, exported as {_described(exported)}): keep the tags as exported")
+                         f"({returned_tags or 'no tags'}, exported as {_described(exported)}): keep the tags as exported")
     if target is None:
         return
     typed = [(code.role, code.native) for code in inline.codes(inline.split(returned.target or "", unit.placeholders))]
-    if exported and not _element_codes(target) and typed == [(role, native) for role, _, native in exported]:
+    if exported and not _tags(target) and typed == [(role, native) for role, _, native in exported]:
         raise XliffError(f"{at}: unit {returned.key!r} of {original}: the inline codes of its translation came back as "
                          f"plain text ({natives} are words, not <bpt>/<ept>/<ph> tags): the tool that wrote this file "
                          "flattened them; import the file with its tags")
@@ -581,6 +582,11 @@ def _tag_as_text(segment: etree._Element | None) -> str | None:
         if match:
             return match.group(0)
     return None
+
+
+def _tags(segment: etree._Element | None) -> list[etree._Element]:
+    """A segment's inline elements, whichever they are (comments and processing instructions aside)."""
+    return [] if segment is None else [child for child in segment if isinstance(child.tag, str)]
 
 
 def _exported_codes(unit: Unit) -> list[tuple[str, int, str]]:
