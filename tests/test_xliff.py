@@ -459,7 +459,7 @@ def strict_schema() -> etree.XMLSchema:
     """The OASIS XLIFF 1.2 strict schema as Debian ships it, its import of xml.xsd read from beside it (no network)."""
     listing = subprocess.run(["dpkg", "-L", SCHEMA_PACKAGE], capture_output=True, text=True, check=False).stdout.splitlines()
     found = [Path(line) for line in listing if line.endswith("/xliff-core-1.2-strict.xsd")]
-    assert found, f"{SCHEMA_PACKAGE} is not installed: run scripts/setup.sh"
+    assert found, f"no xliff-core-1.2-strict.xsd from Debian's {SCHEMA_PACKAGE}: run scripts/setup.sh"
 
     class BesideTheSchema(etree.Resolver):
         def resolve(self, url, public_id, context):
