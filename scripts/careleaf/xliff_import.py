@@ -26,7 +26,8 @@ from mkdocs.utils.meta import YAML_RE
 
 from careleaf import approval, blocks, codes, inline, reading
 from careleaf.content import Library, Page
-from careleaf.xliff import ALL_UNITS, ARTICLE, CHANGED_UNITS, LOCALES, Part, ReturnedFile, Unit, XliffError, parts, read
+from careleaf.xliff import (ARTICLE, LOCALES, SIGNED_OFF_STATES, Part, Returned, ReturnedFile, Unit, XliffError, checked_codes,
+                            export_phase, parts, read)
 
 # English front matter no translation carries: translations inherit the codes and the clinical sign-off.
 ENGLISH_ONLY_KEYS = (codes.FRONT_MATTER_KEY, approval.KEY)
@@ -76,9 +77,11 @@ def plan(library: Library, xliff_path: Path, reviewer: str | None = None, date: 
 
 
 def _check_revisions(where: str, returned: ReturnedFile, part: Part) -> None:
-    if returned.source_revision is None or returned.translation_revision is None or returned.units_mode not in (ALL_UNITS, CHANGED_UNITS):
-        raise XliffError(f"{where}: <file> lost Careleaf's careleaf:source-revision, careleaf:translation-revision "
-                         "or careleaf:units attribute: import the file Careleaf exported, as the vendor's tool returned it")
+    if returned.source_revision is None or returned.translation_revision is None:
+        raise XliffError(f"{where}: <file original={returned.original!r}> lost its export phase (phase-name "
+                         f"{export_phase(part)!r} or an earlier one, on its units and in its header): without the revisions "
+                         f"it names, importing could undo a change made to {part.target_file} since; import the file with "
+                         "its phase-name, or export again")
     if returned.source_revision != part.source_revision:
         raise XliffError(f"{where}: {part.original} changed since this file was exported (revision "
                          f"{returned.source_revision}, now {part.source_revision}): export again and send the new file")
@@ -90,22 +93,23 @@ def _check_revisions(where: str, returned: ReturnedFile, part: Part) -> None:
 
 def _check_units(xliff_path: Path, where: str, returned: ReturnedFile, part: Part) -> None:
     """The units exported are the units returned: none lost, none added, none with other English."""
-    expected = [unit for unit in part.units if returned.units_mode == ALL_UNITS or unit.needed]
+    known = {unit.key: unit for unit in part.units}
+    for key, returned_unit in returned.units.items():
+        if key not in known:
+            added = "would add a red-flag sign" if key.startswith(f"{blocks.RED_FLAGS_ID}/") else "has a unit that was not exported:"
+            raise XliffError(f"{xliff_path}:{returned_unit.line}: {part.target_file} {added} {key!r}")
+    needed = {unit.key for unit in part.units if unit.needed}
+    # What was exported is recomputed: a --changed-only export holds only needed units, a whole one every unit.
+    expected = [unit for unit in part.units if unit.key in needed] if set(returned.units) <= needed else part.units
     for unit in expected:
         if unit.key not in returned.units:
             lost = "would lose the red-flag sign" if unit.red_flag_sign else "is missing unit"
             raise XliffError(f"{where}: {part.target_file} {lost} {unit.key!r} ({_short(unit.source)}): "
                              "every exported unit must come back")
-    exported = {unit.key: unit for unit in expected}
     for key, returned_unit in returned.units.items():
-        unit = exported.get(key)
+        unit = known[key]
         at = f"{xliff_path}:{returned_unit.line}"
-        if unit is None:
-            added = "would add a red-flag sign" if key.startswith(f"{blocks.RED_FLAGS_ID}/") else "has a unit that was not exported:"
-            raise XliffError(f"{at}: {part.target_file} {added} {key!r}")
-        if returned_unit.source != unit.source or returned_unit.source_codes != _exported_codes(unit):
-            raise XliffError(f"{at}: unit {key!r}: its English source was changed ({_short(returned_unit.source)}, "
-                             f"exported as {_short(unit.source)}): translate the English as exported")
+        checked_codes(str(xliff_path), returned_unit, unit, part.original)
         target = (returned_unit.target or "").strip()
         if "\n" in target or "\r" in target:
             split = "would split a red-flag sign in two" if unit.red_flag_sign else "would break the page's structure"
@@ -118,10 +122,6 @@ def _check_units(xliff_path: Path, where: str, returned: ReturnedFile, part: Par
             raise XliffError(f"{at}: unit {key!r}: the translation holds Markdown typed as text "
                              f"({', '.join(sorted({native for _, native in typed})) or 'a code'} does not match its tags): "
                              "only the tags may hold formatting")
-
-
-def _exported_codes(unit: Unit) -> list[tuple[str, int, str]]:
-    return [(code.role, code.pair, code.native) for code in inline.codes(inline.split(unit.source, unit.placeholders))]
 
 
 def _short(text: str) -> str:
@@ -142,7 +142,8 @@ def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFi
     for unit in part.units:
         back = returned.units.get(unit.key)
         if back is not None and back.target is not None and back.target.strip():
-            text, translated, signed = back.target.strip(), back.translated, back.signed_off
+            text = back.target.strip()
+            translated, signed = _returned_state(back, text, unit)
         else:
             text, translated, signed = unit.target, unit.current, unit.state == "final"
         if text is None:
@@ -188,6 +189,14 @@ def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFi
                f"{translation.get('status')}{', reviewed by ' + str(translation['reviewer']) if translation.get('status') == 'reviewed' else ''}"
                + "".join(f"; {note}" for note in notes))
     return Change(path=project.docs_dir / lang / f"{part.slug}.md", relative=part.target_file, before=before, after=after, summary=summary)
+
+
+def _returned_state(back: Returned, text: str, unit: Unit) -> tuple[bool, bool]:
+    """(translated, signed off) for a returned target. A tool that drops states (target without one)
+    leaves an unchanged target as it was exported: an old translation kept for reference stays needed."""
+    if back.state is None and text == unit.target:
+        return unit.current, unit.state in SIGNED_OFF_STATES
+    return back.translated, back.signed_off
 
 
 def _first_changed_block(english: blocks.Layout, written: blocks.Layout) -> str:
