@@ -445,12 +445,9 @@ def body_size(pdf: Path) -> float:
 def comparable(text: str) -> str:
     """Text reduced to what survives printing, so HTML and PDF text can be compared.
 
-    Compatibility forms (Arabic presentation forms), bidi controls, line breaks and Arabic
-    vowel marks are dropped, and lam-alef and lam-alef maksura ligatures (Noto Sans Arabic draws
-    على with one), which extract in either order, are sorted. A missing glyph or a reordered run
-    of text still shows as a difference.
+    Compatibility forms (Arabic presentation forms), bidi controls and line breaks are dropped.
+    Letters, their order and their marks must match: Arabic ligatures and vowel marks extract in
+    reading order (pdf_tagging gives right-to-left words one /ActualText).
     """
     text = unicodedata.normalize("NFKC", text).translate(_BIDI_CONTROLS)
-    text = re.sub(r"[\u064B-\u0652]", "", text)
-    text = re.sub(r"[\u0644\u0627\u0623\u0625\u0622\u0649]{2,}", lambda match: "".join(sorted(match.group())), text)
     return re.sub(r"\s+", "", text)
