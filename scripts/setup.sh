@@ -19,6 +19,8 @@ if [ -z "$python" ]; then
 fi
 
 debian_packages=(ca-certificates chromium default-jdk-headless fonts-noto-core fonts-noto-cjk fonts-wqy-microhei libjaxb-api-java libjaxb-java poppler-utils)
+# ISO 639-2 as its Registration Authority publishes it: the tests' judge of the patient-language codes.
+debian_packages+=(iso-codes)
 if ! command -v "$python" >/dev/null 2>&1; then
   [ "$python" = /usr/bin/python3 ] || { echo "PYTHON=$python: no such interpreter." >&2; exit 2; }
   debian_packages+=(python3 python3-venv)
