@@ -308,6 +308,8 @@ def test_an_unknown_code_says_so_in_the_patients_language_with_the_display_name_
     (request("S62.610A", system="2.16.840.1.113883.6.3"), "no_match"),       # ICD-10 (WHO), not ICD-10-CM
     (request("S62.610A", system=""), "no_match"),
     (request("S62.610K"), "no_match"),                                       # nonunion: no article answers
+    (request("S62.001P"), "no_match"),                                       # malunion of the scaphoid
+    (request("S62.610S"), "no_match"),                                       # sequela: late effects
     (f"infobutton/?{MAIN}cs={ICD10CM}&{MAIN}c=", "no_match"),
 ])
 def test_no_code_or_no_answer_says_so_and_shows_the_library(visit, served_site, path, message):
