@@ -12,8 +12,9 @@ page's script applies it to `as_data()`, the same table):
    codes become the ISO 639-1 code where there is one (`spa` -> `es`, `chi` -> `zh`, `iw` -> `he`).
    A subtag CLDR has no name for in the default language (a family such as `sgn`, a typo, `xx`): a
    language the notice cannot name.
-3. For a language the site builds, its script: a known script subtag (`zh-Hant`), else the script CLDR
-   says a region's speakers write (`zh-TW` -> Hant, `zh-SG` -> Hans), else the language's own.
+3. For a language the site builds, its script: a script subtag of the ones CLDR's likely subtags give its
+   regions (`zh-Hant`), else the script of the first region they give one for (`zh-TW` -> Hant), else
+   the language's own (`zh`, `zh-SG` -> Hans).
 4. The answer: the built language in that script, with no notice; else the built language in another
    script, with a notice naming the one asked for (`zh-Hant`: the Simplified Chinese page, "not available
    in Traditional Chinese"); else the site's default language with a notice naming the language (`ko`),
@@ -26,6 +27,7 @@ Pure data in, data out, but for the result cache `own_language_names` may keep.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -133,7 +135,8 @@ def _table(languages: tuple[str, ...], default: str) -> dict[str, Any]:
         for key, value in likely.items():
             parts, maximal = key.split("_"), value.split("_")
             # Regions whose speakers write the language in another script (zh_TW: Hant), and each such script.
-            if parts[0] == base and len(parts) == 2 and len(maximal) == 3 and maximal[1] != own:
+            if parts[0] == base and len(parts) == 2 and _REGION.match(parts[1].lower()) and len(maximal) == 3 \
+                    and maximal[1] != own:
                 scripts[f"{base}-{parts[1].lower()}"] = maximal[1]
                 scripts[f"{base}-{maximal[1].lower()}"] = maximal[1]
         scripts[f"{base}-{own.lower()}"] = own
@@ -197,7 +200,7 @@ def own_language_names(languages: Iterable[str], root: Path | None = None) -> di
     a project `root` the answers are kept in its result cache (careleaf/cache.py), keyed on Babel's version."""
     if root is None:
         return {language: own_language_name(language) for language in languages}
-    cache = ResultCache(root, "own-language-names", source_fingerprint(packages=("babel",)))
+    cache = ResultCache(root, "own-language-names", source_fingerprint(sys.modules[__name__], packages=("babel",)))
     found = {}
     for language in languages:
         key = cache.key(language)
