@@ -20,6 +20,8 @@ fi
 
 # php-symfony-translation: its OASIS XLIFF 1.2 strict schema (and the xml.xsd it imports) judge the XLIFF export in the tests.
 debian_packages=(ca-certificates chromium default-jdk-headless fonts-nanum fonts-noto-core fonts-noto-cjk fonts-wqy-microhei libjaxb-api-java libjaxb-java php-symfony-translation poppler-utils)
+# ISO 639-2 as its Registration Authority publishes it: the tests' judge of the patient-language codes.
+debian_packages+=(iso-codes)
 if ! command -v "$python" >/dev/null 2>&1; then
   [ "$python" = /usr/bin/python3 ] || { echo "PYTHON=$python: no such interpreter." >&2; exit 2; }
   debian_packages+=(python3 python3-venv)

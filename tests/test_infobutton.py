@@ -8,9 +8,11 @@ import json
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from babel import Locale
 
 from careleaf.codes import ICD10CM, SNOMEDCT, CodeIndex
 from careleaf.infobutton import INDEX_FILE
+from careleaf.patient_language import NOTICE_PARAMETER, UNKNOWN, PatientLanguages
 from conftest import FALLBACK_SLUG
 from test_accessibility import axe_violations
 from test_build import CATALOGUES, LANGUAGES, LIBRARY, PROJECT, SLUGS, page_path, read
@@ -21,6 +23,7 @@ SITE_URL = PROJECT.site_url
 MAIN = "mainSearchCriteria.v."
 LANGUAGE = "informationRecipient.languageCode.c"
 SETTLED = ".careleaf-infobutton__search:not([hidden]), .careleaf-infobutton__matches:not([hidden])"
+NOTICE = ".careleaf-notice--language"
 
 
 def entry_page(lang: str) -> str:
@@ -35,8 +38,10 @@ def request(code: str | None = None, system: str = ICD10CM, lang: str | None = N
     return f"{page}?{urlencode([(key, value) for key, value in params if value is not None])}"
 
 
-def article_url(site: str, slug: str, lang: str) -> str:
-    return f"{site}/{page_path(lang, slug).removesuffix('index.html')}"
+def article_url(site: str, slug: str, lang: str, asked: str | None = None) -> str:
+    """An article's address; `asked`: the language the infobutton page tells it a record asked for."""
+    notice = f"?{urlencode({NOTICE_PARAMETER: asked})}" if asked else ""
+    return f"{site}/{page_path(lang, slug).removesuffix('index.html')}{notice}"
 
 
 @pytest.fixture
@@ -95,7 +100,7 @@ LANDINGS = [
     ("1342431003", SNOMEDCT, "ar", "infobutton/", "finger-dislocation", "ar"),
     ("45352006", "SNOMED CT", "vi", "infobutton/", "muscle-spasm", "vi"),            # a system named by name
     ("M62.831", f"urn:oid:{ICD10CM}", "en-US", "es/infobutton/", "muscle-spasm", "en"),
-    ("S62.610A", ICD10CM, "fr", "infobutton/", "broken-finger-closed", "en"),        # no French: English
+    ("S62.610A", ICD10CM, "fr", "infobutton/", "broken-finger-closed", "en"),        # no French: English (and a notice)
     ("S62.610A", ICD10CM, "fr-CA", "es/infobutton/", "broken-finger-closed", "en"),
     ("M62.831", ICD10CM, None, "es/infobutton/", "muscle-spasm", "es"),              # no language: the page's
     ("M62.831", ICD10CM, None, "infobutton/", "muscle-spasm", "en"),
@@ -104,7 +109,7 @@ LANDINGS = [
 
 @pytest.mark.parametrize("code,system,lang,opened,slug,landed", LANDINGS)
 def test_a_request_lands_on_its_article_in_the_patients_language(visit, served_site, code, system, lang, opened, slug, landed):
-    expected = article_url(served_site, slug, landed)
+    expected = article_url(served_site, slug, landed, asked="fr" if lang and lang.startswith("fr") else None)
     assert land(visit, served_site, request(code, system, lang, page=opened), expected) == expected
     assert visit.locator("html").get_attribute("lang") == landed
     assert visit.locator("h1").first.inner_text().strip() == LIBRARY.best(slug, landed).title
@@ -147,6 +152,111 @@ def test_the_page_answers_every_code_as_codes_py_does(visit, served_site):
         assert sorted(shown_slugs(visit)) == slugs, code
         assert visit.locator(".careleaf-infobutton__matches").is_visible() == bool(slugs), code
         assert visit.locator(".careleaf-library").is_visible() == (not slugs), code
+
+
+# ---------------------------------------------------------------------------
+# The patient's language as record systems write it, and the notice when the library lacks it
+# ---------------------------------------------------------------------------
+
+KOREAN = "This page is not available in Korean (한국어). Here it is in English."
+TRADITIONAL = "此页面没有繁体中文（繁體中文）版本。下面是简体中文版本。"
+NAMES_NONE = "This page is not available in the language that was asked for. Here it is in English."
+
+PATIENT_LANGUAGES = [
+    # (informationRecipient.languageCode.c, language of the article opened, the notice it shows)
+    ("spa", "es", None), ("ara", "ar", None), ("vie", "vi", None), ("zho", "zh", None), ("chi", "zh", None),
+    ("sp", "es", None), ("es-US", "es", None), ("SPA", "es", None), ("zh-Hans-CN", "zh", None), ("es_419", "es", None),
+    ("zh-Hant", "zh", TRADITIONAL), ("zh-TW", "zh", TRADITIONAL), ("zh-HK", "zh", TRADITIONAL), ("zh_MO", "zh", TRADITIONAL),
+    ("kor", "en", KOREAN), ("ko", "en", KOREAN), ("KO-kr", "en", KOREAN),
+    ("xx", "en", NAMES_NONE),
+]
+
+
+@pytest.mark.parametrize("code,landed,notice", PATIENT_LANGUAGES)
+def test_a_record_systems_language_code_opens_the_article_in_that_language_or_says_why_not(visit, served_site, code, landed, notice):
+    path = "/" + page_path(landed, "muscle-spasm").removesuffix("index.html")
+    land(visit, served_site, request("M62.831", lang=code, page="es/infobutton/"), lambda url: urlsplit(url).path == path)
+    assert visit.locator("html").get_attribute("lang") == landed
+    assert visit.locator("h1").first.inner_text().strip() == LIBRARY.best("muscle-spasm", landed).title
+    if notice is None:
+        assert urlsplit(visit.url).query == "" and not visit.locator(NOTICE).is_visible()
+        return
+    visit.wait_for_selector(f"{NOTICE}:not([hidden])")
+    assert visit.inner_text(NOTICE) == notice
+    # The language's own name is marked as that language, for a screen reader (WCAG 3.1.2).
+    own = visit.locator(f"{NOTICE} [data-slot='autonym']:visible")
+    if notice == NAMES_NONE:
+        assert own.count() == 0
+    else:
+        assert own.get_attribute("lang") == {"en": "ko", "zh": "zh-Hant"}[landed]
+
+
+@pytest.fixture(scope="module")
+def page_table(built_site) -> PatientLanguages:
+    """The table the entry page's script answers a language code with, as the build embedded it."""
+    soup = read(built_site, "es/infobutton/index.html")
+    table = json.loads(soup.select_one("script#careleaf-infobutton-data").string)["patient_language"]
+    assert table == PatientLanguages.for_site(sorted(LANGUAGES), PROJECT.default_language).as_data()
+    return PatientLanguages(table)
+
+
+# The page answers a language code exactly as careleaf/patient_language.py does: each of these, and a sample
+# of every code the table holds (ISO 639-1, 639-2/T and /B, deprecated codes), with regions and scripts.
+LANGUAGE_PARITY = [
+    "spa", "ara", "vie", "zho", "chi", "sp", "es-US", "zh-Hant", "zh-TW", "kor", "ko", "eng", "en-GB", "fr", "fre",
+    "zh-Hans-TW", "zh-Hant-CN", "zh-SG", "zh-US", "zh-hk-hant", "chi_TW", "zh-Latn", "yue", "tl", "iw", "und", "UND-us",
+    "", " ", " es ", "\tar\n", "-es", "_zh", "es--US", "mul", "zxx", "mis", "qaa", "constructor", "__proto__", "toString",
+    "hasOwnProperty", "valueOf", "es\u00a0", "\u212ao", "ES-\u0130", "<b>es</b>", "es-419", "ar-Latn", "vi-VN-x-private",
+]
+
+
+def test_the_page_answers_every_language_code_as_patient_language_py_does(visit, served_site, page_table):
+    codes = LANGUAGE_PARITY + sorted(page_table.table["languages"])[::45]
+    for code in codes:
+        answer = page_table.answer(code)
+        expected = article_url(served_site, "muscle-spasm", answer.language or "es", answer.asked)
+        assert land(visit, served_site, request("M62.831", lang=code, page="es/infobutton/"), expected) == expected, repr(code)
+    assert len(codes) > 70
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_notice_names_the_language_in_the_pages_language(visit, served_site, lang):
+    shown = {"en": "English", "es": "español", "zh": "简体中文", "vi": "Tiếng Việt", "ar": "العربية"}[lang]
+    strings = CATALOGUES[lang]["language_notice"]
+    language = strings["own_name"].format(name=Locale.parse(lang).languages["ko"], autonym="한국어")
+    visit.goto(f"{article_url(served_site, 'muscle-spasm', lang, 'ko')}")
+    visit.wait_for_selector(f"{NOTICE}:not([hidden])")
+    assert visit.inner_text(NOTICE) == strings["unavailable"].format(language=language, shown=shown)
+
+
+@pytest.mark.parametrize("asked", ['<img src=x alt="x">', "constructor", "__proto__", UNKNOWN, "javascript:alert(1)"])
+def test_a_language_the_table_does_not_hold_is_never_shown_from_the_address(visit, served_site, asked):
+    visit.goto(article_url(served_site, "muscle-spasm", "en", asked))
+    visit.wait_for_selector(f"{NOTICE}:not([hidden])")
+    assert visit.inner_text(NOTICE) == NAMES_NONE
+    assert visit.locator(f"{NOTICE} img, {NOTICE} [data-slot]:visible").count() == 0
+
+
+def test_a_list_or_a_message_carries_the_notice_too(visit, served_site):
+    # Several articles for a Traditional Chinese reader: the Simplified Chinese entry page lists them and says so.
+    land(visit, served_site, request("S62.6", lang="zh-TW"))
+    assert urlsplit(visit.url).path == "/zh/infobutton/"
+    visit.wait_for_selector(f"{NOTICE}:not([hidden])")
+    assert visit.inner_text(NOTICE) == TRADITIONAL
+    # No article for a Korean reader: the English entry page's message, and the notice.
+    land(visit, served_site, request("Z99.9", lang="kor", page="es/infobutton/"))
+    assert urlsplit(visit.url).path == "/infobutton/"
+    visit.wait_for_selector(f"{NOTICE}:not([hidden])")
+    assert visit.inner_text(NOTICE) == KOREAN
+    assert visit.inner_text(".careleaf-infobutton__message") == CATALOGUES["en"]["infobutton"]["no_match"]
+
+
+@pytest.mark.parametrize("path", [f"muscle-spasm/?{NOTICE_PARAMETER}=ko", f"zh/muscle-spasm/?{NOTICE_PARAMETER}=zh-Hant",
+                                  f"ar/muscle-spasm/?{NOTICE_PARAMETER}=ko"])
+def test_an_article_with_the_notice_passes_axe(visit, served_site, path):
+    visit.goto(f"{served_site}/{path}")
+    visit.wait_for_selector(f"{NOTICE}:not([hidden])")
+    assert axe_violations(visit) == []
 
 
 # ---------------------------------------------------------------------------
@@ -198,6 +308,8 @@ def test_an_unknown_code_says_so_in_the_patients_language_with_the_display_name_
     (request("S62.610A", system="2.16.840.1.113883.6.3"), "no_match"),       # ICD-10 (WHO), not ICD-10-CM
     (request("S62.610A", system=""), "no_match"),
     (request("S62.610K"), "no_match"),                                       # nonunion: no article answers
+    (request("S62.001P"), "no_match"),                                       # malunion of the scaphoid
+    (request("S62.610S"), "no_match"),                                       # sequela: late effects
     (f"infobutton/?{MAIN}cs={ICD10CM}&{MAIN}c=", "no_match"),
 ])
 def test_no_code_or_no_answer_says_so_and_shows_the_library(visit, served_site, path, message):
@@ -257,6 +369,32 @@ def test_every_language_has_an_entry_page_with_its_lookup_data_and_no_inline_scr
     assert set(switcher) == set(LANGUAGES)
     for other, href in switcher.items():
         assert (built_site / entry_page(lang)).joinpath(href, "index.html").resolve() == (built_site / entry_page(other) / "index.html").resolve()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_entry_page_and_articles_find_their_languages_names_beside_the_entry_page(built_site, lang):
+    names_file = built_site / entry_page(lang) / "languages.json"
+    names = json.loads(names_file.read_text(encoding="utf-8"))
+    for path in (f"{entry_page(lang)}index.html", page_path(lang, "muscle-spasm"), page_path(lang, "open-finger-fracture")):
+        [notice] = read(built_site, path).select(NOTICE)
+        assert notice.has_attr("hidden") and notice["data-parameter"] == NOTICE_PARAMETER
+        assert (built_site / path).parent.joinpath(notice["data-names"]).resolve() == names_file.resolve()
+    assert not read(built_site, page_path(lang)).select(NOTICE)  # no record system opens a home page
+    # Every language the site lacks is named in the default language's file, and none it has.
+    assert not set(names) & set(LANGUAGES)
+    if lang == PROJECT.default_language:
+        assert names["ko"] == ["Korean", "한국어"] and len(names) > 500
+    if lang == "zh":
+        assert names["zh-Hant"] == ["繁体中文", "繁體中文"]
+
+
+def test_the_kiosk_has_no_language_notice(kiosk_copy):
+    # No record system opens a kiosk page: no notice, no script for one, no names.
+    assert not list(kiosk_copy.rglob("languages.json"))
+    for lang in LANGUAGES:
+        # The kiosk's pages are files (muscle-spasm.html): it opens them from disk.
+        html = (kiosk_copy / page_path(lang).replace("index.html", "muscle-spasm.html")).read_text(encoding="utf-8")
+        assert "careleaf-notice--language" not in html and "language-notice.js" not in html
 
 
 def test_the_entry_page_is_neither_in_the_navigation_nor_in_search(built_site):

@@ -35,8 +35,8 @@ from careleaf.print import qr_file_name, write_qr_svg
 from careleaf.publish import StagedSite
 from careleaf.search import split_index
 from careleaf.validation import markup_problems, readability_problems, validate
-from careleaf.views import (PACKET_PAGE, absolute_url, header_view, image_size, infobutton_view, language_attrs, not_found_view, packet_view,
-                            page_view, placeholder_values, tier_cards)
+from careleaf.views import (PACKET_PAGE, absolute_url, header_view, image_size, infobutton_view, language_attrs, language_notice_view,
+                            not_found_view, packet_view, page_view, placeholder_values, tier_cards)
 
 log = logging.getLogger("mkdocs.hooks.careleaf")
 # Material segments Chinese with jieba, which otherwise narrates its dictionary loading.
@@ -245,8 +245,20 @@ def on_page_context(context: dict[str, Any], page: MkDocsPage, config: MkDocsCon
         page_dest_uri=page.file.dest_uri,
         # The glossary the content was marked with: the English one on an English fallback page.
         words_to_know=None if source.is_home else _state["glossaries"][source.lang].marked_entries(page.content),
+        language_notice=_language_notice(reader, source.lang),
     )
     return context
+
+
+def _language_notice(reader: str, content_lang: str):
+    """The notice naming a language the patient's record asked for and the library lacks (none on a kiosk,
+    which no record system opens)."""
+    if _state["project"].kiosk["enabled"]:
+        return None
+    default = _state["project"].default_language
+    urls = _article_urls()
+    return language_notice_view(_state["catalogues"][reader], reader, content_lang, infobutton.language_names_file(reader, default),
+                                infobutton.patient_languages(urls, reader, default), _state["project"].hospital)
 
 
 PACKET_URL = f"{Path(PACKET_PAGE).stem}/"
@@ -272,7 +284,8 @@ def _infobutton_context(context: dict[str, Any], page: MkDocsPage, config: MkDoc
     reader, default = _reader_language(config), _state["project"].default_language
     lookup = infobutton.lookup_data(_state["codes"], _article_urls(), reader, default)
     context["careleaf"] = infobutton_view(_state["library"], _state["catalogues"], reader, _url_for, lookup,
-                                          page_url=page.url, base_url=context["base_url"])
+                                          page_url=page.url, base_url=context["base_url"],
+                                          language_notice=_language_notice(reader, reader))
     _switch_to_same_page(config, lambda lang: infobutton.page_url(lang, default))
     return context
 
@@ -289,22 +302,30 @@ def _switch_to_same_page(config: MkDocsConfig, url_in) -> None:
 
 def _article_urls() -> dict[str, dict[str, str]]:
     """Each article's URL in every language built, as static-i18n placed it (a translation, or the English
-    text under that language's look)."""
-    urls = {}
-    for slug in _state["library"].slugs:
-        alternates = getattr(_state["files"].get_file_from_path(f"{slug}.md"), "alternates", {})
-        urls[slug] = {lang: alternates[lang].url for lang in _state["project"].languages if lang in alternates}
-    return urls
+    text under that language's look); worked out once per language build (every article page asks)."""
+    files = _state["files"]
+    if _state.get("article_urls_of") is not files:
+        urls = {}
+        for slug in _state["library"].slugs:
+            alternates = getattr(files.get_file_from_path(f"{slug}.md"), "alternates", {})
+            urls[slug] = {lang: alternates[lang].url for lang in _state["project"].languages if lang in alternates}
+        _state.update(article_urls=urls, article_urls_of=files)
+    return _state["article_urls"]
 
 
 def _write_infobutton_index(site_dir: Path) -> None:
-    """infobutton/index.json: every code an article claims, with that article in every language (once a site)."""
+    """infobutton/index.json: every code an article claims, with that article in every language; and beside each
+    language's entry page, the names a notice on that language's pages may show (once a site)."""
     project = _state["project"]
     title = _state["catalogues"][project.default_language].text("site_name", **placeholder_values(project.hospital))
     index = infobutton.knowledge_index(_state["library"], _state["codes"], _article_urls(), project.site_url, title)
     target = site_dir / infobutton.INDEX_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    # What a notice on each language's pages may call the language a record asked for (fetched only then).
+    for path, names in infobutton.names_files(_article_urls(), project.default_language, project.root).items():
+        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / path).write_text(json.dumps(names, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:

@@ -4,7 +4,9 @@ A record system opens `<site>/infobutton/?mainSearchCriteria.v.c=<code>&mainSear
 &informationRecipient.languageCode.c=<lang>` (HL7 Version 3 Implementation Guide: URL-Based
 Implementations of the Context-Aware Knowledge Retrieval (Infobutton) Domain). The page's script
 (overrides/assets/javascripts/infobutton.js) applies `CodeIndex.match` in the browser to the data
-`lookup_data` gives it; nothing is sent anywhere.
+`lookup_data` gives it, and answers the patient's language as `careleaf.patient_language` does; nothing is
+sent anywhere. A page it opens for a language the library lacks (or another script of one it has) names
+that language from the build's table of names, `language_names_file`, one per site language.
 
 `knowledge_index` is the same knowledge for a program (`infobutton/index.json`, once per site): one
 feed per code an article claims, each shaped like the JSON knowledge response MedlinePlus Connect
@@ -16,14 +18,18 @@ under `careleaf`. Pure data in, data out.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, Mapping
 
 from careleaf.codes import NAMES, CodeIndex, Entry
 from careleaf.content import Library, Page
+from careleaf.patient_language import PatientLanguages, language_names, named_languages, own_language_names
 from careleaf.views import absolute_url
 
 INFOBUTTON_PAGE = "infobutton.md"
 INDEX_FILE = "infobutton/index.json"
+# Beside each language's entry page: every language a notice on that language's pages may name.
+NAMES_FILE = "languages.json"
 # informationRecipient: the patient reads it (HL7 RoleClass PAT), as MedlinePlus Connect echoes it.
 PATIENT = "PAT"
 
@@ -38,17 +44,44 @@ def page_url(lang: str, default_lang: str) -> str:
     return f"{stem}/" if lang == default_lang else f"{lang}/{stem}/"
 
 
+def language_names_file(lang: str, default_lang: str) -> str:
+    """Where the names a notice on a page in `lang` may show are, relative to the site root."""
+    return page_url(lang, default_lang) + NAMES_FILE
+
+
+def built_languages(article_urls: ArticleUrls, reader_lang: str) -> list[str]:
+    return sorted({lang for urls in article_urls.values() for lang in urls} | {reader_lang})
+
+
+def patient_languages(article_urls: ArticleUrls, reader_lang: str, default_lang: str) -> PatientLanguages:
+    """Which built language answers a requested language code; a language the site lacks gets the default."""
+    languages = built_languages(article_urls, reader_lang)
+    return PatientLanguages.for_site(languages, default_lang if default_lang in languages else reader_lang)
+
+
 def lookup_data(index: CodeIndex, article_urls: ArticleUrls, reader_lang: str, default_lang: str) -> dict[str, Any]:
     """The entry page's data block: every code entry (CodeIndex.lookup_table), each article's URL in every
-    language built, the entry page in each language, and the language a request in no built language gets."""
-    languages = sorted({lang for urls in article_urls.values() for lang in urls} | {reader_lang})
+    language built, the entry page in each language, the language a request in no built language gets, and
+    the table that answers a requested language code (PatientLanguages)."""
+    languages = built_languages(article_urls, reader_lang)
+    answers = patient_languages(article_urls, reader_lang, default_lang)
     return {
         **index.lookup_table(),
         "lang": reader_lang,
-        "fallback": default_lang if default_lang in languages else reader_lang,
+        "fallback": answers.table["fallback"],
         "pages": {lang: page_url(lang, default_lang) for lang in languages},
         "articles": {slug: dict(urls) for slug, urls in sorted(article_urls.items())},
+        "patient_language": answers.as_data(),
     }
+
+
+def names_files(article_urls: ArticleUrls, default_lang: str, root: Path | None = None) -> dict[str, dict[str, list[str | None]]]:
+    """Each built language's names file (`language_names_file`) and what it holds (language_names); with the
+    project's `root`, the languages' own names come from its result cache."""
+    answers = patient_languages(article_urls, default_lang, default_lang)
+    own_names = own_language_names(named_languages(answers), root)
+    return {language_names_file(lang, default_lang): language_names(answers, lang, own_names)
+            for lang in built_languages(article_urls, default_lang)}
 
 
 def knowledge_index(library: Library, index: CodeIndex, article_urls: ArticleUrls, site_url: str, title: str) -> dict[str, Any]:

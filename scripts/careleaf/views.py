@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import string
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit
@@ -18,6 +19,7 @@ from babel.dates import format_date
 from careleaf import approval, safety
 from careleaf.content import TIER_KINDS, Library, Page, RedFlags
 from careleaf.locales import Catalogue
+from careleaf.patient_language import NOTICE_PARAMETER, PatientLanguages, content_language_name
 from careleaf.print import qr_file_name
 
 UrlFor = Callable[[str], str]
@@ -109,6 +111,40 @@ def phone_sentence(catalogue: Catalogue, key: str, values: dict[str, str]) -> di
     return {"before": before, "number": number, "tel": _tel(number), "after": after}
 
 
+def language_notice_view(catalogue: Catalogue, reader_lang: str, content_lang: str, names_url: str,
+                         patient_languages: PatientLanguages, hospital: dict[str, str]) -> dict[str, Any]:
+    """The notice a page shows when a record system asked for a language the library lacks, or another script
+    of one it has (careleaf/patient_language.py). Its sentences come in pieces, text and the slots the page's
+    script fills with the language's names from `names_url` (assets/javascripts/language-notice.js):
+    `named` ("… in Korean. …"), `named_own` ("… in Korean (한국어). …") and `unnamed` (no name known)."""
+    values = {**placeholder_values(hospital), "shown": content_language_name(reader_lang, content_lang, patient_languages)}
+    unavailable = catalogue.strings["language_notice.unavailable"]
+    own_name = _pieces(catalogue.strings["language_notice.own_name"], values)
+    return {
+        "names": names_url,
+        "parameter": NOTICE_PARAMETER,
+        "named": _pieces(unavailable, values, language=[{"slot": "name"}]),
+        "named_own": _pieces(unavailable, values, language=own_name),
+        "unnamed": catalogue.text("language_notice.unknown", **values),
+    }
+
+
+def _pieces(template: str, values: dict[str, str], **slots: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A locale string as text pieces and slots: {language} becomes `slots["language"]`, {name} and {autonym}
+    slots of their own, every other placeholder its value."""
+    pieces: list[dict[str, str]] = []
+    for literal, field_name, _, _ in string.Formatter().parse(template):
+        if literal:
+            pieces.append({"text": literal})
+        if field_name in slots:
+            pieces += slots[field_name]
+        elif field_name in ("name", "autonym"):
+            pieces.append({"slot": field_name})
+        elif field_name:
+            pieces.append({"text": values.get(field_name, "{" + field_name + "}")})
+    return pieces
+
+
 def language_attrs(lang: str) -> dict[str, str]:
     return {"lang": lang, "dir": text_direction(lang)}
 
@@ -165,9 +201,11 @@ def page_view(
     base_url: str = ".",
     page_dest_uri: str = "index.html",
     words_to_know: list[dict[str, str]] | None = None,
+    language_notice: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything Careleaf adds around one page's content, for one reader language;
-    `words_to_know` are the glossary entries the content marks (Glossary.marked_entries)."""
+    `words_to_know` are the glossary entries the content marks (Glossary.marked_entries); `language_notice`
+    (language_notice_view) where a record system can open the page (not on a kiosk)."""
     project = library.project
     catalogue = catalogues[reader_lang]
     values = placeholder_values(project.hospital)
@@ -188,6 +226,7 @@ def page_view(
         "print_enabled": not project.kiosk["enabled"] or project.kiosk["print"],
         # Search reads the index below this base: the reader's language only.
         "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
+        "language_notice": None if page.is_home else language_notice,
     }
     view["nurse_line"] = phone_sentence(catalogue, "disclaimer.nurse_line", values)
     view["clinical_review_pending"] = approval.readers_are_warned(library, page)
@@ -268,6 +307,7 @@ def infobutton_view(
     lookup: dict[str, Any],
     page_url: str = "",
     base_url: str = ".",
+    language_notice: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The infobutton entry page: the library (what a reader without JavaScript, or with a code no article
     answers, chooses from), and the data its script looks a requested code up in (infobutton.lookup_data)."""
@@ -282,6 +322,7 @@ def infobutton_view(
         # The script resolves the site-relative URLs in the data against the site root (base_url).
         "lookup": {**lookup, "root": base_url},
         "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
+        "language_notice": language_notice,
     }
 
 

@@ -73,15 +73,42 @@
     }).sort();
   }
 
-  // The language to answer in: es, es-US, ES and es_US are Spanish; a language the site lacks gets the
-  // fallback (English); no language asked keeps this page's.
-  function language(params) {
-    var asked = ((params["informationrecipient.languagecode.c"] || [])[0] || "").trim().toLowerCase();
-    if (!asked) {
-      return data.lang;
+  // A table's entry, never a property every object has ("constructor", "__proto__").
+  function own(table, key) {
+    return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+  }
+
+  // PatientLanguages.answer (careleaf/patient_language.py), on the table it made: the built language that
+  // answers a requested language code (null: none asked), and the language a notice names (null: none).
+  function patientLanguage(code) {
+    var table = data.patient_language;
+    var subtags = String(code === undefined || code === null ? "" : code)
+      .replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, "")
+      .replace(/[A-Z]/g, function (letter) {
+        return letter.toLowerCase();
+      })
+      .replace(/_/g, "-").split("-");
+    if (subtags[0] === "" || subtags[0] === "und") {
+      return {language: null, asked: null};
     }
-    var primary = asked.split(/[-_]/)[0];
-    return Object.prototype.hasOwnProperty.call(data.pages, primary) ? primary : data.fallback;
+    var language = own(table.languages, subtags[0]);
+    if (language === undefined) {
+      return {language: table.fallback, asked: table.unknown};
+    }
+    if (own(table.any_script, language) === undefined) {
+      return {language: table.fallback, asked: language};
+    }
+    // A known script subtag, else the first region CLDR gives a script for, else the language's script.
+    var known = function (pattern) {
+      return subtags.slice(1).filter(function (subtag) {
+        return pattern.test(subtag) && own(table.scripts, language + "-" + subtag) !== undefined;
+      })[0];
+    };
+    var subtag = known(/^[a-z]{4}$/) || known(/^(?:[a-z]{2}|[0-9]{3})$/);
+    var script = table.scripts[subtag ? language + "-" + subtag : language];
+    var built = own(table.built, (language + "-" + script).toLowerCase());
+    return built !== undefined ? {language: built, asked: null}
+      : {language: table.any_script[language], asked: language + "-" + script};
   }
 
   function address(path) {
@@ -89,20 +116,29 @@
   }
 
   var params = parameters(window.location.search);
-  var lang = language(params);
+  var answer = patientLanguage((params["informationrecipient.languagecode.c"] || [])[0]);
+  var lang = answer.language || data.lang;
+  // The page opened names the language asked for from its own table (language-notice.js), by this id only.
+  var noticeQuery = answer.asked ? "?" + new URLSearchParams([[data.patient_language.parameter, answer.asked]]) : "";
   var asked = requests(params);
   var slugs = [];
   for (var i = 0; i < asked.length && !slugs.length; i += 1) {
     slugs = match(asked[i]);  // the first requested code that an article answers
   }
   if (slugs.length === 1) {
-    window.location.replace(address(data.articles[slugs[0]][lang]));
+    window.location.replace(address(data.articles[slugs[0]][lang]) + noticeQuery);
     return;
   }
   if (lang !== data.lang) {
     // The list or the message is read in the patient's language: this page in that language says it.
     window.location.replace(address(data.pages[lang]) + window.location.search);
     return;
+  }
+  if (answer.asked) {
+    // This page answers: its own notice reads the language asked for from the address, as an article's does.
+    var here = new URL(window.location.href);
+    here.searchParams.set(data.patient_language.parameter, answer.asked);
+    window.history.replaceState(null, "", here.href);
   }
 
   var message = page.querySelector(".careleaf-infobutton__message");
