@@ -54,9 +54,15 @@ def test_a_scaphoid_fracture_reaches_the_possible_wrist_fracture_article(index, 
     assert index.match("icd10cm", code) == ["possible-wrist-fracture"]
 
 
-@pytest.mark.parametrize("code", ["S63.259A", "S63.200A", "S63.289D", "S63.290S", "S63.2"])
+@pytest.mark.parametrize("code", ["S63.259A", "S63.200A", "S63.289D", "S63.2"])
 def test_a_finger_dislocation_reaches_the_dislocation_article(index, code):
     assert index.match("icd10cm", code) == ["finger-dislocation"]
+
+
+@pytest.mark.parametrize("code", ["S63.290S", "S63.259S"])
+def test_a_late_effect_of_a_dislocation_reaches_no_article(index, code):
+    # A sequela (contracture, deformity, instability) is not the fresh injury the article treats.
+    assert index.match("icd10cm", code) == []
 
 
 @pytest.mark.parametrize("code", ["M62.831", "M62.830", "M62.838", "R25.2"])
