@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import pytest
 from careleaf import kiosk
 from careleaf import project as project_settings
 from careleaf.content import Library
-from conftest import ROOT, search_results
+from conftest import ROOT, copy_project, edit, search_results
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")
 LIBRARY = Library.load(PROJECT)
@@ -177,3 +180,38 @@ def test_a_kiosk_with_printing_is_byte_identical_too_and_carries_every_handout(t
     assert len(pdfs) == len(LIBRARY.slugs) * (2 * languages + languages - 1)
     # A kiosk offers no "Print several handouts" page: it fetches nothing, even from disk.
     assert not any(name.endswith(("print-handouts.html", "print-handouts/index.html")) for name in names)
+
+
+def test_a_library_the_publishing_build_refuses_gets_no_kiosk(tmp_path):
+    # Clinical approval required and nothing approved: `mkdocs build --strict` refuses every English article.
+    project = copy_project(tmp_path / "project")
+    edit(project / "mkdocs.yml", "clinical_review:\n    required: false", "clinical_review:\n    required: true")
+    dist = tmp_path / "dist"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_kiosk.py"), "--config", str(project / "mkdocs.yml"), "--dist", str(dist)],
+        cwd=project, capture_output=True, text=True, timeout=300, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+    )
+    first = sorted(LIBRARY.slugs)[0]
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"build_kiosk.py: refused: mkdocs build --strict, the publishing build, does not accept this library "
+        f"({len(LIBRARY.slugs)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
+        f"this article (extra.clinical_review.required): scripts/approve.py {first} --by \"Name, credential\" "
+        f"[clinical-review-pending]; every one: scripts/validate.py --strict\n"
+    )
+    assert not dist.exists()
+
+
+def test_a_warning_only_the_build_gives_stops_the_kiosk_too(tmp_path):
+    # The validator passes a link to a page that does not exist; MkDocs warns, and --strict must count it.
+    project = copy_project(tmp_path / "project")
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    edit(project / "docs/es/muscle-spasm.md", "\n## ", "\nVea [la otra página](no-such-page.md).\n\n## ")
+    settings = project_settings.load(project / "mkdocs.yml")
+    with pytest.raises(RuntimeError) as refused:
+        kiosk.build_site(settings, tmp_path / "site", 1_700_000_000, None, None)
+    lines = str(refused.value).splitlines()
+    assert lines[0] == "the kiosk build failed (mkdocs build --strict):"
+    assert any("'no-such-page.md'" in line and line.startswith("WARNING") for line in lines), lines
+    assert not any(line.startswith("INFO") for line in lines), lines

@@ -82,6 +82,9 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Refuse to build a library that breaks the red-flag contract or the schema."""
+    if config.strict and not upstream.strict_counts_warnings():
+        raise PluginError("--strict does not work with --quiet: MkDocs then counts no warning, so nothing "
+                          "would fail the build; run it without --quiet")
     if _state["command"] in PUBLISHING_COMMANDS and _state["staged"] is None and not upstream.building_a_language(config):
         _stage_site(config)
     try:
