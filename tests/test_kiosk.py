@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from bs4 import BeautifulSoup
 
 from careleaf import kiosk
 from careleaf import project as project_settings
@@ -140,6 +141,22 @@ def test_no_link_leaves_the_kiosk(offline_page, unzipped):
         # The nurse line is still shown, as text.
         assert PROJECT.hospital["nurse_line"] in page.locator(".careleaf-about--screen").inner_text()
         assert page.locator(".careleaf-actions").count() == 0  # printing is off unless configured
+
+
+def test_the_kiosk_shows_the_hospital_numbers_as_text_not_links(unzipped):
+    # As built, before kiosk.js runs: no page carries a tel: link at all.
+    pages = sorted(unzipped.rglob("*.html"))
+    assert pages
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        assert soup.select('a[href^="tel:"]') == [], path
+    for lang in PROJECT.languages:
+        soup = BeautifulSoup((unzipped / kiosk_path(lang, "muscle-spasm")).read_text(encoding="utf-8"), "html.parser")
+        numbers = soup.select(".care-card__fallback span.careleaf-phone-number, .careleaf-about span.careleaf-phone-number")
+        # The urgent card's fallback and the nurse line on screen and on paper, as the hospital wrote it, left to right.
+        assert [(span.get_text(), span["dir"]) for span in numbers] == [(PROJECT.hospital["nurse_line"], "ltr")] * 3
+        emergency = soup.select(".careleaf-about__emergency strong")
+        assert emergency and all(PROJECT.hospital["emergency_number"] in line.get_text() for line in emergency)
 
 
 def test_idle_kiosk_returns_to_the_language_choice_and_forgets_the_search(offline_page, unzipped):

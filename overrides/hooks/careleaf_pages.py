@@ -216,7 +216,7 @@ def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, file
         raise PluginError(f"{page.file.src_uri}: no red-flag section reached the build")
     section = next(section for section in split_sections(markdown) if section.is_red_flags)
     reader = _reader_language(config)
-    cards = tier_cards(parse_red_flags(section), _state["catalogues"][reader], _state["project"].hospital)
+    cards = tier_cards(parse_red_flags(section), _state["catalogues"][reader], _state["project"])
     html = _state["env"].get_template(RED_FLAG_CARD).render(
         cards=cards, reader=language_attrs(reader), content_lang=source.lang
     )
