@@ -10,6 +10,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
 
 import pikepdf
 import pytest
@@ -18,10 +20,13 @@ from bs4 import BeautifulSoup
 from careleaf import kiosk
 from careleaf import project as project_settings
 from careleaf.content import Library
+from careleaf.locales import load_all
+from careleaf.views import placeholder_values
 from conftest import ROOT, copy_project, edit, search_results
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")
 LIBRARY = Library.load(PROJECT)
+CATALOGUES = {lang: catalogue.tree(**placeholder_values(PROJECT.hospital)) for lang, catalogue in load_all(PROJECT).items()}
 IDLE_SECONDS = 3
 
 
@@ -166,6 +171,40 @@ def test_idle_kiosk_returns_to_the_language_choice_and_forgets_the_search(offlin
     page.wait_for_url(unzipped.joinpath("index.html").as_uri(), timeout=(IDLE_SECONDS + 5) * 1000)
     assert page.locator(".careleaf-language-choice a").count() == len(PROJECT.languages)
     assert page.input_value("input.md-search__input") == ""
+
+
+def kiosk_404(lang: str) -> str:
+    return "404.html" if lang == PROJECT.default_language else f"{lang}/404.html"
+
+
+@pytest.mark.parametrize("lang", PROJECT.languages)
+def test_a_404_page_opened_from_disk_loads_and_links_nothing_outside_the_kiosk_folder(browser, unzipped, lang):
+    folder = unzipped.as_uri() + "/"
+    page_file = unzipped / kiosk_404(lang)
+    # Every address the page writes, resolved as the browser resolves it from disk, is a file in the folder.
+    soup = BeautifulSoup(page_file.read_text(encoding="utf-8"), "html.parser")
+    addresses = [element[attribute] for attribute in ("src", "href") for element in soup.find_all(attrs={attribute: True})]
+    assert addresses
+    for address in addresses:
+        target = urljoin(page_file.as_uri(), address).split("#")[0]
+        assert target.startswith(folder), address
+        assert Path(url2pathname(urlsplit(target).path)).is_file(), address
+    # And loading it in Chromium requests nothing outside the folder.
+    context = browser.new_context()
+    requested: list[str] = []
+    context.route("**/*", lambda route: (requested.append(route.request.url),
+                                         route.continue_() if route.request.url.startswith(folder) else route.abort()))
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == CATALOGUES[lang]["not_found"]["heading"]
+    assert requested and [url for url in requested if not url.startswith(folder)] == []
+    # Its way home leads to the reader's language, and after the idle time it returns to the start page.
+    page.locator(".md-content a", has_text=CATALOGUES[lang]["not_found"]["home"]).click()
+    assert page.url == (unzipped / kiosk_path(lang)).as_uri()
+    page.go_back()
+    page.wait_for_url((unzipped / "index.html").as_uri(), timeout=(IDLE_SECONDS + 5) * 1000)
+    context.close()
 
 
 def test_touch_targets_are_large(offline_page, unzipped):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import posixpath
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit
@@ -293,8 +294,21 @@ def infobutton_view(
     }
 
 
-def not_found_view(project, catalogues: dict[str, Catalogue], reader_lang: str) -> dict[str, str]:
-    """The 404 page's strings and the reader's home, as a site-absolute path (404s are served anywhere)."""
-    root = urlsplit(project.site_url).path or "/"
-    home = root if reader_lang == project.default_language else f"{root.rstrip('/')}/{reader_lang}/"
-    return {**catalogues[reader_lang].tree(**placeholder_values(project.hospital))["not_found"], "home_url": home}
+def not_found_view(project, catalogues: dict[str, Catalogue], reader_lang: str, base_url: str | None = None) -> dict[str, Any]:
+    """The 404 page's strings, the reader's home and the base of their language's search index. On the
+    web (`base_url` None) they start at the site's root: a server answers a 404 at any depth. Opened
+    from disk (a kiosk), they are relative to the page (`base_url`, as MkDocs gives a page) and name
+    index.html, which no server adds there."""
+    folder = "" if reader_lang == project.default_language else f"{reader_lang}/"
+    if base_url is None:
+        base_url = urlsplit(project.site_url).path or "/"
+        home = posixpath.join(base_url, folder)
+    else:
+        home = posixpath.join(base_url, folder, "index.html")
+    return {
+        **catalogues[reader_lang].tree(**placeholder_values(project.hospital))["not_found"],
+        "home_url": home,
+        "search_base": posixpath.join(base_url, folder),
+        # A kiosk's 404 page returns to the start page when idle, like every other page.
+        "kiosk": project.kiosk if project.kiosk["enabled"] else None,
+    }
