@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 
@@ -109,3 +110,12 @@ def test_the_urgent_card_and_the_footer_link_the_number_as_written_to_what_it_di
         assert sorted((link["href"], link.get_text()) for link in links if link.get_text() == number) == [(tel, number)] * 3
         assert {link["href"] for link in soup.select(".careleaf-about__emergency a")} == {"tel:911"}
         assert all(link["dir"] == "ltr" for link in links if link.get_text() == number)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_printed_handout_links_each_number_to_the_same_tel_uri(built_handouts, lang):
+    project = project_settings.load(ROOT / "mkdocs.yml")
+    with pikepdf.open(built_handouts / lang / "muscle-spasm.pdf") as pdf:
+        uris = {str(annotation.A.URI) for page in pdf.pages for annotation in page.get("/Annots", [])
+                if annotation.get("/Subtype") == pikepdf.Name.Link and str(annotation.A.get("/URI", "")).startswith("tel:")}
+    assert uris == set(project.tel_uris.values())
