@@ -5,9 +5,10 @@
 
 Writes SITE_DIR/handouts/<lang>/<slug>.pdf (clear print), <slug>.large-print.pdf and, for every
 language but English, <slug>.bilingual.pdf. Pages unchanged since they were last printed come
-from the print cache (.cache/careleaf/handouts/). Paper size: extra.handouts.page_size.
-Exit codes: 0 done, 1 a page tried to reach the network or a PDF failed its accessibility checks,
-2 usage, configuration or browser error.
+from the print cache (.cache/careleaf/handouts/). Paper size: extra.handouts.page_size. Only a
+library the publishing build (`mkdocs build --strict`) accepts is printed.
+Exit codes: 0 done, 1 refused by the publishing build's checks, a page tried to reach the network or
+a PDF failed its accessibility checks, 2 usage, configuration or browser error.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from careleaf import handouts
+from careleaf import gate, handouts
 from careleaf import project as project_settings
 from careleaf.browser import BrowserMissing
-from careleaf.content import Library
 from careleaf.kiosk import build_epoch
 
 
@@ -30,8 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         project = project_settings.load(args.config)
-        run = handouts.build(Library.load(project), args.site.resolve(), epoch=build_epoch(project.root),
+        library = gate.require_publishable(project, processes=project.build_jobs).library
+        run = handouts.build(library, args.site.resolve(), epoch=build_epoch(project.root),
                              progress=lambda line: print(line, flush=True))
+    except gate.Refused as error:
+        print(f"build_handouts.py: {error}", file=sys.stderr)
+        return 1
     except (project_settings.ProjectError, BrowserMissing, FileNotFoundError) as error:
         print(f"build_handouts.py: {error}", file=sys.stderr)
         return 2

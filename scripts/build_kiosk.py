@@ -5,6 +5,9 @@
 
 The zip holds the whole site in every language, works opened from disk (file://) with no
 network at all, and is byte-identical for the same commit. Unzip it and open index.html.
+Only a library the publishing build (`mkdocs build --strict`) accepts is put on a kiosk.
+Exit codes: 0 done, 1 refused (the content fails the publishing build's checks), 2 configuration
+or build error.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from careleaf import kiosk
+from careleaf import gate, kiosk
 from careleaf import project as project_settings
 
 
@@ -31,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         project = project_settings.load(args.config)
         bundle = kiosk.build_bundle(project, args.dist.resolve(), args.idle_seconds, args.print_enabled,
                                     progress=lambda line: print(line, flush=True))
+    except gate.Refused as error:
+        print(f"build_kiosk.py: {error}", file=sys.stderr)
+        return 1
     except (project_settings.ProjectError, RuntimeError) as error:
         print(f"build_kiosk.py: {error}", file=sys.stderr)
         return 2

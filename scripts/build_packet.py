@@ -6,8 +6,9 @@
 Reads the built site (default: site/, as scripts/setup.sh builds it). The cover lists the articles
 in the patient's language with lines to write the patient's name and the date by hand: nothing
 about the patient is typed or stored. --with-english adds the English original after each handout;
---large-print prints at 18 pt. Exit codes: 0 done, 1 a page tried to reach the network or the PDF
-failed its accessibility checks, 2 usage, configuration, site or browser error.
+--large-print prints at 18 pt. Only a library the publishing build (`mkdocs build --strict`) accepts
+is printed. Exit codes: 0 done, 1 refused by the publishing build's checks, a page tried to reach the
+network or the PDF failed its accessibility checks, 2 usage, configuration, site or browser error.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from careleaf import packets
+from careleaf import gate, packets
 from careleaf import project as project_settings
 from careleaf.browser import BrowserMissing
-from careleaf.content import Library
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,11 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         project = project_settings.load(args.config)
-        library = Library.load(project)
+        # What a patient takes home passes the same checks as what the site publishes.
+        library = gate.require_publishable(project, processes=project.build_jobs).library
         site = args.site.resolve()
         job = packets.plan(library, site, args.lang, args.slugs, args.output.resolve(),
                            with_english=args.with_english, large_print=args.large_print)
         packet = packets.build(library, job, site, progress=lambda line: print(line, flush=True))
+    except gate.Refused as error:
+        print(f"build_packet.py: {error}", file=sys.stderr)
+        return 1
     except (project_settings.ProjectError, packets.PacketError, BrowserMissing) as error:
         print(f"build_packet.py: {error}", file=sys.stderr)
         return 2

@@ -40,8 +40,9 @@ extra:
   hospital:
     name: Test Hospital
     logo: assets/logo.svg
+    region: US
     emergency_number: "911"
-    nurse_line: "555-0100"
+    nurse_line: "1-800-555-0100"
 """
 
 RED_FLAGS = {

@@ -73,6 +73,8 @@ def test_kiosk_copy_passes_axe_from_disk(browser, kiosk_copy, width):
     for lang in LANGUAGES:
         prefix = "" if lang == PROJECT.default_language else f"{lang}/"
         urls += [(kiosk_copy / f"{prefix}index.html").as_uri()] + [(kiosk_copy / f"{prefix}{slug}.html").as_uri() for slug in SLUGS]
+        # The 404 pages too: from disk they now load their styles, so what a reader would see is checked.
+        urls.append((kiosk_copy / f"{prefix}404.html").as_uri())
     violations, outside = audit(browser, urls, width, "file://")
     assert violations == []
     assert outside == []

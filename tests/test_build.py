@@ -223,7 +223,7 @@ def test_urgent_card_says_what_to_do_when_the_provider_cannot_be_reached(built_s
     assert PROJECT.hospital["nurse_line"] in expected
     # The number is one tappable link that never breaks across lines.
     assert fallback.a.get_text() == PROJECT.hospital["nurse_line"]
-    assert fallback.a["href"] == "tel:" + "".join(ch for ch in PROJECT.hospital["nurse_line"] if ch.isdigit())
+    assert fallback.a["href"] == PROJECT.tel_uris["nurse_line"]
     # After the signs: the reader meets the conditions first, then what to do out of hours.
     assert fallback.find_previous_sibling("ul") is not None
     assert read(built_site, page_path(lang, slug)).select(".care-card--emergency .care-card__fallback, .care-card--contact .care-card__fallback") == []
@@ -421,4 +421,4 @@ def test_the_nurse_line_is_one_left_to_right_link_on_screen_and_on_paper(built_s
     for block in about:
         [number] = block.select("a.careleaf-tel")
         assert number.get_text() == PROJECT.hospital["nurse_line"] and number["dir"] == "ltr"
-        assert number["href"] == "tel:" + "".join(ch for ch in PROJECT.hospital["nurse_line"] if ch.isdigit())
+        assert number["href"] == PROJECT.tel_uris["nurse_line"]

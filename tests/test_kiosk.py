@@ -5,19 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
 
 import pikepdf
 import pytest
+from bs4 import BeautifulSoup
 
 from careleaf import kiosk
 from careleaf import project as project_settings
 from careleaf.content import Library
-from conftest import ROOT, search_results
+from careleaf.locales import load_all
+from careleaf.views import placeholder_values
+from conftest import ROOT, copy_project, edit, search_results
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")
 LIBRARY = Library.load(PROJECT)
+CATALOGUES = {lang: catalogue.tree(**placeholder_values(PROJECT.hospital)) for lang, catalogue in load_all(PROJECT).items()}
 IDLE_SECONDS = 3
 
 
@@ -139,6 +148,22 @@ def test_no_link_leaves_the_kiosk(offline_page, unzipped):
         assert page.locator(".careleaf-actions").count() == 0  # printing is off unless configured
 
 
+def test_the_kiosk_shows_the_hospital_numbers_as_text_not_links(unzipped):
+    # As built, before kiosk.js runs: no page carries a tel: link at all.
+    pages = sorted(unzipped.rglob("*.html"))
+    assert pages
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        assert soup.select('a[href^="tel:"]') == [], path
+    for lang in PROJECT.languages:
+        soup = BeautifulSoup((unzipped / kiosk_path(lang, "muscle-spasm")).read_text(encoding="utf-8"), "html.parser")
+        numbers = soup.select(".care-card__fallback span.careleaf-phone-number, .careleaf-about span.careleaf-phone-number")
+        # The urgent card's fallback and the nurse line on screen and on paper, as the hospital wrote it, left to right.
+        assert [(span.get_text(), span["dir"]) for span in numbers] == [(PROJECT.hospital["nurse_line"], "ltr")] * 3
+        emergency = soup.select(".careleaf-about__emergency strong")
+        assert emergency and all(PROJECT.hospital["emergency_number"] in line.get_text() for line in emergency)
+
+
 def test_idle_kiosk_returns_to_the_language_choice_and_forgets_the_search(offline_page, unzipped):
     page = offline_page
     page.goto((unzipped / kiosk_path("vi", "broken-finger-closed")).as_uri())
@@ -146,6 +171,40 @@ def test_idle_kiosk_returns_to_the_language_choice_and_forgets_the_search(offlin
     page.wait_for_url(unzipped.joinpath("index.html").as_uri(), timeout=(IDLE_SECONDS + 5) * 1000)
     assert page.locator(".careleaf-language-choice a").count() == len(PROJECT.languages)
     assert page.input_value("input.md-search__input") == ""
+
+
+def kiosk_404(lang: str) -> str:
+    return "404.html" if lang == PROJECT.default_language else f"{lang}/404.html"
+
+
+@pytest.mark.parametrize("lang", PROJECT.languages)
+def test_a_404_page_opened_from_disk_loads_and_links_nothing_outside_the_kiosk_folder(browser, unzipped, lang):
+    folder = unzipped.as_uri() + "/"
+    page_file = unzipped / kiosk_404(lang)
+    # Every address the page writes, resolved as the browser resolves it from disk, is a file in the folder.
+    soup = BeautifulSoup(page_file.read_text(encoding="utf-8"), "html.parser")
+    addresses = [element[attribute] for attribute in ("src", "href") for element in soup.find_all(attrs={attribute: True})]
+    assert addresses
+    for address in addresses:
+        target = urljoin(page_file.as_uri(), address).split("#")[0]
+        assert target.startswith(folder), address
+        assert Path(url2pathname(urlsplit(target).path)).is_file(), address
+    # And loading it in Chromium requests nothing outside the folder.
+    context = browser.new_context()
+    requested: list[str] = []
+    context.route("**/*", lambda route: (requested.append(route.request.url),
+                                         route.continue_() if route.request.url.startswith(folder) else route.abort()))
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == CATALOGUES[lang]["not_found"]["heading"]
+    assert requested and [url for url in requested if not url.startswith(folder)] == []
+    # Its way home leads to the reader's language, and after the idle time it returns to the start page.
+    page.locator(".md-content a", has_text=CATALOGUES[lang]["not_found"]["home"]).click()
+    assert page.url == (unzipped / kiosk_path(lang)).as_uri()
+    page.go_back()
+    page.wait_for_url((unzipped / "index.html").as_uri(), timeout=(IDLE_SECONDS + 5) * 1000)
+    context.close()
 
 
 def test_touch_targets_are_large(offline_page, unzipped):
@@ -177,3 +236,38 @@ def test_a_kiosk_with_printing_is_byte_identical_too_and_carries_every_handout(t
     assert len(pdfs) == len(LIBRARY.slugs) * (2 * languages + languages - 1)
     # A kiosk offers no "Print several handouts" page: it fetches nothing, even from disk.
     assert not any(name.endswith(("print-handouts.html", "print-handouts/index.html")) for name in names)
+
+
+def test_a_library_the_publishing_build_refuses_gets_no_kiosk(tmp_path):
+    # Clinical approval required and nothing approved: `mkdocs build --strict` refuses every English article.
+    project = copy_project(tmp_path / "project")
+    edit(project / "mkdocs.yml", "clinical_review:\n    required: false", "clinical_review:\n    required: true")
+    dist = tmp_path / "dist"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_kiosk.py"), "--config", str(project / "mkdocs.yml"), "--dist", str(dist)],
+        cwd=project, capture_output=True, text=True, timeout=300, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+    )
+    first = sorted(LIBRARY.slugs)[0]
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"build_kiosk.py: refused: mkdocs build --strict, the publishing build, does not accept this library "
+        f"({len(LIBRARY.slugs)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
+        f"this article (extra.clinical_review.required): scripts/approve.py {first} --by \"Name, credential\" "
+        f"[clinical-review-pending]; every one: scripts/validate.py --strict\n"
+    )
+    assert not dist.exists()
+
+
+def test_a_warning_only_the_build_gives_stops_the_kiosk_too(tmp_path):
+    # The validator passes a link to a page that does not exist; MkDocs warns, and --strict must count it.
+    project = copy_project(tmp_path / "project")
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    edit(project / "docs/es/muscle-spasm.md", "\n## ", "\nVea [la otra página](no-such-page.md).\n\n## ")
+    settings = project_settings.load(project / "mkdocs.yml")
+    with pytest.raises(RuntimeError) as refused:
+        kiosk.build_site(settings, tmp_path / "site", 1_700_000_000, None, None)
+    lines = str(refused.value).splitlines()
+    assert lines[0] == "the kiosk build failed (mkdocs build --strict):"
+    assert any("'no-such-page.md'" in line and line.startswith("WARNING") for line in lines), lines
+    assert not any(line.startswith("INFO") for line in lines), lines

@@ -13,6 +13,7 @@ import shutil
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.utils import get_relative_url
 
 from careleaf import csp, glossary, handouts, infobutton, upstream
 from careleaf.browser import BrowserMissing
@@ -82,6 +84,9 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Refuse to build a library that breaks the red-flag contract or the schema."""
+    if config.strict and not upstream.strict_counts_warnings():
+        raise PluginError("--strict does not work with --quiet: MkDocs then counts no warning, so nothing "
+                          "would fail the build; run it without --quiet")
     if _state["command"] in PUBLISHING_COMMANDS and _state["staged"] is None and not upstream.building_a_language(config):
         _stage_site(config)
     try:
@@ -213,7 +218,7 @@ def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, file
         raise PluginError(f"{page.file.src_uri}: no red-flag section reached the build")
     section = next(section for section in split_sections(markdown) if section.is_red_flags)
     reader = _reader_language(config)
-    cards = tier_cards(parse_red_flags(section), _state["catalogues"][reader], _state["project"].hospital)
+    cards = tier_cards(parse_red_flags(section), _state["catalogues"][reader], _state["project"])
     html = _state["env"].get_template(RED_FLAG_CARD).render(
         cards=cards, reader=language_attrs(reader), content_lang=source.lang
     )
@@ -339,15 +344,30 @@ def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
 
 
 def on_template_context(context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
-    """The 404 page speaks the reader's language and leads back to that language's home."""
-    if template_name == "404.html":
-        context["not_found"] = not_found_view(_state["project"], _state["catalogues"], _reader_language(config))
+    """The 404 page speaks the reader's language and leads back to that language's home. MkDocs gives a
+    404 page addresses from the site's root (a server answers it at any depth); a kiosk opens it from
+    disk, where the root is the disk's: there every address is relative to where the page ends up."""
+    if template_name != "404.html":
+        return context
+    reader = _reader_language(config)
+    relative_base = None
+    if _offline(config):
+        relative_base = context["base_url"] = get_relative_url(".", _not_found_page(reader))
+        # The language switcher's links start at the site's root too (static-i18n): relative until the
+        # page is written. Templates read the attribute, which on_pre_build set (see there).
+        _state["alternate_off_404"] = getattr(config.extra, "alternate", None)
+        root = urlsplit(config.site_url or "/").path
+        config.extra.alternate = [{**alternate, "link": alternate["link"].removeprefix(root)}
+                                  for alternate in _state["alternate_off_404"] or []]
+    context["not_found"] = not_found_view(_state["project"], _state["catalogues"], reader, relative_base)
     return context
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     if template_name != "404.html":
         return output_content
+    if "alternate_off_404" in _state:
+        config.extra.alternate = _state.pop("alternate_off_404")
     output_content = _with_policy(trim_indentation(output_content), config, template_name)
     # Keep the default language's 404 page: every language build overwrites the root one.
     if _reader_language(config) == _state["project"].default_language:
@@ -366,8 +386,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         _finish_parallel_languages(config)
     elif upstream.building_a_language(config):
         # Each language build writes the root 404.html: keep it as <lang>/404.html.
-        (site_dir / _reader_language(config)).mkdir(parents=True, exist_ok=True)
-        (site_dir / "404.html").replace(site_dir / _reader_language(config) / "404.html")
+        (site_dir / _not_found_page(_reader_language(config))).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / "404.html").replace(site_dir / _not_found_page(_reader_language(config)))
         return
     readability, _state["readability"] = _state.get("readability"), None
     if readability is not None:
@@ -510,6 +530,11 @@ def _iframe_worker_package(project) -> Path:
 def _offline(config: MkDocsConfig) -> bool:
     plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
     return bool(plugin and plugin.config.enabled)
+
+
+def _not_found_page(lang: str) -> str:
+    """Where a language's 404 page is published: the default language's at the root, the others' in <lang>/."""
+    return "404.html" if lang == _state["project"].default_language else f"{lang}/404.html"
 
 
 def _reader_language(config: MkDocsConfig) -> str:

@@ -19,9 +19,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from careleaf import gate
 from careleaf.content import Library
 from careleaf.project import Project
 
+CARELEAF_CODE = Path(__file__).resolve().parents[1]
 ZIP_EPOCH_FLOOR = 315532800  # 1980-01-01: the earliest time a zip entry can carry
 
 
@@ -65,16 +67,25 @@ def build_site(project: Project, site_dir: Path, epoch: int, idle_seconds: int |
         "CARELEAF_KIOSK": "true",
         "SOURCE_DATE_EPOCH": str(epoch),
         "NO_MKDOCS_2_WARNING": "1",
+        # The build's hook runs the same Careleaf code as the gate that let the library through.
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH")))),
     }
     if idle_seconds is not None:
         env["CARELEAF_KIOSK_IDLE_SECONDS"] = str(idle_seconds)
     if print_enabled is not None:
         env["CARELEAF_KIOSK_PRINT"] = "true" if print_enabled else "false"
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--quiet",
+    # No --quiet: it hides warnings from the counter --strict fails on (mkdocs#4126).
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
                "--config-file", str(project.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
     result = subprocess.run(command, cwd=project.root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"the kiosk build failed:\n{result.stdout}{result.stderr}")
+        raise RuntimeError(f"the kiosk build failed (mkdocs build --strict):\n{build_problems(result.stderr + result.stdout)}")
+
+
+def build_problems(output: str) -> str:
+    """What a failed build said about why: its warnings, errors and verdict, not its progress."""
+    lines = [line for line in output.splitlines() if line.strip() and not line.startswith(("INFO", "DEBUG"))]
+    return "\n".join(lines)
 
 
 def manifest(library: Library, bundle_version: str, epoch: int, print_enabled: bool, idle_seconds: int) -> dict:
@@ -131,10 +142,11 @@ def build_bundle(
     print_enabled: bool | None = None,
     progress=print,
 ) -> Bundle:
+    # Only what the strict web build accepts goes on a kiosk (gate.Refused otherwise, before any build).
+    library = gate.require_publishable(project).library
     epoch = commit_epoch(project.root)
     bundle_version = version(project.root)
     folder = f"careleaf-kiosk-{bundle_version}"
-    library = Library.load(project)
     with tempfile.TemporaryDirectory(prefix="careleaf-kiosk-") as work:
         site_dir = Path(work) / "site"
         progress(f"building the site in kiosk mode ({len(project.languages)} languages)")

@@ -16,7 +16,10 @@ import yaml
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.utils.yaml import yaml_load
 
-HOSPITAL_KEYS = ("name", "logo", "emergency_number", "nurse_line")
+from careleaf import phones
+
+# region: where the hospital's numbers are dialled (ISO 3166-1 alpha-2, as libphonenumber names it).
+HOSPITAL_KEYS = ("name", "logo", "region", *phones.PHONE_KEYS)
 PAGE_SIZES = ("Letter", "A4")
 # textstat formulas that score a text alone (scripts/careleaf/readability.py calls them by name).
 READABILITY_FORMULAS = ("flesch_kincaid_grade", "flesch_reading_ease", "fernandez_huerta", "szigriszt_pazos",
@@ -37,6 +40,9 @@ class Project:
     default_language: str
     language_names: dict[str, str] = field(default_factory=dict)
     hospital: dict[str, str] = field(default_factory=dict)
+    # What each number in extra.hospital dials (phones.PHONE_KEYS): an RFC 3966 tel: URI, the one value
+    # every link to it uses.
+    tel_uris: dict[str, str] = field(default_factory=dict)
     # The hospital's name as the header shows it on a phone, per language (extra.hospital.short_name).
     hospital_short_names: dict[str, str] = field(default_factory=dict)
     site_url: str = ""
@@ -96,7 +102,8 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
         raise ProjectError("mkdocs.yml: exactly one i18n language must be 'default: true'")
     extra = _section(raw, "extra", "extra")
     hospital = _section(extra, "hospital", "extra.hospital")
-    missing = [key for key in HOSPITAL_KEYS if not hospital.get(key)]
+    # Present but 0 or false is not missing: the value is judged below (an unquoted 000 reads as 0).
+    missing = [key for key in HOSPITAL_KEYS if hospital.get(key) in (None, "")]
     if missing:
         raise ProjectError(f"mkdocs.yml: extra.hospital is missing {', '.join(missing)}")
     short_names = hospital.get("short_name") or {}
@@ -106,6 +113,8 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
     hospital = {key: value for key, value in hospital.items() if key != "short_name"}
     if not all(_is_text(value) for value in hospital.values()):
         raise ProjectError("mkdocs.yml: every extra.hospital setting must be text")
+    hospital["region"] = _region(hospital["region"])
+    tel_uris = {key: _tel_uri(key, hospital[key], hospital["region"]) for key in phones.PHONE_KEYS}
     if not all(_is_text(raw.get(key) or "") for key in ("docs_dir", "site_url")):
         raise ProjectError("mkdocs.yml: docs_dir and site_url must be text")
     docs = docs_dir or (root / str(raw.get("docs_dir") or "docs"))
@@ -122,6 +131,7 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
         default_language=defaults[0],
         language_names={str(lang["locale"]): str(lang.get("name", lang["locale"])) for lang in languages},
         hospital={key: str(value) for key, value in hospital.items()},
+        tel_uris=tel_uris,
         # A language without a short name shows the full name.
         hospital_short_names={lang: str(short_names.get(lang) or hospital["name"]) for lang in codes},
         site_url=str(raw.get("site_url") or ""),
@@ -146,6 +156,25 @@ def _check_logo(raw: Mapping[str, Any], root: Path, docs: Path, logo: str) -> No
         raise ProjectError(f"mkdocs.yml: extra.hospital.logo: {logo} is not a file in {where}")
 
 
+def _region(raw: Any) -> str:
+    code = str(raw).strip().upper()
+    if not phones.is_region(code):
+        raise ProjectError(f'mkdocs.yml: extra.hospital.region: "{raw}" is not a region whose phone numbers Careleaf '
+                           "can read: give its two-letter code (ISO 3166-1), such as US, GB or AU")
+    return code
+
+
+def _tel_uri(key: str, raw: Any, region: str) -> str:
+    """What extra.hospital.<key> dials, refused in one line naming the key when a phone cannot dial it."""
+    try:
+        return phones.tel_uri(str(raw), region)
+    except phones.NotDiallable:
+        # YAML reads an unquoted 000 as the number 0: the digits the hospital meant are gone.
+        hint = " (write it in quotes)" if not isinstance(raw, str) else ""
+        raise ProjectError(f'mkdocs.yml: extra.hospital.{key}: "{raw}" is not a number that can be dialled in '
+                           f"{region}{hint}") from None
+
+
 def _flag(raw: Any, name: str) -> bool:
     if not isinstance(raw, bool):
         raise ProjectError(f"mkdocs.yml: {name} must be true or false")
@@ -163,7 +192,7 @@ def _section(parent: Mapping[str, Any], key: str, name: str) -> Mapping[str, Any
 
 
 def _is_text(value: Any) -> bool:
-    # Numbers are written unquoted often enough (nurse_line: 5550100) to be read as text.
+    # Numbers are written unquoted often enough (emergency_number: 911) to be read as text.
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 

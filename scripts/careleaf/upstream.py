@@ -63,8 +63,24 @@ def render_theme_template(name: str, env, files, config, nav) -> None:
 
 def strict_build_will_abort() -> bool:
     """MkDocs aborts a --strict build after the post-build events if its counter saw a warning."""
-    handlers = logging.getLogger("mkdocs").handlers
-    return any(isinstance(handler, CountHandler) and handler.get_counts() for handler in handlers)
+    return any(isinstance(handler, CountHandler) and handler.get_counts() for handler in _strict_logger_handlers())
+
+
+def _strict_logger_handlers() -> list[logging.Handler]:
+    """The handlers that see MkDocs' warnings: its logger's and, as ProperDocs keeps its counter on the
+    `properdocs` logger above `mkdocs`, those of the loggers it passes records up to."""
+    handlers: list[logging.Handler] = []
+    logger: logging.Logger | None = logging.getLogger("mkdocs")
+    while logger is not None:
+        handlers.extend(logger.handlers)
+        logger = logger.parent if logger.propagate else None
+    return handlers
+
+
+def strict_counts_warnings() -> bool:
+    """False under --quiet: MkDocs' logger then drops warnings before its --strict counter sees them
+    (mkdocs#4126), and a strict build passes whatever it warns about."""
+    return logging.getLogger("mkdocs").isEnabledFor(logging.WARNING)
 
 
 def search_worker(theme_dirs: Iterable[str | Path]) -> str:

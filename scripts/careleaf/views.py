@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import posixpath
 import string
 from pathlib import Path
 from typing import Any, Callable
@@ -82,9 +83,16 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def tier_cards(red_flags: RedFlags, catalogue: Catalogue, hospital: dict[str, str]) -> list[dict[str, str]]:
+def phone_links(project) -> dict[str, str | None]:
+    """What each hospital number links to (its tel: URI), or None on a kiosk: no one calls from a kiosk,
+    so it shows the number as text."""
+    return {key: None if project.kiosk["enabled"] else uri for key, uri in project.tel_uris.items()}
+
+
+def tier_cards(red_flags: RedFlags, catalogue: Catalogue, project) -> list[dict[str, str]]:
     """One care card per tier, most urgent first, headed in the reader's language."""
-    values = placeholder_values(hospital)
+    values = placeholder_values(project.hospital)
+    links = phone_links(project)
     cards = []
     for tier in sorted(red_flags.tiers, key=lambda tier: TIER_KINDS.index(tier.kind) if tier.kind in TIER_KINDS else 99):
         if tier.kind not in TIER_KINDS:
@@ -94,21 +102,22 @@ def tier_cards(red_flags: RedFlags, catalogue: Catalogue, hospital: dict[str, st
                 "kind": tier.kind,
                 "heading": catalogue.text(f"red_flags.{tier.kind}.heading", **values),
                 "urgency": catalogue.text(f"red_flags.{tier.kind}.urgency", **values),
-                "fallback": phone_sentence(catalogue, f"red_flags.{tier.kind}.fallback", values),
+                "fallback": phone_sentence(catalogue, f"red_flags.{tier.kind}.fallback", values, links["nurse_line"]),
                 "body": tier.body,
             }
         )
     return cards
 
 
-def phone_sentence(catalogue: Catalogue, key: str, values: dict[str, str]) -> dict[str, str] | None:
-    """A sentence that gives the nurse line, split around the number so the template can make it one
-    tappable, unbroken, left-to-right link (in Arabic text a bare 1-800-555-0142 reads backwards)."""
+def phone_sentence(catalogue: Catalogue, key: str, values: dict[str, str], tel: str | None) -> dict[str, str | None] | None:
+    """A sentence that gives the nurse line, split around the number so the template can keep it one
+    unbroken, left-to-right run (in Arabic text a bare 1-800-555-0142 reads backwards): a link to `tel`
+    (phone_links), or text where there is none."""
     if key not in catalogue.strings:
         return None
     before, marker, after = catalogue.text(key, **{**values, "nurse_line": "{nurse_line}"}).partition("{nurse_line}")
     number = values["nurse_line"] if marker else ""
-    return {"before": before, "number": number, "tel": _tel(number), "after": after}
+    return {"before": before, "number": number, "tel": tel if number else None, "after": after}
 
 
 def language_notice_view(catalogue: Catalogue, reader_lang: str, content_lang: str, names_url: str,
@@ -218,7 +227,7 @@ def page_view(
         "is_fallback": page.lang != reader_lang,
         "is_machine_draft": page.lang != project.default_language and page.translation_status != "reviewed",
         "source_url": source_url if page.lang != project.default_language else None,
-        "tel": {key: _tel(project.hospital[key]) for key in ("emergency_number", "nurse_line")},
+        "tel": phone_links(project),
         "language_name": project.language_names.get(reader_lang, reader_lang),
         "address": absolute_url(project.site_url, page_url),
         "kiosk": project.kiosk,
@@ -228,7 +237,7 @@ def page_view(
         "search_base": f"{base_url}/{reader_lang}/" if page_url.startswith(f"{reader_lang}/") else base_url,
         "language_notice": None if page.is_home else language_notice,
     }
-    view["nurse_line"] = phone_sentence(catalogue, "disclaimer.nurse_line", values)
+    view["nurse_line"] = phone_sentence(catalogue, "disclaimer.nurse_line", values, view["tel"]["nurse_line"])
     view["clinical_review_pending"] = approval.readers_are_warned(library, page)
     stale = safety.staleness(library, page)
     view["is_stale"] = any(stale.values())
@@ -326,13 +335,21 @@ def infobutton_view(
     }
 
 
-def not_found_view(project, catalogues: dict[str, Catalogue], reader_lang: str) -> dict[str, str]:
-    """The 404 page's strings and the reader's home, as a site-absolute path (404s are served anywhere)."""
-    root = urlsplit(project.site_url).path or "/"
-    home = root if reader_lang == project.default_language else f"{root.rstrip('/')}/{reader_lang}/"
-    return {**catalogues[reader_lang].tree(**placeholder_values(project.hospital))["not_found"], "home_url": home}
-
-
-def _tel(number: str) -> str:
-    """A tel: target keeps only what a phone dials."""
-    return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+def not_found_view(project, catalogues: dict[str, Catalogue], reader_lang: str, base_url: str | None = None) -> dict[str, Any]:
+    """The 404 page's strings, the reader's home and the base of their language's search index. On the
+    web (`base_url` None) they start at the site's root: a server answers a 404 at any depth. Opened
+    from disk (a kiosk), they are relative to the page (`base_url`, as MkDocs gives a page) and name
+    index.html, which no server adds there."""
+    folder = "" if reader_lang == project.default_language else f"{reader_lang}/"
+    if base_url is None:
+        base_url = urlsplit(project.site_url).path or "/"
+        home = posixpath.join(base_url, folder)
+    else:
+        home = posixpath.join(base_url, folder, "index.html")
+    return {
+        **catalogues[reader_lang].tree(**placeholder_values(project.hospital))["not_found"],
+        "home_url": home,
+        "search_base": posixpath.join(base_url, folder),
+        # A kiosk's 404 page returns to the start page when idle, like every other page.
+        "kiosk": project.kiosk if project.kiosk["enabled"] else None,
+    }

@@ -1,0 +1,94 @@
+"""One publishing gate: no output is made from a library the strict web build refuses, by any tool."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from careleaf.content import Library
+from careleaf import project as project_settings
+from conftest import MKDOCS, ROOT, copy_project, edit
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_handouts as build_handouts_script  # noqa: E402  (the thin CLIs under test)
+import build_packet as build_packet_script  # noqa: E402
+
+PROPERDOCS = ROOT / ".venv-properdocs" / "bin" / "properdocs"
+SLUGS = Library.load(project_settings.load(ROOT / "mkdocs.yml")).slugs
+
+
+def approval_required(tmp_path):
+    """A copy of the project that requires clinical approval, which no article has."""
+    project = copy_project(tmp_path / "project")
+    edit(project / "mkdocs.yml", "clinical_review:\n    required: false", "clinical_review:\n    required: true")
+    # Refused or not, nothing here needs the PDFs: leave Chromium out of it.
+    edit(project / "mkdocs.yml", "handouts:\n", "handouts:\n    build: false\n")
+    return project
+
+
+def refusal(script: str) -> str:
+    first = sorted(SLUGS)[0]
+    return (f"{script}: refused: mkdocs build --strict, the publishing build, does not accept this library "
+            f"({len(SLUGS)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
+            f"this article (extra.clinical_review.required): scripts/approve.py {first} --by \"Name, credential\" "
+            f"[clinical-review-pending]; every one: scripts/validate.py --strict\n")
+
+
+def test_no_packet_is_printed_from_a_library_the_publishing_build_refuses(tmp_path, capsys):
+    project = approval_required(tmp_path)
+    target = tmp_path / "packet.pdf"
+    code = build_packet_script.main(["--config", str(project / "mkdocs.yml"), "--site", str(tmp_path / "site"),
+                                     "--lang", "es", "muscle-spasm", "-o", str(target)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert (captured.out, captured.err) == ("", refusal("build_packet.py"))
+    assert not target.exists()
+
+
+def test_no_handout_is_printed_from_a_library_the_publishing_build_refuses(tmp_path, capsys):
+    project = approval_required(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    code = build_handouts_script.main(["--config", str(project / "mkdocs.yml"), "--site", str(site)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert (captured.out, captured.err) == ("", refusal("build_handouts.py"))
+    assert list(site.iterdir()) == []
+
+
+def test_a_strict_build_refuses_to_run_quiet(tmp_path):
+    # --quiet hides warnings from the counter --strict fails on (mkdocs#4126): a strict build would pass anything.
+    project = copy_project(tmp_path / "project")
+    edit(project / "docs/es/muscle-spasm.md", "\n## ", "\nVea [la otra página](no-such-page.md).\n\n## ")
+    site = tmp_path / "site"
+    result = subprocess.run([*MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(site)], cwd=project,
+                            capture_output=True, text=True, timeout=300, env=_environment())
+    assert result.returncode == 1
+    assert ("ERROR   -  --strict does not work with --quiet: MkDocs then counts no warning, so nothing would fail "
+            "the build; run it without --quiet") in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr and not site.exists()
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", "properdocs"])
+def test_a_refused_strict_build_leaves_the_published_site_as_it_was(tmp_path, tool):
+    # ProperDocs counts warnings on its own logger, above MkDocs': the hook must see that counter too.
+    project = approval_required(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the site as published before", encoding="utf-8")
+    command = [*MKDOCS] if tool == "mkdocs" else [str(PROPERDOCS)]
+    result = subprocess.run([*command, "build", "--strict", "--site-dir", str(site)], cwd=project,
+                            capture_output=True, text=True, timeout=600, env=_environment())
+    assert result.returncode == 1
+    assert f"Aborted with {len(SLUGS)} warnings in strict mode!" in result.stderr + result.stdout
+    assert [path.name for path in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "the site as published before"
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".careleaf-")] == []
+
+
+def _environment() -> dict[str, str]:
+    # The builds run this checkout's Careleaf, whatever the environment's editable install points at.
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts"), "CARELEAF_JOBS": "2"}
