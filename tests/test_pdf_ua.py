@@ -66,10 +66,44 @@ def test_without_verapdf_a_handout_claims_nothing_and_the_build_is_told(built_ha
     assert not accessible_pdf.claims_pdf_ua(pdf)
 
 
+def test_a_verdict_is_cached_with_the_handout_and_a_file_not_judged_is_asked_again(built_handouts, tmp_path, monkeypatch):
+    from careleaf import handouts
+
+    target = tmp_path / "site" / "handouts" / "en" / "finger-dislocation.pdf"
+    target.parent.mkdir(parents=True)
+    job = handouts.Job("finger-dislocation", "en", handouts.CLEAR, (), target, "Finger dislocation")
+    cache = handouts.PrintCache(tmp_path / "cache", settings="test")
+    finished = built_handouts / "en" / "finger-dislocation.pdf"
+
+    def finish_from_the_build() -> handouts.Result:
+        shutil.copy(finished, target)
+        cache._unjudged[target] = cache._unjudged.get(target) or {"pdf": "", "problems": []}
+        return handouts.Result(job, 1, 0.0, False, [])
+
+    calls = []
+    real_validate = verapdf.validate
+    # No Java: nothing is judged, the claim goes, and the cache keeps the file unjudged.
+    monkeypatch.setattr(verapdf, "available", lambda: False)
+    monkeypatch.setattr(verapdf, "classpath", lambda: (_ for _ in ()).throw(verapdf.VeraPdfMissing("no java on PATH")))
+    result = finish_from_the_build()
+    cache.judge([result])
+    assert result.problems == ["not checked by veraPDF (no java on PATH): it claims no PDF/UA"]
+    assert not accessible_pdf.claims_pdf_ua(target) and not cache._unjudged[target].get("judged")
+    # veraPDF back: judged once, passed, claimed; the next build asks veraPDF nothing.
+    monkeypatch.undo()
+    monkeypatch.setattr(verapdf, "validate", lambda pdfs: calls.append(list(pdfs)) or real_validate(pdfs))
+    result = finish_from_the_build()
+    cache.judge([result])
+    assert result.problems == [] and accessible_pdf.claims_pdf_ua(target) and cache._unjudged[target]["judged"]
+    result = finish_from_the_build()
+    cache.judge([result])
+    assert calls == [[target]] and result.problems == []
+
+
 def test_the_driver_output_is_read_rule_by_rule():
     output = ("FILE\ta.pdf\tfail\t120\nRULE\t7.1-3\t12\tContent shall be marked as Artifact\troot/page[0]\n"
               "FILE\tb.pdf\tpass\t99\nFILE\tc.pdf\terror\t0\nERROR\tjava.io.IOException: bad xref\n")
-    verdicts = verapdf.parse(output)
+    verdicts = dict(verapdf.parse(output))
     assert verdicts["a.pdf"].problems() == ["veraPDF PDF/UA-1 7.1-3 (12×): Content shall be marked as Artifact"]
     assert verdicts["b.pdf"].passed and verdicts["b.pdf"].checks == 99
     assert verdicts["c.pdf"].problems() == ["veraPDF could not read it: java.io.IOException: bad xref"]
@@ -101,14 +135,31 @@ def words_found(pdf, page_html, lang) -> tuple[int, list[str]]:
     return len(words), missing
 
 
+# The article's own text as printed: its paragraphs, list items and red-flag signs (not the screen-only jump link).
+PRINTED_TEXT = "article > p:not(.careleaf-jump), article > ul > li, article > ol > li, article .red-flags li"
+
+
+def printed_words(page_html: str, lang: str) -> list[str]:
+    page = BeautifulSoup(page_html, "html.parser")
+    return re.findall(WORDS[lang], unicodedata.normalize("NFKC", " ".join(
+        element.get_text(" ") for element in page.select(PRINTED_TEXT))))
+
+
 @pytest.mark.parametrize("kind", ["", ".large-print"])
 @pytest.mark.parametrize("lang", ["ar", "zh", "vi"])
 @pytest.mark.parametrize("slug", SLUGS)
 def test_pdftotext_gives_back_the_words_of_the_page(built_site, built_handouts, slug, lang, kind):
     page_html = (built_site / page_path(lang, slug)).read_text(encoding="utf-8")
-    total, missing = words_found(built_handouts / lang / f"{slug}{kind}.pdf", page_html, lang)
+    pdf = built_handouts / lang / f"{slug}{kind}.pdf"
+    # Every word it gives back is a word of the page (nothing garbled, nothing run together)...
+    total, missing = words_found(pdf, page_html, lang)
     assert total > 200
     assert len(missing) <= total / 100, missing[:20]
+    # ...and the page's words are all there (nothing lost).
+    extracted = unicodedata.normalize("NFKC", accessible_pdf_text(pdf))
+    found = re.sub(r"\s+", "", extracted) if lang == "zh" else set(re.findall(WORDS[lang], extracted))
+    lost = [word for word in printed_words(page_html, lang) if word not in found]
+    assert lost == []
 
 
 def test_arabic_ligatures_and_marks_extract_in_reading_order(built_site, built_handouts):
@@ -197,3 +248,30 @@ def test_a_right_to_left_word_is_one_span_in_drawing_order_and_a_null_glyph_gets
     # One word, its characters in the sequence's (reversed) order: reversing it reads "الا".
     assert spans == ["\u0627\u0627\u0644"]
     assert pdf_tagging.decoder(font)[1] == {1: "\u0627", 2: "\u0644\u0627", 3: " "}
+
+
+def test_untagged_text_inside_a_span_that_is_no_tag_becomes_an_artifact_whole():
+    # Right-to-left text drawn outside the tags (an SVG logo's words) sits in /ReversedChars and a span: no tag.
+    pdf = tagged_pdf(b"BT /ReversedChars BMC /Span <</ActualText (a)>> BDC (a) Tj EMC EMC ET "
+                     b"/P <</MCID 0>> BDC /Span <</ActualText (b)>> BDC BT (b) Tj ET EMC EMC", [])
+    pdf_tagging.repair(pdf)
+    instructions = [(str(operator), operands[0] if operands else None) for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])]
+    assert instructions[:3] == [("BT", None), ("BMC", Name.Artifact), ("BMC", Name.ReversedChars)]
+    # The tagged paragraph's own span stays as it was, inside its MCID.
+    assert [name for operator, name in instructions if operator == "BMC"] == [Name.Artifact, Name.ReversedChars]
+
+
+def test_a_span_that_draws_nothing_adds_no_text_to_a_word():
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    cmap = pdf.make_stream(pdf_tagging._write_cmap({1: "\u0627", 3: " "}, 2))
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type0, BaseFont=Name.X, ToUnicode=cmap))
+    pdf.pages[0].Resources = Dictionary(Font=Dictionary(F1=font))
+    # Chromium's spans for a line cut by a page break: their text is on the next page, no glyph here.
+    pdf.pages[0].Contents = pdf.make_stream(
+        "/P <</MCID 0>> BDC BT /F1 12 Tf /ReversedChars BMC /Span <</ActualText <FEFF0644>>> BDC 3 0 Td EMC "
+        "/Span <</ActualText <FEFF0628>>> BDC <0001> Tj EMC EMC ET EMC".encode())
+    pdf_tagging.repair(pdf)
+    spans = [str(operands[1].ActualText) for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])
+             if str(operator) == "BDC" and "/ActualText" in operands[1]]
+    assert spans == ["\u0628"]

@@ -85,8 +85,12 @@ def judge(pdfs: list[Path]) -> dict[Path, list[str]]:
     """veraPDF's PDF/UA-1 verdict on finished PDFs: what it failed, per file (nothing: passed).
 
     A file veraPDF fails, or cannot judge (the reason is its one problem), claims no PDF/UA."""
+    if not pdfs:
+        return {}
     try:
-        verdicts = {path: verdict.problems() for path, verdict in verapdf.validate(pdfs).items()}
+        # A file veraPDF could not read is not judged: asked again next time.
+        verdicts = {path: [f"{NOT_JUDGED} ({verdict.error}): it claims no PDF/UA"] if verdict.error else verdict.problems()
+                    for path, verdict in verapdf.validate(pdfs).items()}
     except verapdf.VeraPdfMissing as missing:
         verdicts = {path: [f"{NOT_JUDGED} ({missing}): it claims no PDF/UA"] for path in pdfs}
     for path, failed in verdicts.items():

@@ -345,6 +345,8 @@ class PrintCache:
         fails claims no PDF/UA, and its failures join the file's problems, here and in the cache."""
         pending = [result for result in results
                    if result.job.target in self._unjudged and not self._unjudged[result.job.target].get("judged")]
+        if results and not verapdf.available():
+            pending = list(results)  # even a file judged before: with no veraPDF here to stand behind it, none claims PDF/UA
         verdicts = accessible_pdf.judge([result.job.target for result in pending])
         for result in pending:
             failed = verdicts[result.job.target]

@@ -124,17 +124,35 @@ def _operator(instruction) -> str:
 
 
 def _mark_artifacts(instructions: list, page: pikepdf.Page) -> list:
-    """Every drawing outside marked content, wrapped whole (a path with its painting) as an /Artifact."""
+    """Every drawing outside tagged content, wrapped whole (a path with its painting) as an /Artifact;
+    a mark that is no tag (/ReversedChars, an /ActualText span) holding untagged drawings, wrapped whole."""
     rewritten: list = []
-    depth = 0
-    path_start: int | None = None  # where the unmarked path being built starts in `rewritten`
-    for instruction in instructions:
+    open_marks: list[bool] = []  # for each open mark: whether it tags content (an MCID, or /Artifact)
+    path_start: int | None = None  # where the untagged path being built starts in `rewritten`
+    index = 0
+    while index < len(instructions):
+        instruction = instructions[index]
         operator = _operator(instruction)
+        index += 1
         if operator in ("BDC", "BMC"):
-            depth += 1
-        elif operator == "EMC":
-            depth = max(depth - 1, 0)
-        if depth or operator in ("BDC", "BMC", "EMC"):
+            tag = _is_tag(instruction, page)
+            if not tag and not any(open_marks):
+                end = _matching_end(instructions, index - 1)
+                sequence = instructions[index - 1:end + 1] if end is not None else []
+                if sequence and any(_draws(each) for each in sequence) and not any(
+                        _is_tag(each, page) for each in sequence if _operator(each) in ("BDC", "BMC")):
+                    rewritten += [_ARTIFACT, *sequence, _END]
+                    index = end + 1
+                    continue
+            open_marks.append(tag)
+            rewritten.append(instruction)
+            continue
+        if operator == "EMC":
+            if open_marks:
+                open_marks.pop()
+            rewritten.append(instruction)
+            continue
+        if any(open_marks):
             rewritten.append(instruction)
             continue
         if operator in _PATH_CONSTRUCTION and path_start is None:
@@ -148,6 +166,23 @@ def _mark_artifacts(instructions: list, page: pikepdf.Page) -> list:
         else:
             rewritten.append(instruction)
     return rewritten
+
+
+def _is_tag(instruction, page: pikepdf.Page) -> bool:
+    """A mark that makes its content tagged content (an MCID) or an artifact; others (spans) do not."""
+    operands = instruction[0]
+    if operands and operands[0] == pikepdf.Name.Artifact:
+        return True
+    if _operator(instruction) != "BDC" or len(operands) < 2:
+        return False
+    listed = operands[1]
+    if isinstance(listed, pikepdf.Name):
+        listed = page.get("/Resources", {}).get("/Properties", {}).get(listed)
+    return isinstance(listed, pikepdf.Dictionary) and "/MCID" in listed
+
+
+def _draws(instruction) -> bool:
+    return _operator(instruction) in _TEXT_SHOWING | _SINGLE_DRAWINGS | _PATH_PAINTING
 
 
 def _tagged_form(instruction, page: pikepdf.Page) -> bool:
@@ -213,7 +248,11 @@ def _reversed_words(sequence: list, fonts, current_font) -> list:
                 if _operator(each) == "Tf":
                     font = decoder(fonts.get(each[0][0]))
             text = str(instruction[0][1].ActualText)
-            items.append((text[::-1], inner, True, text.isspace()))
+            if not any(_operator(each) in _TEXT_SHOWING for each in inner):
+                # A span that draws nothing (Chromium's, on a line cut by a page break): its text is not on this page.
+                items.append(("", inner, False, False))
+            else:
+                items.append((text[::-1], inner, True, text.isspace()))
             index = end + 1
             continue
         if operator in ("BDC", "BMC", "EMC"):

@@ -74,29 +74,42 @@ def identity() -> str:
         return "unavailable"
 
 
+def available() -> bool:
+    try:
+        classpath()
+        return True
+    except VeraPdfMissing:
+        return False
+
+
 def validate(pdfs: list[Path]) -> dict[Path, Verdict]:
     """Each PDF's verdict under veraPDF's PDF/UA-1 profile (one Java process for all of them)."""
     if not pdfs:
         return {}
-    result = subprocess.run(["java", "-cp", classpath(), str(DRIVER), *map(str, pdfs)],
-                            capture_output=True, text=True, encoding="utf-8")
+    # UTF-8 whatever the locale: file names reach Java, and come back, as they are.
+    command = ["java", "-Dfile.encoding=UTF-8", "-Dsun.jnu.encoding=UTF-8", "-cp", classpath(), str(DRIVER), *map(str, pdfs)]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                                timeout=120 + 10 * len(pdfs))
+    except subprocess.TimeoutExpired as error:
+        raise VeraPdfMissing(f"veraPDF did not finish in {error.timeout:.0f} s") from None
     verdicts = parse(result.stdout)
     if result.returncode != 0 or len(verdicts) != len(pdfs):
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise VeraPdfMissing(f"veraPDF stopped (exit {result.returncode}): {last}")
-    return {Path(path): verdict for path, verdict in verdicts.items()}
+    # In the order given: the driver judges the files one after another.
+    return {pdf: verdict for pdf, (_, verdict) in zip(pdfs, verdicts)}
 
 
-def parse(output: str) -> dict[str, Verdict]:
-    """The driver's lines, one Verdict per FILE line."""
-    verdicts: dict[str, Verdict] = {}
-    current: Verdict | None = None
+def parse(output: str) -> list[tuple[str, Verdict]]:
+    """The driver's lines: (file, Verdict) for each FILE line, in order."""
+    verdicts: list[tuple[str, Verdict]] = []
     for line in output.splitlines():
         fields = line.split("\t")
         if fields[0] == "FILE" and len(fields) >= 4:
-            current = verdicts[fields[1]] = Verdict(passed=fields[2] == "pass", checks=int(fields[3] or 0))
-        elif fields[0] == "RULE" and current is not None and len(fields) >= 5:
-            current.failures.append(Failure(fields[1], int(fields[2]), fields[3], fields[4]))
-        elif fields[0] == "ERROR" and current is not None:
-            current.error = "\t".join(fields[1:])
+            verdicts.append((fields[1], Verdict(passed=fields[2] == "pass", checks=int(fields[3] or 0))))
+        elif fields[0] == "RULE" and verdicts and len(fields) >= 5:
+            verdicts[-1][1].failures.append(Failure(fields[1], int(fields[2]), fields[3], fields[4]))
+        elif fields[0] == "ERROR" and verdicts:
+            verdicts[-1][1].error = "\t".join(fields[1:])
     return verdicts
