@@ -269,7 +269,7 @@ def test_removing_a_red_flag_section_from_any_language_fails_naming_file_and_lin
     text = path.read_text(encoding="utf-8")
     start = text.index("{#red-flags}")
     start = text.rindex("\n## ", 0, start) + 1
-    end = text.index("\n## ", start + 1) + 1
+    end = text.find("\n## ", start + 1) + 1 or len(text)  # the section may be the article's last
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     code = validate_script.main([str(project / "docs")])
     out = capsys.readouterr().out
