@@ -232,22 +232,30 @@ def test_a_list_item_gets_a_body_and_its_content_keeps_its_parent_entry():
     assert dict(pdf.Root.StructTreeRoot.RoleMap) == {"/Strong": Name.Span}
 
 
-def test_a_right_to_left_word_is_one_span_in_drawing_order_and_a_null_glyph_gets_its_text():
+def repaired_spans(content: str, unicode: dict[int, str]) -> tuple[list[str], dict[int, str]]:
+    """Repair a one-page PDF drawn with one two-byte font (its ToUnicode `unicode`): the /ActualText of
+    each span left on the page, and the font's ToUnicode table after the repair."""
     pdf = pikepdf.new()
     pdf.add_blank_page()
-    cmap = pdf.make_stream(pdf_tagging._write_cmap({1: "\u0627", 2: "\x00", 3: " "}, 2))
+    cmap = pdf.make_stream(pdf_tagging._write_cmap(unicode, 2))
     font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type0, BaseFont=Name.X, ToUnicode=cmap))
     pdf.pages[0].Resources = Dictionary(Font=Dictionary(F1=font))
-    # Drawn left to right: alef, then the lam-alef ligature (glyph 2, its text only in the span), a space, alef.
-    pdf.pages[0].Contents = pdf.make_stream(
-        "/P <</MCID 0>> BDC BT /F1 12 Tf /ReversedChars BMC <0001> Tj "
-        "/Span <</ActualText <FEFF06440627>>> BDC <0002> Tj EMC <0003> Tj <0001> Tj EMC ET EMC".encode())
+    pdf.pages[0].Contents = pdf.make_stream(content.encode())
     pdf_tagging.repair(pdf)
     spans = [str(operands[1].ActualText) for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])
              if str(operator) == "BDC" and "/ActualText" in operands[1]]
+    return spans, pdf_tagging.decoder(font)[1]
+
+
+def test_a_right_to_left_word_is_one_span_in_drawing_order_and_a_null_glyph_gets_its_text():
+    # Drawn left to right: alef, then the lam-alef ligature (glyph 2, its text only in the span), a space, alef.
+    spans, unicode = repaired_spans(
+        "/P <</MCID 0>> BDC BT /F1 12 Tf /ReversedChars BMC <0001> Tj "
+        "/Span <</ActualText <FEFF06440627>>> BDC <0002> Tj EMC <0003> Tj <0001> Tj EMC ET EMC",
+        {1: "\u0627", 2: "\x00", 3: " "})
     # One word, its characters in the sequence's (reversed) order: reversing it reads "الا".
     assert spans == ["\u0627\u0627\u0644"]
-    assert pdf_tagging.decoder(font)[1] == {1: "\u0627", 2: "\u0644\u0627", 3: " "}
+    assert unicode == {1: "\u0627", 2: "\u0644\u0627", 3: " "}
 
 
 def test_untagged_text_inside_a_span_that_is_no_tag_becomes_an_artifact_whole():
@@ -262,16 +270,9 @@ def test_untagged_text_inside_a_span_that_is_no_tag_becomes_an_artifact_whole():
 
 
 def test_a_span_that_draws_nothing_adds_no_text_to_a_word():
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    cmap = pdf.make_stream(pdf_tagging._write_cmap({1: "\u0627", 3: " "}, 2))
-    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type0, BaseFont=Name.X, ToUnicode=cmap))
-    pdf.pages[0].Resources = Dictionary(Font=Dictionary(F1=font))
     # Chromium's spans for a line cut by a page break: their text is on the next page, no glyph here.
-    pdf.pages[0].Contents = pdf.make_stream(
+    spans, _ = repaired_spans(
         "/P <</MCID 0>> BDC BT /F1 12 Tf /ReversedChars BMC /Span <</ActualText <FEFF0644>>> BDC 3 0 Td EMC "
-        "/Span <</ActualText <FEFF0628>>> BDC <0001> Tj EMC EMC ET EMC".encode())
-    pdf_tagging.repair(pdf)
-    spans = [str(operands[1].ActualText) for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])
-             if str(operator) == "BDC" and "/ActualText" in operands[1]]
+        "/Span <</ActualText <FEFF0628>>> BDC <0001> Tj EMC EMC ET EMC",
+        {1: "\u0627", 3: " "})
     assert spans == ["\u0628"]
