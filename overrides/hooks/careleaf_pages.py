@@ -209,7 +209,15 @@ def on_nav(nav, config: MkDocsConfig, files: Files):
 def on_page_markdown(markdown: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
     """Replace the red-flag tiers with care cards rendered by the red-flag-card template."""
     source = _source_page(page)
-    if source is None or source.is_home:
+    if source is None:
+        return markdown
+    if source.includes or source.include_errors:
+        # Shared blocks in the page's own language, as the content model resolved them.
+        resolved = _state["library"].resolve(markdown, source.lang)
+        if resolved.errors:
+            raise PluginError(f"{page.file.src_uri}: {resolved.errors[0].message}")
+        markdown = resolved.text
+    if source.is_home:
         return markdown
     if source.summary:
         page.meta.setdefault("description", source.summary)

@@ -11,14 +11,14 @@ import hashlib
 import re
 import sys
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from mkdocs.utils.meta import YAML_RE
 
-from careleaf import codes, reading
+from careleaf import codes, reading, shared_blocks
 from careleaf.project import Project
 
 # ---------------------------------------------------------------------------
@@ -112,6 +112,12 @@ class Page:
     # The line of each front-matter key, by its path: ("translation", "date") -> 14; list items by
     # their position: ("codes", "icd10cm", 0) -> 12.
     front_matter_lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    # With shared blocks included: the body as its file has it, where each line of `body` was written,
+    # and the include lines (careleaf/shared_blocks.py). None and () for a page that includes nothing.
+    source_body: str | None = None
+    origins: tuple[tuple[Path | None, int], ...] | None = None
+    includes: tuple[shared_blocks.Include, ...] = ()
+    include_errors: tuple[shared_blocks.IncludeError, ...] = ()
 
     @property
     def is_home(self) -> bool:
@@ -150,6 +156,19 @@ class Page:
         inherit) and what is wrong with how they are written (careleaf/codes.py)."""
         return codes.read_codes(self.meta.get(codes.FRONT_MATTER_KEY), self.slug, self.line_of)
 
+    @property
+    def own_body(self) -> str:
+        """The body as the file has it: include lines, not the blocks they include."""
+        return self.body if self.source_body is None else self.source_body
+
+    def locate(self, line: int) -> tuple[Path, int]:
+        """The file and line where a line of `body` was written (a shared block's, for an included line)."""
+        index = line - self.body_line
+        if self.origins is None or not 0 <= index < len(self.origins):
+            return self.path, line
+        path, origin = self.origins[index]
+        return (path or self.path), origin
+
     def line_of(self, *path: Any) -> int:
         """The file line of a front-matter key, else of its nearest parent, else line 1."""
         while path:
@@ -187,21 +206,44 @@ class Page:
         return parse_red_flags(sections[0]) if sections else None
 
     def source_revision(self) -> dict[str, str]:
+        """Hashes of this page's own red-flag section and of the rest of its own text.
+
+        A translation records the English page's revision it was made from, so a later
+        change to the English source can be seen (red flags separately: they matter most).
+        Include lines count, the blocks they include do not: a block is translated once, and
+        tracks its own English revision (safety.staleness).
+        """
         return dict(self._source_revision)
 
     @cached_property
     def _source_revision(self) -> dict[str, str]:
-        """Hashes of this page's red-flag section and of the rest of its text.
+        if self.source_body is None:
+            return self.content_revision()
+        return self._revision(self.source_body)
 
-        A translation records the English page's revision it was made from, so a later
-        change to the English source can be seen (red flags separately: they matter most).
-        """
-        red_flags = "\n".join(section.body for section in self.red_flag_sections())
-        rest = self.body
-        for section in self.red_flag_sections():
+    def content_revision(self) -> dict[str, str]:
+        """The same two hashes over the text as readers get it, shared blocks included: what a
+        clinician approves, so an edit to any block it includes makes the approval stale."""
+        return dict(self._content_revision)
+
+    @cached_property
+    def _content_revision(self) -> dict[str, str]:
+        return self._revision(self.body)
+
+    def _revision(self, body: str) -> dict[str, str]:
+        sections = [section for section in split_sections(body) if section.is_red_flags]
+        red_flags = "\n".join(section.body for section in sections)
+        rest = body
+        for section in sections:
             rest = rest.replace(section.body, "", 1)
         front = {key: self.meta.get(key) for key in ("title", "summary")}
         return {"red_flags": _digest(red_flags), "text": _digest(f"{front}\n{rest}")}
+
+    def included_in_red_flags(self) -> set[str]:
+        """The shared blocks included inside the red-flag section (their staleness is the card's)."""
+        sections = [section for section in split_sections(self.own_body, self.body_line) if section.is_red_flags]
+        spans = [range(section.body_line, section.body_line + section.body.count("\n") + 1) for section in sections]
+        return {include.name for include in self.includes if any(include.line in span for span in spans)}
 
 
 # ---------------------------------------------------------------------------
@@ -433,6 +475,8 @@ class Library:
     # Files whose names would not make clean web addresses ("Muscle Spasm copy.md"): never read as pages.
     misnamed: list[Path] = field(default_factory=list)
     store: Any = field(default=None, repr=False, compare=False)
+    # Shared blocks by (name, language): docs/<lang>/shared/<name>.md, read as pages (careleaf/shared_blocks.py).
+    blocks: dict[tuple[str, str], Page] = field(default_factory=dict)
 
     @classmethod
     def load(cls, project: Project, remember: bool = False) -> "Library":
@@ -440,6 +484,7 @@ class Library:
         come back parsed from `.cache/careleaf/`, and `remember()` keeps this run's for the next."""
         store = _page_store(project) if remember else None
         pages: dict[tuple[str, str], Page] = {}
+        blocks: dict[tuple[str, str], Page] = {}
         strays: list[Path] = []
         misnamed: list[Path] = []
         for path in sorted(project.docs_dir.rglob("*")):
@@ -451,12 +496,49 @@ class Library:
                 misnamed.append(path)
             elif path.suffix != ".md":
                 continue
-            elif len(relative.parts) == 2 and relative.parts[0] in project.languages:
+            elif relative.parts[0] in project.languages and len(relative.parts) in (2, 3):
+                name = shared_blocks.block_name(Path(*relative.parts[1:])) if len(relative.parts) == 3 else None
+                if len(relative.parts) == 3 and name is None:
+                    strays.append(path)
+                    continue
                 page = _stored_page(store, path, relative.parts[0]) if store else read_page(path, relative.parts[0])
-                pages[(page.slug, page.lang)] = page
+                if name is None:
+                    pages[(page.slug, page.lang)] = page
+                else:
+                    blocks[(name, page.lang)] = page
             else:
                 strays.append(path)
-        return cls(project=project, pages=pages, strays=strays, misnamed=misnamed, store=store)
+        library = cls(project=project, pages=pages, strays=strays, misnamed=misnamed, store=store, blocks=blocks)
+        library.pages = {key: library.resolved(page) for key, page in pages.items()}
+        return library
+
+    def resolved(self, page: Page) -> Page:
+        """The page with its shared blocks included (the same page when it includes none)."""
+        if "8<" not in page.body:
+            return page
+        result = self.resolve(page.body, page.lang, page.body_line)
+        return replace(page, body=result.text, source_body=page.body, origins=result.origins,
+                       includes=result.includes, include_errors=result.errors, read_errors=list(page.read_errors))
+
+    def resolve(self, text: str, lang: str, first_line: int = 1) -> shared_blocks.Resolved:
+        """A text of `lang` with its includes replaced by that language's blocks (the build's Markdown too)."""
+
+        def lookup(name: str) -> tuple[Path, str, int] | None:
+            block = self.blocks.get((name, lang))
+            return None if block is None or block.read_errors else (block.path, block.body, block.body_line)
+
+        return shared_blocks.resolve(text, first_line, lookup, lambda: self.block_names(lang))
+
+    def block_names(self, lang: str) -> list[str]:
+        return sorted(name for (name, block_lang) in self.blocks if block_lang == lang)
+
+    def block(self, name: str, lang: str) -> Page | None:
+        return self.blocks.get((name, lang))
+
+    def including(self, name: str, lang: str | None = None) -> list[Page]:
+        """The pages that include a shared block (in one language, or in all)."""
+        return [page for (slug, page_lang), page in sorted(self.pages.items())
+                if (lang is None or page_lang == lang) and any(include.name == name for include in page.includes)]
 
     def remember(self) -> None:
         """Keep the pages (with what was parsed of them) for the next run that loads with `remember`."""
