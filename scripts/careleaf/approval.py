@@ -1,7 +1,7 @@
 """Clinical sign-off: who approved an English article's clinical content, bound to what they read.
 
-An approval records the article's content revision (the same two hashes translations record), so
-any later edit to its text or red flags makes the approval stale: it is never carried over silently.
+An approval records the article's content revision as readers get it, shared blocks included, so
+any later edit to its text, its red flags or a block it includes makes the approval stale.
 Only `scripts/approve.py` writes one, on purpose.
 """
 
@@ -21,7 +21,7 @@ def status(page: Page) -> str:
     block = page.meta.get(KEY)
     if not isinstance(block, dict):
         return PENDING
-    return APPROVED if block.get("revision") == page.source_revision() else STALE
+    return APPROVED if block.get("revision") == page.content_revision() else STALE
 
 
 def readers_are_warned(library: Library, page: Page) -> bool:
@@ -53,6 +53,6 @@ def approve(library: Library, slug: str, by: str, date: dt.date | None = None) -
         raise MarkError(f"{library.project.relative(page.path)} cannot be read: {page.read_errors[0][2]}")
     if not by.strip():
         raise MarkError("--by names the clinician who approved it, with their credential")
-    block = {"approved_by": by.strip(), "date": date or dt.date.today(), "revision": page.source_revision()}
+    block = {"approved_by": by.strip(), "date": date or dt.date.today(), "revision": page.content_revision()}
     write_front_matter_block(page, KEY, block)
     return block
