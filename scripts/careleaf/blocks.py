@@ -17,6 +17,7 @@ from typing import Iterator
 
 from markdown.extensions.toc import slugify_unicode
 
+from careleaf import shared_blocks
 from careleaf.content import FENCE, RED_FLAGS_ID, TIER_KINDS, Page, attribute_anchor
 
 _HEADING = re.compile(r"^(?P<lead>(?P<hashes>#{1,6})[ \t]+)(?P<text>.*?)(?P<tail>[ \t]*\{[^}]*\}[ \t]*|[ \t]*)$")
@@ -76,8 +77,9 @@ def front_blocks(page: Page) -> list[Block]:
 
 
 def layout(page: Page) -> Layout:
-    """Read a page body into skeleton and blocks (see the module's docstring)."""
-    return _Reader(page.body, page.body_line).read()
+    """Read a page body into skeleton and blocks (see the module's docstring). A page's own text:
+    an include line is skeleton, and the shared block it names is translated once, on its own."""
+    return _Reader(page.own_body, page.body_line).read()
 
 
 class _Reader:
@@ -108,7 +110,7 @@ class _Reader:
         return Layout(parts=tuple(self.parts), blocks=tuple(self.blocks))
 
     def _line(self, line: str, number: int) -> None:
-        if not line.strip() or _ATTRIBUTE_LINE.match(line):
+        if not line.strip() or _ATTRIBUTE_LINE.match(line) or shared_blocks.INCLUDE.match(line):
             self.parts.append(line)
             return
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())

@@ -505,6 +505,8 @@ class Library:
                 if name is None:
                     pages[(page.slug, page.lang)] = page
                 else:
+                    # A block is read as a page whose slug is its include path without .md: shared/<name>.
+                    page.slug = f"{shared_blocks.FOLDER}/{name}"
                     blocks[(name, page.lang)] = page
             else:
                 strays.append(path)
@@ -532,9 +534,6 @@ class Library:
     def block_names(self, lang: str) -> list[str]:
         return sorted(name for (name, block_lang) in self.blocks if block_lang == lang)
 
-    def block(self, name: str, lang: str) -> Page | None:
-        return self.blocks.get((name, lang))
-
     def including(self, name: str, lang: str | None = None) -> list[Page]:
         """The pages that include a shared block (in one language, or in all)."""
         return [page for (slug, page_lang), page in sorted(self.pages.items())
@@ -555,7 +554,15 @@ class Library:
         )
 
     def get(self, slug: str, lang: str) -> Page | None:
+        """An article or home page; `shared/<name>` names a shared block."""
+        if slug.startswith(f"{shared_blocks.FOLDER}/"):
+            return self.blocks.get((slug.partition("/")[2], lang))
         return self.pages.get((slug, lang))
+
+    @property
+    def block_slugs(self) -> list[str]:
+        """The English shared blocks, as `shared/<name>` (the source of truth, like `slugs`)."""
+        return sorted(block.slug for (name, lang), block in self.blocks.items() if lang == self.project.default_language)
 
     def source(self, slug: str) -> Page | None:
         return self.get(slug, self.project.default_language)

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from careleaf import markup
+from careleaf import markup, shared_blocks
 from careleaf.content import HOME_SLUG, TIER_KINDS, Library, Page
 
 # Scaffolded articles carry this marker wherever a writer still has to write; it never publishes.
@@ -32,7 +32,20 @@ class Finding:
 
 
 def staleness(library: Library, page: Page) -> dict[str, bool]:
-    """Which parts of the English source changed since this translation was made."""
+    """Which parts of the English source changed since this translation was made: the page's own, and
+    those of every shared block it includes (a block inside the red-flag section counts as red flags)."""
+    stale = _own_staleness(library, page)
+    if page.lang == library.project.default_language:
+        return stale
+    in_card = page.included_in_red_flags() if page.includes else set()
+    for include in page.includes:
+        block = library.get(f"{shared_blocks.FOLDER}/{include.name}", page.lang)
+        if block is not None and any(_own_staleness(library, block).values()):
+            stale["red_flags" if include.name in in_card else "text"] = True
+    return stale
+
+
+def _own_staleness(library: Library, page: Page) -> dict[str, bool]:
     source = library.source(page.slug)
     if source is None or page.lang == library.project.default_language:
         return {"red_flags": False, "text": False}
@@ -40,6 +53,18 @@ def staleness(library: Library, page: Page) -> dict[str, bool]:
     recorded = recorded if isinstance(recorded, dict) else {}
     current = source.source_revision()
     return {part: recorded.get(part) != current[part] for part in ("red_flags", "text")}
+
+
+def stale_blocks(library: Library, page: Page) -> list[str]:
+    """The shared blocks this page includes whose translation is behind their English."""
+    return [include.name for include in page.includes
+            if (block := library.get(f"{shared_blocks.FOLDER}/{include.name}", page.lang)) is not None
+            and page.lang != library.project.default_language and any(_own_staleness(library, block).values())]
+
+
+def in_any_red_flag_card(library: Library, name: str) -> bool:
+    """True when some English page includes the block inside its red-flag section."""
+    return any(name in page.included_in_red_flags() for page in library.including(name, library.project.default_language))
 
 
 def translation_findings(library: Library, page: Page) -> list[Finding]:
@@ -51,7 +76,10 @@ def translation_findings(library: Library, page: Page) -> list[Finding]:
     # An unreadable source, or a revision that is no pair of hashes, is reported by the validator itself.
     if source.read_errors or not hashes:
         return []
-    stale = staleness(library, page)
+    # A page is judged on its own text here; a stale block it includes is reported once, on the block.
+    stale = _own_staleness(library, page)
+    if page.slug.startswith(f"{shared_blocks.FOLDER}/") and stale["text"]:
+        stale["red_flags"] = in_any_red_flag_card(library, page.slug.partition("/")[2])
     source_path = library.project.relative(source.path)
     command = f"scripts/mark_current.py {page.lang} {page.slug}"
     line = page.line_of("translation")
@@ -112,7 +140,9 @@ def placeholder_findings(page: Page) -> list[Finding]:
     if PLACEHOLDER not in page.body and PLACEHOLDER not in repr(page.meta):
         return findings
     lines = page.path.read_text(encoding="utf-8", errors="replace").split("\n") if page.path.exists() else []
-    for number, line in enumerate(lines, start=1):
+    # Front matter from the file, the body as read (shared blocks included: their lines are located there).
+    numbered = [*enumerate(lines[: page.body_line - 1], start=1), *enumerate(page.body.split("\n"), start=page.body_line)]
+    for number, line in numbered:
         if PLACEHOLDER in line:
             findings.append(Finding(page, number, "placeholder", f"unfinished text: {line.strip()[:80]}", "error"))
     return findings

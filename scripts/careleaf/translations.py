@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import yaml
 from mkdocs.utils.meta import YAML_RE
 
-from careleaf import shared_blocks
 from careleaf.content import Library, Page
 
 
@@ -22,11 +20,8 @@ def mark_current(library: Library, lang: str, slug: str, reviewer: str | None = 
 
     Never called by the build or the validator: only by scripts/mark_current.py, on purpose.
     """
+    # `slug` may name a shared block (shared/<name>): translated once, marked once, for every page that includes it.
     page, source = library.get(slug, lang), library.source(slug)
-    block = shared_blocks.block_name(Path(f"{slug}.md"))
-    if block is not None:
-        # A shared block (`shared/<name>`): translated once, marked once, for every page that includes it.
-        page, source = library.block(block, lang), library.block(block, library.project.default_language)
     if lang == library.project.default_language:
         raise MarkError(f"'{lang}' is the source language: there is nothing to mark")
     if page is None or source is None:

@@ -23,7 +23,7 @@ from careleaf.content import (
     Page,
     tier_markers,
 )
-from careleaf import approval, codes, glossary, markup, readability, safety
+from careleaf import approval, codes, glossary, markup, readability, safety, shared_blocks
 from careleaf.cache import ResultCache
 from careleaf.locales import Catalogue, load_all, placeholders
 from careleaf.project import Project
@@ -126,6 +126,7 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
     problems += _check_code_claims(project, library)
     problems += _check_file_names(project, library)
     problems += _check_glossaries(project, library)
+    problems += _check_shared_blocks(project, library, today)
     if markup_checks:
         problems += markup_problems(project, library, processes=max(1, processes - (scoring is not None)))
     if scoring is not None:
@@ -137,7 +138,9 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
             Problem(project.relative(path), 1, None, path.stem, "page-outside-language",
                     f"not inside a language folder ({', '.join(project.languages)}): it would not be published")
         )
-    problems.sort(key=lambda problem: (problem.path, problem.line, problem.code))
+    # A problem in a shared block is found once per page that includes it: reported once.
+    once = {(problem.path, problem.line, problem.code, problem.message): problem for problem in reversed(problems)}
+    problems = sorted(once.values(), key=lambda problem: (problem.path, problem.line, problem.code, problem.message))
     library.remember()
     return Report(problems=problems, library=library)
 
@@ -153,8 +156,9 @@ def _page_problems(project: Project, library: Library, categories: set[str] | No
     render = markup.renderer(project)
     problems = [problem for page in pages for problem in _check_page(project, library, page, categories, render)]
     return problems + [
-        Problem(project.relative(f.page.path), f.line, f.page.lang, f.page.slug, f.code, f.message, f.severity, f.blocks_build)
+        Problem(project.relative(where), number, f.page.lang, f.page.slug, f.code, f.message, f.severity, f.blocks_build)
         for f in safety.all_findings(library, today, pages)
+        for where, number in [f.page.locate(f.line)]
     ]
 
 
@@ -163,7 +167,10 @@ def _reporter(project: Project, page: Page):
     path = project.relative(page.path)
 
     def problem(code: str, line: int, message: str, severity: str = ERROR, blocks_build: bool = True) -> Problem:
-        return Problem(path, line, page.lang, page.slug, code, message, severity, blocks_build)
+        # A line of an included shared block is reported where it was written: in the block's file.
+        where, number = page.locate(line)
+        return Problem(project.relative(where) if where != page.path else path, number, page.lang, page.slug,
+                       code, message, severity, blocks_build)
 
     return problem
 
@@ -174,6 +181,9 @@ def _check_page(project: Project, library: Library, page: Page, categories: set[
     problems = [problem(code, line, message) for code, line, message in page.read_errors]
     if any(code in {"file-empty", "file-encoding", "front-matter-yaml"} for code, _, _ in page.read_errors):
         return problems
+    # Include lines are numbered as the page's own file has them.
+    problems += [Problem(project.relative(page.path), error.line, page.lang, page.slug, error.code, error.message)
+                 for error in page.include_errors]
     problems += _check_front_matter(project, library, page, categories, problem)
     if not page.is_home:
         problems += _check_clinical_review(project, page, problem)
@@ -239,6 +249,54 @@ def _check_code_claims(project: Project, library: Library) -> list[Problem]:
                                 f"ambiguous: {which} is also claimed by {others} at the same specificity, so a request "
                                 "for it would match more than one article: give each its own code or 7th characters",
                                 ERROR, blocks_build=False))
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# Shared blocks
+# ---------------------------------------------------------------------------
+
+BLOCK_FIELDS = {"title": str}
+
+
+def _check_shared_blocks(project: Project, library: Library, today: dt.date) -> list[Problem]:
+    """Each block's file and front matter, its English source, its translation's revision; an unused block.
+    What a block says is judged where it is read: inside every page that includes it."""
+    problems = []
+    for (name, lang), block in sorted(library.blocks.items()):
+        problem = _reporter(project, block)
+        problems += [problem(code, line, message) for code, line, message in block.read_errors]
+        if block.read_errors:
+            continue
+        if not block.body.strip():
+            problems.append(problem("shared-block-empty", block.body_line, "the shared block has no text"))
+        nested, _ = shared_blocks.includes(block.body, block.body_line)
+        problems += [problem("shared-block-nested", include.line, "a shared block cannot include another shared block")
+                     for include in nested]
+        title = block.meta.get("title")
+        if not isinstance(title, str) or not title.strip():
+            problems.append(problem("front-matter-missing-field", block.line_of("title"),
+                                    "a shared block needs 'title': what it holds, for editors and translators"))
+        for key in block.meta:
+            if key not in BLOCK_FIELDS and key != "translation":
+                problems.append(problem("front-matter-unknown-field", block.line_of(key),
+                                        f"unknown front-matter key {shown(key)} in a shared block", WARNING))
+        source = library.source(block.slug)
+        if lang == project.default_language:
+            if "translation" in block.meta:
+                problems.append(problem("translation-on-source", block.line_of("translation"),
+                                        f"'{lang}' is the source language: it has no 'translation' block"))
+            if not library.including(name):
+                problems.append(problem("shared-block-unused", 1, f"no article includes {shared_blocks.target_of(name)}",
+                                        WARNING))
+            continue
+        if source is None:
+            problems.append(problem("translation-orphan", 1, f"no English shared block "
+                                    f"{project.relative(project.docs_dir / project.default_language / shared_blocks.target_of(name))}"))
+            continue
+        problems += _check_translation_block(block, problem)
+        problems += [problem(f.code, f.line, f.message, f.severity, f.blocks_build)
+                     for f in safety.placeholder_findings(block) + safety.translation_findings(library, block)]
     return problems
 
 

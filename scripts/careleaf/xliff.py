@@ -136,7 +136,8 @@ def parts(library: Library, lang: str, slugs: Iterable[str] | None = None) -> li
     if lang not in project.translations:
         raise XliffError(f"'{lang}' is not a translation language ({', '.join(project.translations)})")
     names = list(slugs or [])
-    known = [HOME_SLUG, *library.slugs]
+    # Shared blocks are translated once, each in a <file> of its own (original docs/en/shared/<name>.md).
+    known = [HOME_SLUG, *library.slugs, *library.block_slugs]
     unknown = [slug for slug in names if slug not in known]
     if unknown:
         raise XliffError(f"no English article {', '.join(repr(slug) for slug in unknown)} (known: {', '.join(known)})")
