@@ -423,16 +423,18 @@ def test_the_index_lists_every_code_of_every_article_with_the_article_in_every_l
     for response in index["responses"]:
         feed = response["feed"]
         claim = feed["careleaf"]
-        found.append((claim["system"], claim["code"], tuple(claim["seventh"] or ()), claim["article"]))
+        found += [(claim["system"], claim["code"], tuple(claim["seventh"] or ()), slug) for slug in claim["articles"]]
         # What MedlinePlus Connect echoes of a request: the code as written, its system, who reads it.
         display = claim["code"] if claim["system"] == SNOMEDCT else f"{claim['code'][:3]}.{claim['code'][3:]}".rstrip(".")
         assert feed["category"] == [{"scheme": f"{MAIN}c", "term": display}, {"scheme": f"{MAIN}cs", "term": claim["system"]},
                                     {"scheme": "informationRecipient", "term": "PAT"}]
         assert feed["title"]["_value"] and feed["subtitle"]["_value"].endswith(display + (
             f" [{', '.join(claim['seventh'])}]" if claim["seventh"] else ""))
-        assert [item["careleaf"]["language"] for item in feed["entry"]] == list(LANGUAGES)
+        # Each article that makes the claim, in every language.
+        assert [(item["careleaf"]["article"], item["careleaf"]["language"]) for item in feed["entry"]] == \
+            [(slug, lang) for slug in claim["articles"] for lang in LANGUAGES]
         for item in feed["entry"]:
-            page = LIBRARY.best(claim["article"], item["careleaf"]["language"])
+            page = LIBRARY.best(item["careleaf"]["article"], item["careleaf"]["language"])
             assert item["lang"] == page.lang
             assert (item["title"]["_value"], item["summary"]["_value"]) == (page.title, page.summary)
             [link] = item["link"]
@@ -440,19 +442,20 @@ def test_the_index_lists_every_code_of_every_article_with_the_article_in_every_l
             assert site_file(built_site, link["href"]).is_file(), link["href"]
             assert read(built_site, str(site_file(built_site, link["href"]).relative_to(built_site))).html["lang"] == item["careleaf"]["language"]
     assert sorted(found) == claims
+    assert len({response["feed"]["id"]["_value"] for response in index["responses"]}) == len(index["responses"])
     # Every code of every article's front matter is there, as the editor wrote it.
     for slug in SLUGS:
         written = LIBRARY.source(slug).meta["codes"]
-        icd = [item["code"] if isinstance(item, dict) else item for item in written["icd10cm"]]
-        terms = {(response["feed"]["category"][0]["term"]) for response in index["responses"]
-                 if response["feed"]["careleaf"]["article"] == slug}
-        assert set(icd) | {str(sctid) for sctid in written["snomedct"]} == terms, slug
+        listed = written.get("icd10cm", []) + written.get("snomedct", [])
+        terms = {response["feed"]["category"][0]["term"] for response in index["responses"]
+                 if slug in response["feed"]["careleaf"]["articles"]}
+        assert {str(item["code"]) if isinstance(item, dict) else str(item) for item in listed} == terms, slug
 
 
 def test_an_untranslated_article_is_listed_at_its_fallback_page_in_english(fallback_site):
     index = json.loads((fallback_site / INDEX_FILE).read_text(encoding="utf-8"))
-    items = [item for response in index["responses"] if response["feed"]["careleaf"]["article"] == FALLBACK_SLUG
-             for item in response["feed"]["entry"] if item["careleaf"]["language"] == "es"]
+    items = [item for response in index["responses"] for item in response["feed"]["entry"]
+             if item["careleaf"] == {"article": FALLBACK_SLUG, "language": "es"}]
     assert items and all(item["lang"] == "en" and item["link"][0]["href"] == f"{SITE_URL}es/{FALLBACK_SLUG}/" for item in items)
     assert items[0]["title"]["_value"] == LIBRARY.source(FALLBACK_SLUG).title
     assert site_file(fallback_site, items[0]["link"][0]["href"]).is_file()
