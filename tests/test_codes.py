@@ -34,24 +34,39 @@ def test_an_open_finger_fracture_reaches_the_open_fracture_article(index, code):
     assert index.match("ICD-10-CM", code) == ["open-finger-fracture"]
 
 
-@pytest.mark.parametrize("seventh,slug", [("D", "broken-finger-closed"), ("G", "broken-finger-closed")])
-def test_a_healing_finger_fracture_at_follow_up_reaches_the_closed_fracture_article(index, seventh, slug):
-    # S62's subsequent encounters do not say open or closed: the healing-finger article answers them.
-    assert index.match(ICD10CM, f"S62.610{seventh}") == [slug]
+@pytest.mark.parametrize("fracture", ["S62.610", "S62.639", "S62.657", "S62.666"])
+@pytest.mark.parametrize("seventh", ["D", "G"])
+def test_a_healing_finger_fracture_at_follow_up_reaches_both_finger_fracture_articles(index, fracture, seventh):
+    # S62's subsequent encounters (D routine, G delayed healing) do not say open or closed: the request gets
+    # both the closed and the open fracture article, each of which answers the first visit of its own kind.
+    first_visits = index.match(ICD10CM, f"{fracture}A") + index.match(ICD10CM, f"{fracture}B")
+    assert index.match(ICD10CM, f"{fracture}{seventh}") == sorted(first_visits)
+    assert len(set(first_visits)) == 2
 
 
-@pytest.mark.parametrize("fracture", ["S62.610", "S62.666", "S62.001", "S62.035"])  # finger, scaphoid
+@pytest.mark.parametrize("fracture", ["S62.610", "S62.666"])
 @pytest.mark.parametrize("seventh", ["K", "P", "S"])
-def test_nonunion_malunion_and_sequela_of_a_hand_or_wrist_fracture_have_no_article(index, fracture, seventh):
+def test_nonunion_malunion_and_sequela_of_a_finger_fracture_have_no_article(index, fracture, seventh):
     # A bone that has not healed, healed out of line, or left late effects needs another plan than the
     # handout for a new or healing fracture (README, "Clinical codes"): the entry page says it has none.
     assert index.match("icd10cm", f"{fracture}{seventh}") == []
     assert index.match("icd10cm", f"{fracture}A") != []  # the same fracture, first seen, has its article
 
 
-@pytest.mark.parametrize("code", ["S62.001A", "S62.002D", "S62.035A"])
-def test_a_scaphoid_fracture_reaches_the_possible_wrist_fracture_article(index, code):
-    assert index.match("icd10cm", code) == ["possible-wrist-fracture"]
+@pytest.mark.parametrize("fracture", ["S62.001", "S62.002", "S62.009", "S62.035", "S62.012"])
+@pytest.mark.parametrize("seventh", ["", "A", "B", "D", "G", "K", "P", "S"])
+def test_a_scaphoid_fracture_reaches_no_article(index, fracture, seventh):
+    # A scaphoid fracture the record states (S62.0-) is confirmed; the wrist article is for one suspected while
+    # the first X-ray is normal, whose advice (treated as if broken, X-ray again in 10 to 14 days) a confirmed
+    # or displaced fracture does not follow. No code opens it: the entry page offers the library.
+    assert index.match("icd10cm", f"{fracture}{seventh}") == []
+    assert index.match("icd10cm", fracture[:5]) == []  # nor the category S62.0
+
+
+def test_the_suspected_scaphoid_fracture_article_says_it_claims_no_code():
+    # An empty `codes:` is a decision written down (README, "Clinical codes"), not a block forgotten.
+    page = Library.load(project_settings.load(ROOT / "mkdocs.yml")).source("possible-wrist-fracture")
+    assert page.meta["codes"] == {} and page.clinical_codes().entries == ()
 
 
 @pytest.mark.parametrize("code", ["S63.259A", "S63.200A", "S63.289D", "S63.2"])
@@ -74,7 +89,6 @@ def test_a_muscle_spasm_reaches_the_muscle_spasm_article(index, code):
     ("snomedct", "45352006", "muscle-spasm"),
     ("SNOMED CT", "24424003", "broken-finger-closed"),
     (SNOMEDCT, "21698002", "open-finger-fracture"),
-    ("http://snomed.info/sct", "31975004", "possible-wrist-fracture"),
     ("snomed-ct", " 1342431003 ", "finger-dislocation"),
 ])
 def test_a_snomed_ct_concept_reaches_its_article(index, system, sctid, slug):
@@ -87,6 +101,7 @@ def test_a_snomed_ct_concept_reaches_its_article(index, system, sctid, slug):
     ("icd10cm", "S62"),          # a request broader than every entry
     ("icd10cm", "S62.511A"),     # the thumb: the finger articles leave it out
     ("snomedct", "65966004"),    # fracture of forearm
+    ("http://snomed.info/sct", "31975004"),  # fracture of scaphoid: confirmed, not the suspected one the article is for
     ("snomedct", "4535200"),     # a prefix of an id is another id, not a category
 ])
 def test_an_unknown_code_matches_nothing(index, system, code):
@@ -98,10 +113,26 @@ def test_a_category_request_matches_every_article_it_covers(index):
     assert index.match("icd10cm", "S62.61") == ["broken-finger-closed", "open-finger-fracture"]
 
 
-def test_every_shipped_article_lists_icd10cm_and_snomedct_codes(index):
-    slugs = Library.load(project_settings.load(ROOT / "mkdocs.yml")).slugs
+def test_every_shipped_article_lists_codes_in_both_systems_or_says_it_has_none(index):
+    library = Library.load(project_settings.load(ROOT / "mkdocs.yml"))
+    claiming = {entry.slug for entry in index.entries}
     for system in (ICD10CM, SNOMEDCT):
-        assert {entry.slug for entry in index.entries if entry.system == system} == set(slugs), system
+        assert {entry.slug for entry in index.entries if entry.system == system} == claiming, system
+    for slug in set(library.slugs) - claiming:
+        assert library.source(slug).meta.get("codes") == {}, slug  # none on purpose, written as `codes: {}`
+    assert claiming
+
+
+def test_every_shared_claim_is_returned_by_the_articles_it_names(index):
+    shared = [entry for entry in index.entries if entry.shared_with]
+    assert shared
+    for entry in shared:
+        for other in entry.shared_with:
+            assert [e for e in index.entries if e.slug == other and e.shares(entry)], (entry, other)
+        # A request for it (with one of its 7th characters, for ICD-10-CM) gets every article sharing it.
+        requested = entry.code if entry.seventh is None else entry.code.ljust(6, "X") + min(entry.seventh)
+        assert index.match(entry.system, requested) == sorted(entry.shared_with | {entry.slug})
+    assert codes.ambiguities(index.entries) == [] and codes.unreturned_shares(index.entries, {e.slug for e in index.entries}) == []
 
 
 # ---------------------------------------------------------------------------
@@ -126,6 +157,44 @@ def test_an_article_is_returned_once_by_its_best_entry():
     index = CodeIndex.from_front_matter({"finger": {"icd10cm": ["S62", "S62.6", "S62.61"]}, "hand": {"icd10cm": ["S62"]}})
     ranked = index.ranked("icd10cm", "S62.610A")
     assert [(m.slug, m.entry.label) for m in ranked] == [("finger", "S62.61"), ("hand", "S62")]
+
+
+SHARED = {"closed": {"icd10cm": [{"code": "S62.6", "seventh": ["A"]},
+                                 {"code": "S62.6", "seventh": ["D", "G"], "shared_with": ["open"]}]},
+          "open": {"icd10cm": [{"code": "s62.6", "seventh": ["B"]},
+                               {"code": "S626", "seventh": ["g", "D"], "shared_with": ["closed"]}]}}
+
+
+def test_a_claim_two_articles_share_answers_with_both_and_the_rest_with_one():
+    index = CodeIndex.from_front_matter(SHARED)
+    assert index.match("icd10cm", "S62.610D") == index.match("icd10cm", "S62.610G") == ["closed", "open"]
+    assert index.match("icd10cm", "S62.610A") == ["closed"] and index.match("icd10cm", "S62.610B") == ["open"]
+    assert index.match("icd10cm", "S62.610K") == []
+    assert codes.ambiguities(index.entries) == [] and codes.unreturned_shares(index.entries, SHARED) == []
+
+
+@pytest.mark.parametrize("change", ["one side names no one", "different 7th characters", "a third article"])
+def test_a_tie_not_declared_on_both_sides_of_the_same_claim_is_an_accident(change):
+    claims = {slug: {"icd10cm": [dict(item) for item in value["icd10cm"]]} for slug, value in SHARED.items()}
+    if change == "one side names no one":
+        del claims["open"]["icd10cm"][1]["shared_with"]
+    elif change == "different 7th characters":
+        claims["open"]["icd10cm"][1]["seventh"] = ["D"]  # overlaps in D, but is not the same claim
+    else:
+        claims["healing"] = {"icd10cm": [{"code": "S62.6", "seventh": ["D", "G"], "shared_with": ["closed"]}]}
+    index = CodeIndex.from_front_matter(claims)
+    found = codes.ambiguities(index.entries)
+    assert found and all(rival.slug != entry.slug for entry, rivals in found for rival in rivals)
+    assert len(index.match("icd10cm", "S62.610D")) > 1  # what the accident would do: more than one article
+
+
+def test_a_share_the_other_article_does_not_return_is_reported():
+    claims = {"closed": SHARED["closed"], "open": {"icd10cm": [{"code": "S62.6", "seventh": ["B"]}]}}
+    index = CodeIndex.from_front_matter(claims)
+    [(entry, other, exists)] = codes.unreturned_shares(index.entries, [*claims, "gone"])
+    assert (entry.slug, entry.label, other, exists) == ("closed", "S62.6 [D, G]", "open", True)
+    assert codes.unreturned_shares(index.entries, ["closed"]) == [(entry, "open", False)]
+    assert index.match("icd10cm", "S62.610D") == ["closed"]
 
 
 def test_the_lookup_table_ranks_entries_as_specificity_orders_them():
@@ -251,13 +320,17 @@ def test_a_malformed_snomed_ct_id_is_an_error(small_tree, capsys, written):
     assert found[0].endswith("[codes-snomedct]")
 
 
+HOW_TO_FIX = ("give each its own code or 7th characters, or, if both articles answer it, make it the same claim in "
+              "each and name the other article in its 'shared_with'")
+
+
 def test_two_articles_claiming_the_same_code_and_7th_characters_is_ambiguous(small_tree, capsys):
     finger = add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - code: S62.6\n      seventh: [A, D]\n")
     add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - S62.0\n    - code: s62.6\n      seventh: [B, D]\n")
     assert_one_error(small_tree, capsys, "docs/en/wrist.md", "- code: s62.6",
                      f"ambiguous: ICD-10-CM S62.6 with 7th character(s) D is also claimed by docs/en/finger.md:"
                      f"{line_of(finger, '- code: S62.6')} at the same specificity, so a request for it would match more "
-                     "than one article: give each its own code or 7th characters", "codes-ambiguous")
+                     f"than one article: {HOW_TO_FIX}", "codes-ambiguous")
 
 
 def test_two_articles_claiming_the_same_snomed_ct_concept_is_ambiguous(small_tree, capsys):
@@ -265,8 +338,59 @@ def test_two_articles_claiming_the_same_snomed_ct_concept_is_ambiguous(small_tre
     add_codes(small_tree, "docs/en/wrist.md", "  snomedct:\n    - 24424003\n")
     assert_one_error(small_tree, capsys, "docs/en/wrist.md", "- 24424003",
                      f"ambiguous: SNOMED CT 24424003 is also claimed by docs/en/finger.md:{line_of(finger, '24424003')} "
-                     "at the same specificity, so a request for it would match more than one article: give each its "
-                     "own code or 7th characters", "codes-ambiguous")
+                     f"at the same specificity, so a request for it would match more than one article: {HOW_TO_FIX}",
+                     "codes-ambiguous")
+
+
+def test_a_claim_both_articles_declare_shared_passes(small_tree, capsys):
+    add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - code: S62.6\n      seventh: [A]\n    - code: S62.6\n"
+              "      seventh: [D, G]\n      shared_with: [wrist]\n  snomedct:\n    - code: '24424003'\n      shared_with: [wrist]\n")
+    add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - code: S62.6\n      seventh: [B]\n    - code: s626\n"
+              "      seventh: [G, D]\n      shared_with: [finger]\n  snomedct:\n    - {code: 24424003, shared_with: [finger]}\n")
+    exit_code, found, out = errors(small_tree, capsys)
+    assert exit_code == 0 and "0 error(s), 0 warning(s)" in out, out
+
+
+@pytest.mark.parametrize("wrist_block,overlap", [
+    # The other article makes the same claim but does not name this one back.
+    ("  icd10cm:\n    - code: S62.6\n      seventh: [D, G]\n", "with 7th character(s) D, G"),
+    # Both name each other, but the claims are not the same: they overlap in D only.
+    ("  icd10cm:\n    - code: S62.6\n      seventh: [B, D]\n      shared_with: [finger]\n", "with 7th character(s) D"),
+])
+def test_a_share_not_declared_as_the_same_claim_on_both_sides_is_ambiguous(small_tree, capsys, wrist_block, overlap):
+    finger = add_codes(small_tree, "docs/en/finger.md",
+                       "  icd10cm:\n    - code: S62.6\n      seventh: [D, G]\n      shared_with: [wrist]\n")
+    wrist = add_codes(small_tree, "docs/en/wrist.md", wrist_block)
+    exit_code, found, out = errors(small_tree, capsys)
+    assert exit_code == 1, out
+    ambiguous = [line for line in found if line.endswith("[codes-ambiguous]")]
+    assert ambiguous == [f"docs/en/wrist.md:{line_of(wrist, '- code: S62.6')}: error: ambiguous: ICD-10-CM S62.6 {overlap} "
+                         f"is also claimed by docs/en/finger.md:{line_of(finger, '- code: S62.6')} at the same specificity, "
+                         f"so a request for it would match more than one article: {HOW_TO_FIX} [codes-ambiguous]"], out
+
+
+@pytest.mark.parametrize("named,message", [
+    ("wrist", "'shared_with' names wrist, which does not claim ICD-10-CM S62.6 [D, G]: claim it there too, naming finger "
+              "in its 'shared_with', or take wrist out of this one"),
+    ("elbow", "'shared_with' names elbow, which is not an article (no en/elbow.md)"),
+])
+def test_a_share_the_named_article_does_not_return_is_an_error(small_tree, capsys, named, message):
+    add_codes(small_tree, "docs/en/finger.md",
+              f"  icd10cm:\n    - code: S62.6\n      seventh: [D, G]\n      shared_with: [{named}]\n")
+    add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - code: S62.6\n      seventh: [B]\n")
+    assert_one_error(small_tree, capsys, "docs/en/finger.md", "- code: S62.6", message, "codes-shared")
+
+
+@pytest.mark.parametrize("written,message", [
+    ("wrist", "'shared_with' lists the slugs of the other articles that answer this code too, such as "
+              "[open-finger-fracture], not 'wrist'"),
+    ("[]", "'shared_with' lists the slugs of the other articles that answer this code too, such as "
+           "[open-finger-fracture], not []"),
+    ("[finger]", "'shared_with' names the other articles, not this one (finger)"),
+])
+def test_a_malformed_shared_with_is_an_error_at_its_line(small_tree, capsys, written, message):
+    add_codes(small_tree, "docs/en/finger.md", f"  icd10cm:\n    - code: S62.6\n      seventh: [D]\n      shared_with: {written}\n")
+    assert_one_error(small_tree, capsys, "docs/en/finger.md", "shared_with:", message, "codes-shared")
 
 
 def test_the_same_code_at_different_specificities_is_not_ambiguous(small_tree, capsys):
@@ -289,7 +413,9 @@ def test_codes_in_a_translation_are_an_error_at_their_line(small_tree, capsys):
     ("  loinc: ['8867-4']\n", "loinc:", "unknown code system 'loinc' in 'codes': use icd10cm or snomedct"),
     ("  icd10cm: S62.6\n", "icd10cm:", "'codes.icd10cm' must be a list of codes, not 'S62.6'"),
     ("  icd10cm:\n    - code: S62.6\n      seventh: [A]\n      note: closed\n", "note:",
-     "an ICD-10-CM entry takes 'code' and 'seventh', not 'note'"),
+     "an ICD-10-CM entry takes 'code', 'seventh' and 'shared_with', not 'note'"),
+    ("  snomedct:\n    - code: '24424003'\n      seventh: [A]\n", "seventh:",
+     "a SNOMED CT entry takes 'code' and 'shared_with', not 'seventh'"),
 ])
 def test_a_codes_block_of_the_wrong_shape_is_an_error_at_its_line(small_tree, capsys, block, line_text, message):
     add_codes(small_tree, "docs/en/finger.md", block)

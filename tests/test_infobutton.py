@@ -89,8 +89,7 @@ LANDINGS = [
     ("s62.610a", ICD10CM, "ES", "zh/infobutton/", "broken-finger-closed", "es"),     # lower case code, upper case language
     ("S62.610B", ICD10CM, "zh", "infobutton/", "open-finger-fracture", "zh"),        # open finger fracture
     ("S62610B", ICD10CM, "zh-CN", "es/infobutton/", "open-finger-fracture", "zh"),
-    ("S62.001A", ICD10CM, "ar", "infobutton/", "possible-wrist-fracture", "ar"),     # scaphoid fracture
-    ("S62001A", ICD10CM, "AR-EG", "ar/infobutton/", "possible-wrist-fracture", "ar"),
+    ("S62.610B", ICD10CM, "AR-EG", "ar/infobutton/", "open-finger-fracture", "ar"),
     ("S63.259A", ICD10CM, "es_US", "infobutton/", "finger-dislocation", "es"),       # finger dislocation
     ("S63.200A", ICD10CM, "vi", "infobutton/", "finger-dislocation", "vi"),
     ("M62.831", ICD10CM, "es", "infobutton/", "muscle-spasm", "es"),                 # calf muscle spasm
@@ -124,8 +123,8 @@ def test_repeated_and_numbered_codes_use_the_first_one_an_article_answers(visit,
                                        (f"{MAIN}cs", SNOMEDCT), (LANGUAGE, "zh")])
     assert land(visit, served_site, path, article_url(served_site, "open-finger-fracture", "zh"))
     # Numbered .v.c1 with its own .v.cs1 after an unnumbered code nothing answers.
-    path = request("Z99.9", lang="ar", **{f"{MAIN}c1": "31975004", f"{MAIN}cs1": SNOMEDCT})
-    assert land(visit, served_site, path, article_url(served_site, "possible-wrist-fracture", "ar"))
+    path = request("Z99.9", lang="ar", **{f"{MAIN}c1": "1342431003", f"{MAIN}cs1": SNOMEDCT})
+    assert land(visit, served_site, path, article_url(served_site, "finger-dislocation", "ar"))
     # .v.c0, .v.c1: the lower number first, whatever the order in the address.
     path = "infobutton/?" + urlencode([(f"{MAIN}c1", "S62.610B"), (f"{MAIN}cs1", ICD10CM), (f"{MAIN}c0", "M62.831"),
                                        (f"{MAIN}cs0", ICD10CM), (LANGUAGE, "vi")])
@@ -264,15 +263,20 @@ def test_an_article_with_the_notice_passes_axe(visit, served_site, path):
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang,opened", [("es", "infobutton/"), ("zh", "zh/infobutton/"), ("ar", "vi/infobutton/")])
-def test_a_category_request_lists_the_articles_it_matches_in_the_patients_language(visit, served_site, lang, opened):
-    land(visit, served_site, request("S62.6", lang=lang, page=opened))
+@pytest.mark.parametrize("code,lang,opened", [
+    ("S62.6", "es", "infobutton/"), ("S62.6", "zh", "zh/infobutton/"), ("S62.6", "ar", "vi/infobutton/"),  # a category
+    # A follow-up visit for a finger fracture: S62's D and G do not say open or closed, both articles claim them.
+    ("S62.610D", "vi", "infobutton/"), ("s62.625g", "es", "ar/infobutton/"),
+])
+def test_a_request_several_articles_answer_lists_them_in_the_patients_language(visit, served_site, code, lang, opened):
+    expected = INDEX.match(ICD10CM, code)
+    assert expected == ["broken-finger-closed", "open-finger-fracture"]
+    land(visit, served_site, request(code, lang=lang, page=opened))
     assert urlsplit(visit.url).path == f"/{entry_page(lang)}"
     assert visit.locator("html").get_attribute("lang") == lang
     assert visit.inner_text(".careleaf-infobutton__message") == CATALOGUES[lang]["infobutton"]["several"]
     # In the library's order (by title in the reader's language), with title and summary as the library shows them.
-    listed = [page for pages in LIBRARY.by_category(lang).values() for page in pages
-              if page.slug in ("broken-finger-closed", "open-finger-fracture")]
+    listed = [page for pages in LIBRARY.by_category(lang).values() for page in pages if page.slug in expected]
     assert shown_slugs(visit) == [page.slug for page in listed]
     titles = visit.eval_on_selector_all(".careleaf-infobutton__matches .careleaf-card__title", "links => links.map(a => a.textContent)")
     summaries = visit.eval_on_selector_all(".careleaf-infobutton__matches .careleaf-card__summary", "ps => ps.map(p => p.textContent)")
@@ -308,7 +312,9 @@ def test_an_unknown_code_says_so_in_the_patients_language_with_the_display_name_
     (request("S62.610A", system="2.16.840.1.113883.6.3"), "no_match"),       # ICD-10 (WHO), not ICD-10-CM
     (request("S62.610A", system=""), "no_match"),
     (request("S62.610K"), "no_match"),                                       # nonunion: no article answers
-    (request("S62.001P"), "no_match"),                                       # malunion of the scaphoid
+    (request("S62.001A"), "no_match"),                                       # a scaphoid fracture, confirmed: not
+    (request("S62.001D"), "no_match"),                                       # the suspected one the wrist article is for
+    (request("31975004", system=SNOMEDCT), "no_match"),
     (request("S62.610S"), "no_match"),                                       # sequela: late effects
     (f"infobutton/?{MAIN}cs={ICD10CM}&{MAIN}c=", "no_match"),
 ])
@@ -423,16 +429,18 @@ def test_the_index_lists_every_code_of_every_article_with_the_article_in_every_l
     for response in index["responses"]:
         feed = response["feed"]
         claim = feed["careleaf"]
-        found.append((claim["system"], claim["code"], tuple(claim["seventh"] or ()), claim["article"]))
+        found += [(claim["system"], claim["code"], tuple(claim["seventh"] or ()), slug) for slug in claim["articles"]]
         # What MedlinePlus Connect echoes of a request: the code as written, its system, who reads it.
         display = claim["code"] if claim["system"] == SNOMEDCT else f"{claim['code'][:3]}.{claim['code'][3:]}".rstrip(".")
         assert feed["category"] == [{"scheme": f"{MAIN}c", "term": display}, {"scheme": f"{MAIN}cs", "term": claim["system"]},
                                     {"scheme": "informationRecipient", "term": "PAT"}]
         assert feed["title"]["_value"] and feed["subtitle"]["_value"].endswith(display + (
             f" [{', '.join(claim['seventh'])}]" if claim["seventh"] else ""))
-        assert [item["careleaf"]["language"] for item in feed["entry"]] == list(LANGUAGES)
+        # Each article that makes the claim, in every language.
+        assert [(item["careleaf"]["article"], item["careleaf"]["language"]) for item in feed["entry"]] == \
+            [(slug, lang) for slug in claim["articles"] for lang in LANGUAGES]
         for item in feed["entry"]:
-            page = LIBRARY.best(claim["article"], item["careleaf"]["language"])
+            page = LIBRARY.best(item["careleaf"]["article"], item["careleaf"]["language"])
             assert item["lang"] == page.lang
             assert (item["title"]["_value"], item["summary"]["_value"]) == (page.title, page.summary)
             [link] = item["link"]
@@ -440,19 +448,37 @@ def test_the_index_lists_every_code_of_every_article_with_the_article_in_every_l
             assert site_file(built_site, link["href"]).is_file(), link["href"]
             assert read(built_site, str(site_file(built_site, link["href"]).relative_to(built_site))).html["lang"] == item["careleaf"]["language"]
     assert sorted(found) == claims
+    assert len({response["feed"]["id"]["_value"] for response in index["responses"]}) == len(index["responses"])
     # Every code of every article's front matter is there, as the editor wrote it.
     for slug in SLUGS:
         written = LIBRARY.source(slug).meta["codes"]
-        icd = [item["code"] if isinstance(item, dict) else item for item in written["icd10cm"]]
-        terms = {(response["feed"]["category"][0]["term"]) for response in index["responses"]
-                 if response["feed"]["careleaf"]["article"] == slug}
-        assert set(icd) | {str(sctid) for sctid in written["snomedct"]} == terms, slug
+        listed = written.get("icd10cm", []) + written.get("snomedct", [])
+        terms = {response["feed"]["category"][0]["term"] for response in index["responses"]
+                 if slug in response["feed"]["careleaf"]["articles"]}
+        assert {str(item["code"]) if isinstance(item, dict) else str(item) for item in listed} == terms, slug
+
+
+def test_a_claim_two_articles_share_is_one_feed_with_both_articles(built_site):
+    # As a knowledge response answers a request: one feed, an entry for each article that may fit, every language.
+    index = json.loads((built_site / INDEX_FILE).read_text(encoding="utf-8"))
+    shared = [entry for entry in INDEX.entries if entry.shared_with]
+    assert shared
+    for entry in shared:
+        seventh = sorted(entry.seventh) if entry.seventh is not None else None
+        [feed] = [response["feed"] for response in index["responses"]
+                  if [response["feed"]["careleaf"][key] for key in ("system", "code", "seventh")] == [entry.system, entry.code, seventh]]
+        requested = entry.code if entry.seventh is None else entry.code.ljust(6, "X") + min(entry.seventh)
+        assert feed["careleaf"]["articles"] == INDEX.match(entry.system, requested) == sorted(entry.shared_with | {entry.slug})
+        for lang in LANGUAGES:
+            items = [item for item in feed["entry"] if item["careleaf"]["language"] == lang]
+            assert [item["title"]["_value"] for item in items] == \
+                [LIBRARY.best(slug, lang).title for slug in feed["careleaf"]["articles"]]
 
 
 def test_an_untranslated_article_is_listed_at_its_fallback_page_in_english(fallback_site):
     index = json.loads((fallback_site / INDEX_FILE).read_text(encoding="utf-8"))
-    items = [item for response in index["responses"] if response["feed"]["careleaf"]["article"] == FALLBACK_SLUG
-             for item in response["feed"]["entry"] if item["careleaf"]["language"] == "es"]
+    items = [item for response in index["responses"] for item in response["feed"]["entry"]
+             if item["careleaf"] == {"article": FALLBACK_SLUG, "language": "es"}]
     assert items and all(item["lang"] == "en" and item["link"][0]["href"] == f"{SITE_URL}es/{FALLBACK_SLUG}/" for item in items)
     assert items[0]["title"]["_value"] == LIBRARY.source(FALLBACK_SLUG).title
     assert site_file(fallback_site, items[0]["link"][0]["href"]).is_file()

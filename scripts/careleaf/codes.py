@@ -11,6 +11,16 @@ inherit them (a translation never repeats them). The shape editors write:
       snomedct:
         - "45352006"               # concept ids, quoted (YAML would read 0-led digits as octal)
 
+A code that two articles both answer (S62.6 at a follow-up visit: ICD-10-CM does not say there whether
+the fracture was open or closed) is claimed by each, as the same claim, naming the other:
+
+        - code: S62.6              # in broken-finger-closed.md
+          seventh: [D, G]
+          shared_with: [open-finger-fracture]
+
+(and the same in open-finger-fracture.md with `shared_with: [broken-finger-closed]`); a SNOMED CT claim
+is then written `- {code: "24424003", shared_with: [...]}`.
+
 The matching rule, which `CodeIndex.match` applies:
 
 - A requested code is normalised: surrounding spaces stripped, dots removed, upper case
@@ -26,8 +36,11 @@ The matching rule, which `CodeIndex.match` applies:
   listing 7th characters beats one that does not. Articles tied at the best specificity are all
   returned (several matches), in slug order; no match is an empty list.
 
-Two articles claiming the same code with the same specificity and overlapping 7th characters would
-always tie; the validator refuses that (`ambiguities`). Code systems are named by OID or name:
+Two articles claiming the same code with the same specificity and overlapping 7th characters always
+tie: a request for it gets both. That is deliberate only when both make the same claim (the same code,
+the same 7th characters) and each names the other in `shared_with`; any other overlap is an accident
+the validator refuses (`ambiguities`), as it refuses a `shared_with` the other article does not return
+(`unreturned_shares`). Code systems are named by OID or name:
 2.16.840.1.113883.6.90, icd10cm, ICD-10-CM (and FHIR's http://hl7.org/fhir/sid/icd-10-cm);
 2.16.840.1.113883.6.96, snomedct, SNOMED CT (and http://snomed.info/sct).
 
@@ -60,7 +73,8 @@ _ICD10CM = re.compile(r"^[A-Z][0-9][A-Z0-9](?:\.?[A-Z0-9]{1,4})?$")
 # Letters in fracture and injury categories; digits in obstetric ones (O32: the fetus).
 _SEVENTH = re.compile(r"^[A-Z0-9]$")
 SEVENTH_POSITION = 7
-ENTRY_KEYS = ("code", "seventh")
+ENTRY_KEYS = ("code", "seventh", "shared_with")
+SNOMEDCT_ENTRY_KEYS = ("code", "shared_with")
 SNOMEDCT_DIGITS = (6, 18)
 # The two digits before the check digit: 0x short format, 1x with a namespace; x: 0 concept,
 # 1 description, 2 relationship.
@@ -111,6 +125,8 @@ class Entry:
     slug: str
     seventh: frozenset[str] | None = None
     line: int = 1
+    # The other articles this claim is deliberately shared with (each makes the same claim, naming this one).
+    shared_with: frozenset[str] = frozenset()
 
     @property
     def specificity(self) -> tuple[int, int]:
@@ -138,6 +154,16 @@ class Entry:
             return False
         return self.seventh is None or len(requested) < SEVENTH_POSITION or requested[SEVENTH_POSITION - 1] in self.seventh
 
+    @property
+    def claim(self) -> tuple[str, str, frozenset[str] | None]:
+        """What is claimed, whoever claims it: the system, the code and its 7th characters."""
+        return self.system, self.code, self.seventh
+
+    def shares(self, other: "Entry") -> bool:
+        """Whether this and another article's entry are one claim both declare shared (a deliberate tie)."""
+        return (self.slug != other.slug and self.claim == other.claim
+                and other.slug in self.shared_with and self.slug in other.shared_with)
+
     def overlaps(self, other: "Entry") -> frozenset[str] | None:
         """The 7th characters two entries both claim at the same specificity (an empty set: no 7th-character
         list on either, so the whole code); None when a request could never tie them."""
@@ -150,7 +176,8 @@ class Entry:
 
     def as_dict(self) -> dict[str, Any]:
         return {"system": self.system, "code": self.display_code, "article": self.slug,
-                "seventh": sorted(self.seventh) if self.seventh is not None else None}
+                "seventh": sorted(self.seventh) if self.seventh is not None else None,
+                "shared_with": sorted(self.shared_with)}
 
 
 @dataclass(frozen=True)
@@ -204,13 +231,17 @@ def _known_system(key: Any) -> str | None:
 def _read_icd10cm(item: Any, slug: str, line_of: Callable[..., int]) -> tuple[Entry | None, list[Finding]]:
     line = line_of()
     seventh = None
+    shared: frozenset[str] = frozenset()
     if isinstance(item, dict):
         unknown = [key for key in item if key not in ENTRY_KEYS]
         if unknown:
             return None, [("codes-format", line_of(unknown[0]),
-                           f"an ICD-10-CM entry takes 'code' and 'seventh', not {shown(unknown[0])}")]
+                           f"an ICD-10-CM entry takes 'code', 'seventh' and 'shared_with', not {shown(unknown[0])}")]
         if "code" not in item:
-            return None, [("codes-format", line, "an ICD-10-CM entry with 'seventh' needs its 'code'")]
+            return None, [("codes-format", line, "an ICD-10-CM entry with 'seventh' or 'shared_with' needs its 'code'")]
+        shared, found = _read_shared(item, slug, line_of)
+        if found:
+            return None, found
         code, seventh = item["code"], item.get("seventh")
         if "seventh" in item and seventh is None:
             return None, [("codes-icd10cm-seventh", line_of("seventh"),
@@ -223,7 +254,7 @@ def _read_icd10cm(item: Any, slug: str, line_of: Callable[..., int]) -> tuple[En
                        "optional dot and up to 4 letters or digits (S62.6, M62.831, S62.610A)")]
     normal = normalise_icd10cm(code)
     if seventh is None:
-        return Entry(ICD10CM, normal, slug, None, line), []
+        return Entry(ICD10CM, normal, slug, None, line, shared), []
     seventh_line = line_of("seventh")
     if len(normal) >= SEVENTH_POSITION:
         return None, [("codes-icd10cm-seventh", seventh_line,
@@ -238,18 +269,44 @@ def _read_icd10cm(item: Any, slug: str, line_of: Callable[..., int]) -> tuple[En
     if wrong:
         return None, [("codes-icd10cm-seventh", seventh_line,
                        f"a 7th character is one letter (or digit), not {shown(wrong[0])}")]
-    return Entry(ICD10CM, normal, slug, frozenset(character.strip().upper() for character in seventh), line), []
+    return Entry(ICD10CM, normal, slug, frozenset(character.strip().upper() for character in seventh), line, shared), []
 
 
 def _read_snomedct(item: Any, slug: str, line_of: Callable[..., int]) -> tuple[Entry | None, list[Finding]]:
     line = line_of()
+    shared: frozenset[str] = frozenset()
+    if isinstance(item, dict):
+        unknown = [key for key in item if key not in SNOMEDCT_ENTRY_KEYS]
+        if unknown:
+            return None, [("codes-format", line_of(unknown[0]),
+                           f"a SNOMED CT entry takes 'code' and 'shared_with', not {shown(unknown[0])}")]
+        if "code" not in item:
+            return None, [("codes-format", line, "a SNOMED CT entry with 'shared_with' needs its 'code'")]
+        shared, found = _read_shared(item, slug, line_of)
+        if found:
+            return None, found
+        item, line = item["code"], line_of("code")
     # An unquoted id is read by YAML as an integer: the same digits (an id has no leading zero).
     if isinstance(item, bool) or not isinstance(item, (str, int)):
         return None, [("codes-snomedct", line, f"'codes.snomedct' lists concept ids such as \"45352006\", not {shown(item)}")]
     problem = snomedct_problem(normalise_snomedct(item))
     if problem:
         return None, [(problem[0], line, problem[1])]
-    return Entry(SNOMEDCT, normalise_snomedct(item), slug, None, line), []
+    return Entry(SNOMEDCT, normalise_snomedct(item), slug, None, line, shared), []
+
+
+def _read_shared(item: dict, slug: str, line_of: Callable[..., int]) -> tuple[frozenset[str], list[Finding]]:
+    """An entry's `shared_with`: the slugs of the other articles that make the same claim on purpose."""
+    if "shared_with" not in item:
+        return frozenset(), []
+    value, line = item["shared_with"], line_of("shared_with")
+    if not isinstance(value, list) or not value or not all(isinstance(other, str) and other.strip() for other in value):
+        return frozenset(), [("codes-shared", line, "'shared_with' lists the slugs of the other articles that answer "
+                              f"this code too, such as [open-finger-fracture], not {shown(value)}")]
+    slugs = frozenset(other.strip() for other in value)
+    if slug in slugs:
+        return frozenset(), [("codes-shared", line, f"'shared_with' names the other articles, not this one ({slug})")]
+    return slugs, []
 
 
 def snomedct_problem(sctid: str, concept: bool = True) -> tuple[str, str] | None:
@@ -286,16 +343,29 @@ def _listed_twice(entries: list[Entry]) -> list[Finding]:
 
 
 def ambiguities(entries: Iterable[Entry]) -> list[tuple[Entry, list[Entry]]]:
-    """Each claim that ties with claims of other articles before it: (claim, the earlier ones)."""
+    """Each claim that ties, by accident, with claims of other articles before it: (claim, the earlier ones).
+    A tie both articles declare (`Entry.shares`) is deliberate: a request for it lists both."""
     seen: dict[tuple[str, str, bool], list[Entry]] = {}
     found = []
     for entry in entries:
         bucket = seen.setdefault((entry.system, entry.code, entry.seventh is None), [])
-        rivals = [other for other in bucket if other.slug != entry.slug and other.overlaps(entry) is not None]
+        rivals = [other for other in bucket
+                  if other.slug != entry.slug and other.overlaps(entry) is not None and not other.shares(entry)]
         if rivals:
             found.append((entry, rivals))
         bucket.append(entry)
     return found
+
+
+def unreturned_shares(entries: Iterable[Entry], slugs: Iterable[str]) -> list[tuple[Entry, str, bool]]:
+    """Each (claim, article named in its `shared_with`, whether that article exists) where that article does not
+    make the same claim: a share declared on one side only, or left behind when the other article changed. (An
+    article making the same claim without naming this one back ties with it by accident: `ambiguities`.)"""
+    entries = list(entries)
+    known = set(slugs)
+    claims = {(entry.slug, entry.claim) for entry in entries}
+    return [(entry, other, other in known) for entry in entries for other in sorted(entry.shared_with)
+            if (other, entry.claim) not in claims]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ sent anywhere. A page it opens for a language the library lacks (or another scri
 that language from the build's table of names, `language_names_file`, one per site language.
 
 `knowledge_index` is the same knowledge for a program (`infobutton/index.json`, once per site): one
-feed per code an article claims, each shaped like the JSON knowledge response MedlinePlus Connect
+feed per claim (a code, with its 7th characters), holding every article that makes it (two for a claim
+articles share, `shared_with`), each shaped like the JSON knowledge response MedlinePlus Connect
 sends for a request of that code (feed.title/subtitle/author/updated/category/id, entry[].lang, title,
 link[].href, id, updated, summary, `_value` for element text), with the matching data beside it
 under `careleaf`. Pure data in, data out.
@@ -85,15 +86,20 @@ def names_files(article_urls: ArticleUrls, default_lang: str, root: Path | None 
 
 
 def knowledge_index(library: Library, index: CodeIndex, article_urls: ArticleUrls, site_url: str, title: str) -> dict[str, Any]:
-    """Every code an article claims, each with that article in every language: one MedlinePlus Connect-style
-    feed per claim. `title` names the library (the site's name in the default language)."""
+    """Every code an article claims, each with the articles that claim it in every language: one MedlinePlus
+    Connect-style feed per claim, its entries each article's (in slug order) in every language; a claim two
+    articles share is one feed holding both. `title` names the library (the site's name in the default language)."""
     hospital = library.project.hospital["name"]
     index_url = absolute_url(site_url, INDEX_FILE)
-    responses = []
+    claims: dict[tuple, list[Entry]] = {}
     for entry in index.entries:
+        claims.setdefault(entry.claim, []).append(entry)
+    responses = []
+    for entries in claims.values():
+        entry, slugs = entries[0], sorted({claimant.slug for claimant in entries})
         items = [_entry(page, lang, absolute_url(site_url, url))
-                 for lang, url in article_urls.get(entry.slug, {}).items()
-                 if (page := library.best(entry.slug, lang)) is not None]
+                 for slug in slugs for lang, url in article_urls.get(slug, {}).items()
+                 if (page := library.best(slug, lang)) is not None]
         dates = [item["updated"]["_value"] for item in items if "updated" in item]
         feed: dict[str, Any] = {
             "base": site_url,
@@ -108,7 +114,7 @@ def knowledge_index(library: Library, index: CodeIndex, article_urls: ArticleUrl
             ],
             "id": {"_value": f"{index_url}#{_claim_id(entry)}"},
             "entry": items,
-            "careleaf": _claim(entry),
+            "careleaf": _claim(entry, slugs),
         }
         responses.append({"feed": feed})
     return {"title": title, "id": index_url, "responses": responses}
@@ -130,9 +136,10 @@ def _entry(page: Page, reader_lang: str, address: str) -> dict[str, Any]:
     }
 
 
-def _claim(entry: Entry) -> dict[str, Any]:
-    """The matching data of one claim: the normalised code, its 7th characters, its rank (higher wins)."""
-    return {"system": entry.system, "code": entry.code, "rank": entry.rank, "article": entry.slug,
+def _claim(entry: Entry, slugs: list[str]) -> dict[str, Any]:
+    """The matching data of one claim: the normalised code, its 7th characters, its rank (higher wins), and
+    the articles that make it."""
+    return {"system": entry.system, "code": entry.code, "rank": entry.rank, "articles": slugs,
             "seventh": sorted(entry.seventh) if entry.seventh is not None else None}
 
 

@@ -235,20 +235,32 @@ def _check_codes(project: Project, page: Page, problem) -> list[Problem]:
 
 
 def _check_code_claims(project: Project, library: Library) -> list[Problem]:
-    """No two articles claim the same code at the same specificity: a request for it could not choose."""
+    """No two articles claim the same code at the same specificity by accident: a request for it would get both.
+    A claim both articles make on purpose (each naming the other in `shared_with`) lists both to the reader."""
     pages = {slug: library.source(slug) for slug in library.slugs}
     entries = [entry for page in pages.values() if not page.read_errors for entry in page.clinical_codes().entries]
     problems = []
-    for entry, rivals in codes.ambiguities(entries):
+
+    def claim_problem(entry: codes.Entry, code: str, message: str) -> Problem:
         page = pages[entry.slug]
+        return Problem(project.relative(page.path), entry.line, page.lang, page.slug, code, message, ERROR, blocks_build=False)
+
+    for entry, rivals in codes.ambiguities(entries):
         others = ", ".join(f"{project.relative(pages[rival.slug].path)}:{rival.line}" for rival in rivals)
         shared = entry.overlaps(rivals[0])
         which = f"{codes.NAMES[entry.system]} {entry.display_code}" + (f" with 7th character(s) {', '.join(sorted(shared))}"
                                                                       if shared else "")
-        problems.append(Problem(project.relative(page.path), entry.line, page.lang, page.slug, "codes-ambiguous",
-                                f"ambiguous: {which} is also claimed by {others} at the same specificity, so a request "
-                                "for it would match more than one article: give each its own code or 7th characters",
-                                ERROR, blocks_build=False))
+        problems.append(claim_problem(entry, "codes-ambiguous",
+                                      f"ambiguous: {which} is also claimed by {others} at the same specificity, so a "
+                                      "request for it would match more than one article: give each its own code or 7th "
+                                      "characters, or, if both articles answer it, make it the same claim in each and "
+                                      "name the other article in its 'shared_with'"))
+    for entry, other, exists in codes.unreturned_shares(entries, pages):
+        claim = f"{codes.NAMES[entry.system]} {entry.label}"
+        problems.append(claim_problem(entry, "codes-shared", (
+            f"'shared_with' names {other}, which does not claim {claim}: claim it there too, naming {entry.slug} "
+            f"in its 'shared_with', or take {other} out of this one") if exists else (
+            f"'shared_with' names {other}, which is not an article (no {project.default_language}/{other}.md)")))
     return problems
 
 
