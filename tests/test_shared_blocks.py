@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup
 from lxml import etree
 
 from careleaf import approval, safety
@@ -206,3 +208,56 @@ def test_xliff_exports_a_block_once_and_its_import_writes_the_block(shared_tree,
     code, out = run(shared_tree, capsys, "--strict")
     assert code == 0, out
 
+
+# ---------------------------------------------------------------------------
+# The library shipped here
+# ---------------------------------------------------------------------------
+
+LANGUAGES = ("en", "es", "zh", "vi", "ar")
+_MARKERS = ("- ", "* ", "+ ", "!!! ", "??? ")
+
+
+def repeated_lines(lang: str) -> dict[str, list[str]]:
+    """Non-heading body lines long enough to be advice (8+ words; 12+ characters in Chinese) found in
+    more than one article of a language, with the files that hold them."""
+    seen: dict[str, set[str]] = {}
+    for page in library(ROOT).articles(lang):
+        for line in page.own_body.split("\n"):
+            text = line.strip()
+            for marker in _MARKERS:
+                text = text.removeprefix(marker)
+            if not text or text.startswith("#") or "8<" in text:
+                continue
+            if (len(text.replace(" ", "")) >= 12) if lang == "zh" else len(text.split()) >= 8:
+                seen.setdefault(text, set()).add(page.path.name)
+    return {text: sorted(files) for text, files in seen.items() if len(files) > 1}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_advice_line_is_written_twice_across_the_articles(lang):
+    assert repeated_lines(lang) == {}
+
+
+def test_the_shipped_articles_include_their_shared_advice_in_every_language():
+    loaded = library(ROOT)
+    for slug in loaded.slugs:
+        english = [include.name for include in loaded.source(slug).includes]
+        for lang in LANGUAGES:
+            page = loaded.get(slug, lang)
+            # The same blocks at the same places, resolved into the reader's language.
+            assert [include.name for include in page.includes] == english, (slug, lang)
+            assert not page.include_errors and "8<" not in page.body
+    assert "pain-medicine" in {include.name for slug in loaded.slugs for include in loaded.source(slug).includes}
+
+
+def test_the_built_site_reads_the_blocks_and_publishes_no_shared_folder(built_site):
+    assert not [path for path in built_site.rglob("shared") if path.is_dir()]
+    loaded = library(ROOT)
+    for lang in LANGUAGES:
+        block = loaded.get("shared/pain-medicine", lang)
+        # Compared without spaces: the build wraps English words in Chinese and Arabic in spans of their own.
+        wanted = "".join(BeautifulSoup(markdown.markdown(block.body), "html.parser").get_text().split())[:40]
+        html = (built_site / ("" if lang == "en" else lang) / "muscle-spasm" / "index.html").read_text(encoding="utf-8")
+        text = "".join(BeautifulSoup(html, "html.parser").get_text().split())
+        assert "8<" not in text, lang
+        assert wanted in text, (lang, wanted)
