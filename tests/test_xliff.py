@@ -29,7 +29,7 @@ TRANSLATIONS = ("es", "zh", "vi", "ar")
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 SIGN = "you have chest pain, sudden very bad back or belly pain, a tight throat, noisy breathing, or trouble breathing or swallowing"
 NEW_SIGN = SIGN.replace("chest pain,", "chest pain or pressure,")
-SPANISH_SIGN = ("tiene dolor de pecho, dolor repentino y muy fuerte de espalda o barriga, la garganta apretada, "
+SPANISH_SIGN = ("tiene dolor de pecho, dolor repentino muy fuerte de espalda o barriga, la garganta apretada, "
                 "respira con ruido, o le cuesta respirar o tragar")
 NEW_SPANISH_SIGN = SPANISH_SIGN.replace("tiene dolor de pecho,", "tiene dolor o presión en el pecho,")
 

@@ -18,7 +18,8 @@ from typing import Iterator
 from markdown.extensions.toc import slugify_unicode
 
 from careleaf import shared_blocks
-from careleaf.content import FENCE, RED_FLAGS_ID, TIER_KINDS, Page, attribute_anchor
+from careleaf.reading import FENCE
+from careleaf.content import RED_FLAGS_ID, TIER_KINDS, Page, attribute_anchor
 
 _HEADING = re.compile(r"^(?P<lead>(?P<hashes>#{1,6})[ \t]+)(?P<text>.*?)(?P<tail>[ \t]*\{[^}]*\}[ \t]*|[ \t]*)$")
 _ADMONITION = re.compile(r'^(?P<lead>[ \t]*(?:!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+))(?:(?P<gap>[ \t]+")(?P<title>[^"]*)(?P<tail>"[ \t]*))?[ \t]*$')

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator
 from mkdocs.utils.meta import YAML_RE
 
 from careleaf import codes, reading, shared_blocks
+from careleaf.reading import outside_fences
 from careleaf.project import Project
 
 # ---------------------------------------------------------------------------
@@ -34,7 +35,6 @@ TRANSLATION_STATUSES = ("machine-draft", "reviewed")
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*(?:\{(?P<attrs>[^}]*)\})?[ \t]*#*[ \t]*$")
 _ADMONITION = re.compile(r'^(?P<marker>!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
-FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 # A sign with nothing after its bullet is still a sign (an empty one, which the validator refuses).
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])(?:[ \t]+(?P<text>.*))?$")
 # Files under docs/ are named as URLs are: lowercase ASCII words joined by hyphens.
@@ -303,24 +303,6 @@ def _digest(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _outside_fences(markdown: str) -> Iterator[tuple[int, str, bool]]:
-    """Yield (index, line, in_code) so headings inside code blocks are not taken for real ones."""
-    fence = None
-    for index, line in enumerate(markdown.split("\n")):
-        match = FENCE.match(line)
-        if match:
-            marker = match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-                yield index, line, True
-                continue
-            if marker.startswith(fence):
-                fence = None
-                yield index, line, True
-                continue
-        yield index, line, fence is not None
-
-
 def attribute_anchor(attrs: str | None) -> str | None:
     """The id an attribute list gives ({#red-flags} -> red-flags), or None."""
     if not attrs:
@@ -330,7 +312,7 @@ def attribute_anchor(attrs: str | None) -> str | None:
 
 
 def _headings(markdown: str, first_line: int) -> Iterator[Heading]:
-    for index, line, in_code in _outside_fences(markdown):
+    for index, line, in_code in outside_fences(markdown):
         if in_code:
             continue
         match = _HEADING.match(line)
@@ -415,7 +397,7 @@ def _tier(match: re.Match, block: list[str], line: int) -> Tier:
 
 def tier_markers(markdown: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
     """Every red-flag tier admonition in a text, wherever it stands: (line, kind)."""
-    for index, line, in_code in _outside_fences(markdown):
+    for index, line, in_code in outside_fences(markdown):
         match = None if in_code else _ADMONITION.match(line)
         if match and match.group("kind").lower() in TIER_KINDS:
             yield first_line + index, match.group("kind").lower()

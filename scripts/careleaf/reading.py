@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import re
 import reprlib
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AnyStr
+from typing import Any, AnyStr, Iterator
 
 import yaml
 from yaml.composer import ComposerError
@@ -225,3 +226,25 @@ class _CheckedLoader(_CheckedConstruction, yaml.SafeLoader):
 
 for _loader in (_FastLoader, _CheckedLoader):
     _loader.add_constructor(_TIMESTAMP_TAG, _CheckedConstruction.construct_timestamp)
+
+
+# A fenced code block's opening or closing line (``` or ~~~, three or more).
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+def outside_fences(markdown: str) -> Iterator[tuple[int, str, bool]]:
+    """Yield (index, line, in_code) so headings inside code blocks are not taken for real ones."""
+    fence = None
+    for index, line in enumerate(markdown.split("\n")):
+        match = FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+                yield index, line, True
+                continue
+            if marker.startswith(fence):
+                fence = None
+                yield index, line, True
+                continue
+        yield index, line, fence is not None

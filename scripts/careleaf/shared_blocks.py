@@ -16,13 +16,14 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
+
+from careleaf.reading import outside_fences
 
 FOLDER = "shared"
 # A snippet line: `--8<-- "file"` (or 'file'), alone on its line, as pymdownx.snippets writes it.
 INCLUDE = re.compile(r"""^(?P<indent>[ \t]*)-{1,}8<-{1,}[ \t]+(?P<quote>["'])(?P<target>[^"']*)(?P=quote)[ \t]*$""")
 _MARKER = re.compile(r"-{1,}8<-{1,}")
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -70,26 +71,11 @@ def include_line(name: str, indent: str = "") -> str:
     return f'{indent}--8<-- "{target_of(name)}"'
 
 
-def _lines_outside_fences(text: str) -> Iterator[tuple[int, str, bool]]:
-    fence = None
-    for index, line in enumerate(text.split("\n")):
-        match = _FENCE.match(line)
-        if match:
-            marker = match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-            yield index, line, True
-            continue
-        yield index, line, fence is not None
-
-
 def includes(text: str, first_line: int = 1) -> tuple[list[Include], list[IncludeError]]:
     """The include lines of a text (outside code blocks), and the lines that try to be one and are not."""
     found: list[Include] = []
     errors: list[IncludeError] = []
-    for index, line, in_code in _lines_outside_fences(text):
+    for index, line, in_code in outside_fences(text):
         if in_code or not _MARKER.search(line):
             continue
         number = first_line + index
