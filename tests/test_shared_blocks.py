@@ -115,6 +115,16 @@ def test_a_problem_inside_a_block_is_reported_once_at_the_block_file_and_line(sh
     assert "docs/en/finger.md" not in out.split("docs/es/")[0].replace("docs/en/finger.md changed", "")
 
 
+def test_a_sign_holding_a_list_inside_it_is_refused_where_it_is_written(shared_tree, capsys):
+    # "- - sign": one sign to the card's parity, a bullet inside a bullet to the reader.
+    path = shared_tree / "docs/en/shared/blood-flow-signs.md"
+    edit(path, "- your fingers turn white", "- - your fingers turn white")
+    code, out = run(shared_tree, capsys)
+    assert code == 1
+    assert (f"docs/en/shared/blood-flow-signs.md:{line_of(path, 'turn white')}: error: a sign in the 'emergency' card "
+            "starts with another list marker ('-'): write one '- ' before each sign [tier-sign-nested]") in out
+
+
 def test_included_signs_count_in_red_flag_parity(shared_tree, capsys):
     path = shared_tree / "docs/es/shared/blood-flow-signs.md"
     edit(path, "- no siente los dedos\n", "")

@@ -30,6 +30,8 @@ from careleaf.project import Project
 from careleaf.reading import InvalidDate, shown
 
 ERROR = "error"
+# A list marker at the start of a sign's text: a list nested in the sign.
+_NESTED_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])(?:[ \t]|$)")
 WARNING = "warning"
 # Below this many pages, forking a process costs more than the checks it would take over.
 PAGES_WORTH_A_PROCESS = 100
@@ -485,6 +487,10 @@ def _check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Probl
             if not markup.is_visible(text, render):
                 problems.append(problem("tier-sign-empty", line, f"a sign in the '{tier.kind}' card shows a reader "
                                         "nothing (empty, a comment or only markup): write the sign or remove the line"))
+            elif _NESTED_MARKER.match(text):
+                # "- - sign" is a list inside a sign: one sign to the validator, a nested bullet to the reader.
+                problems.append(problem("tier-sign-nested", line, f"a sign in the '{tier.kind}' card starts with another "
+                                        f"list marker ({text[:2].strip()!r}): write one '- ' before each sign"))
         for line in tier.stray_lines[:1]:
             problems.append(problem("tier-not-a-list", line, f"the '{tier.kind}' card must be a list of signs ('- ...')"))
     known = [tier.kind for tier in red_flags.tiers if tier.kind in TIER_KINDS]
