@@ -370,8 +370,8 @@ def test_a_share_not_declared_as_the_same_claim_on_both_sides_is_ambiguous(small
 
 
 @pytest.mark.parametrize("named,message", [
-    ("wrist", "'shared_with' names wrist, which does not claim ICD-10-CM S62.6 [D, G]: claim it there too, naming finger "
-              "in its 'shared_with', or take wrist out of this one"),
+    ("wrist", "'shared_with' names wrist, whose docs/en/wrist.md does not claim ICD-10-CM S62.6 [D, G]: claim it there "
+              "too, naming finger in its 'shared_with', or take wrist out of this one"),
     ("elbow", "'shared_with' names elbow, which is not an article (no en/elbow.md)"),
 ])
 def test_a_share_the_named_article_does_not_return_is_an_error(small_tree, capsys, named, message):

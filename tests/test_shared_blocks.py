@@ -110,9 +110,12 @@ def test_a_problem_inside_a_block_is_reported_once_at_the_block_file_and_line(sh
     code, out = run(shared_tree, capsys)
     assert code == 1
     empty = f"docs/en/shared/blood-flow-signs.md:{line_of(path, 'you cannot feel') + 1}: error:"
-    # Both articles include it: the one line that is wrong is named once, where it is written.
+    # Both articles include it: the one line that is wrong is named once, where it is written, with
+    # where it is included (the first page that includes it).
     assert out.count(empty) == 1, out
-    assert "docs/en/finger.md" not in out.split("docs/es/")[0].replace("docs/en/finger.md changed", "")
+    include = line_of(shared_tree / "docs/en/finger.md", "blood-flow-signs")
+    assert f"(included at docs/en/finger.md:{include}) [tier-sign-empty]" in out
+    assert not [line for line in out.splitlines() if line.startswith(("docs/en/finger.md", "docs/en/wrist.md"))], out
 
 
 def test_a_sign_holding_a_list_inside_it_is_refused_where_it_is_written(shared_tree, capsys):
@@ -122,7 +125,8 @@ def test_a_sign_holding_a_list_inside_it_is_refused_where_it_is_written(shared_t
     code, out = run(shared_tree, capsys)
     assert code == 1
     assert (f"docs/en/shared/blood-flow-signs.md:{line_of(path, 'turn white')}: error: a sign in the 'emergency' card "
-            "starts with another list marker ('-'): write one '- ' before each sign [tier-sign-nested]") in out
+            "starts with another list marker ('-'): write one '- ' before each sign (included at docs/en/finger.md:"
+            f"{line_of(shared_tree / 'docs/en/finger.md', 'blood-flow-signs')}) [tier-sign-nested]") in out
 
 
 def test_included_signs_count_in_red_flag_parity(shared_tree, capsys):

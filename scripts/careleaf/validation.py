@@ -30,6 +30,8 @@ from careleaf.project import Project
 from careleaf.reading import InvalidDate, shown
 
 ERROR = "error"
+# How a problem in a shared block names the page that includes it (the first, when several do).
+INCLUDED_AT = " (included at "
 # A list marker at the start of a sign's text: a list nested in the sign.
 _NESTED_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])(?:[ \t]|$)")
 WARNING = "warning"
@@ -141,7 +143,8 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
                     f"not inside a language folder ({', '.join(project.languages)}): it would not be published")
         )
     # A problem in a shared block is found once per page that includes it: reported once.
-    once = {(problem.path, problem.line, problem.code, problem.message): problem for problem in reversed(problems)}
+    once = {(problem.path, problem.line, problem.code, problem.message.partition(INCLUDED_AT)[0]): problem
+            for problem in reversed(problems)}
     problems = sorted(once.values(), key=lambda problem: (problem.path, problem.line, problem.code, problem.message))
     library.remember()
     return Report(problems=problems, library=library)
@@ -169,10 +172,14 @@ def _reporter(project: Project, page: Page):
     path = project.relative(page.path)
 
     def problem(code: str, line: int, message: str, severity: str = ERROR, blocks_build: bool = True) -> Problem:
-        # A line of an included shared block is reported where it was written: in the block's file.
+        # A line of an included shared block is reported where it was written, in the block's file, and
+        # where it is included: the cause may be either (a card's marker deleted around an include).
         where, number = page.locate(line)
-        return Problem(project.relative(where) if where != page.path else path, number, page.lang, page.slug,
-                       code, message, severity, blocks_build)
+        if where == page.path:
+            return Problem(path, number, page.lang, page.slug, code, message, severity, blocks_build)
+        include = next((include.line for include in page.includes if include.name == where.stem), 1)
+        return Problem(project.relative(where), number, page.lang, page.slug, code,
+                       f"{message}{INCLUDED_AT}{path}:{include})", severity, blocks_build)
 
     return problem
 
@@ -260,8 +267,8 @@ def _check_code_claims(project: Project, library: Library) -> list[Problem]:
     for entry, other, exists in codes.unreturned_shares(entries, pages):
         claim = f"{codes.NAMES[entry.system]} {entry.label}"
         problems.append(claim_problem(entry, "codes-shared", (
-            f"'shared_with' names {other}, which does not claim {claim}: claim it there too, naming {entry.slug} "
-            f"in its 'shared_with', or take {other} out of this one") if exists else (
+            f"'shared_with' names {other}, whose {project.relative(pages[other].path)} does not claim {claim}: claim "
+            f"it there too, naming {entry.slug} in its 'shared_with', or take {other} out of this one") if exists else (
             f"'shared_with' names {other}, which is not an article (no {project.default_language}/{other}.md)")))
     return problems
 
