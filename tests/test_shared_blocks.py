@@ -275,3 +275,12 @@ def test_the_built_site_reads_the_blocks_and_publishes_no_shared_folder(built_si
         text = "".join(BeautifulSoup(html, "html.parser").get_text().split())
         assert "8<" not in text, lang
         assert wanted in text, (lang, wanted)
+
+
+def test_a_link_between_articles_holds_no_glossary_mark():
+    # A focusable <abbr> inside <a> is interactive content inside interactive content (the Nu checker's error).
+    html = markdown.markdown("Read [Open finger fracture](open-finger-fracture.md) about a fracture.\n\n"
+                             "*[fracture]: A broken bone.", extensions=["careleaf.glossary"])
+    link = BeautifulSoup(html, "html.parser").find("a")
+    assert link.get_text() == "Open finger fracture" and link.find("abbr") is None
+    assert [abbr.get_text() for abbr in BeautifulSoup(html, "html.parser").find_all("abbr")] == ["fracture"]

@@ -18,6 +18,7 @@ from typing import Any
 
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
+from markdown.util import AtomicString
 
 from careleaf import reading
 from careleaf.project import Project
@@ -132,6 +133,14 @@ class GlossaryTreeprocessor(AbbrTreeprocessor):
             escaped = re.escape(key)
             alternatives.append(escaped if _UNBROKEN_SCRIPTS.search(key) else rf"(?<!\w){escaped}(?!\w)")
         self.RE = re.compile("|".join(alternatives))
+        # A link's words are left unmarked: a focusable definition inside a link is interactive content
+        # inside interactive content (Nu, axe nested-interactive); the text after the link is still read.
+        for link in root.iter("a"):
+            for node in link.iter():
+                if node.text and not isinstance(node.text, AtomicString):
+                    node.text = AtomicString(node.text)
+                if node is not link and node.tail and not isinstance(node.tail, AtomicString):
+                    node.tail = AtomicString(node.tail)
         self.iter_element(root)
         # Material shows a definition on hover, tap and keyboard focus; let the keyboard reach the
         # first use of each word (every use would add dozens of stops to one article).
