@@ -226,7 +226,12 @@ def test_urgent_card_says_what_to_do_when_the_provider_cannot_be_reached(built_s
     assert fallback.a["href"] == PROJECT.tel_uris["nurse_line"]
     # After the signs: the reader meets the conditions first, then what to do out of hours.
     assert fallback.find_previous_sibling("ul") is not None
-    assert read(built_site, page_path(lang, slug)).select(".care-card--emergency .care-card__fallback, .care-card--contact .care-card__fallback") == []
+    page = read(built_site, page_path(lang, slug))
+    assert page.select(".care-card--contact .care-card__fallback") == []
+    # The emergency card ends with its own line (nobody drives; the ambulance for a stroke…), never the nurse line.
+    emergency = CATALOGUES[lang]["red_flags"]["emergency"]["fallback"].format(emergency_number=PROJECT.hospital["emergency_number"])
+    assert [" ".join(line.get_text().split()) for line in page.select(".care-card--emergency .care-card__fallback")] == [emergency]
+    assert PROJECT.hospital["nurse_line"] not in emergency
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
