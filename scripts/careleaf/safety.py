@@ -55,13 +55,6 @@ def _own_staleness(library: Library, page: Page) -> dict[str, bool]:
     return {part: recorded.get(part) != current[part] for part in ("red_flags", "text")}
 
 
-def stale_blocks(library: Library, page: Page) -> list[str]:
-    """The shared blocks this page includes whose translation is behind their English."""
-    return [include.name for include in page.includes
-            if (block := library.get(f"{shared_blocks.FOLDER}/{include.name}", page.lang)) is not None
-            and page.lang != library.project.default_language and any(_own_staleness(library, block).values())]
-
-
 def in_any_red_flag_card(library: Library, name: str) -> bool:
     """True when some English page includes the block inside its red-flag section."""
     return any(name in page.included_in_red_flags() for page in library.including(name, library.project.default_language))

@@ -67,10 +67,6 @@ def target_of(name: str) -> str:
     return f"{FOLDER}/{name}.md"
 
 
-def include_line(name: str, indent: str = "") -> str:
-    return f'{indent}--8<-- "{target_of(name)}"'
-
-
 def includes(text: str, first_line: int = 1) -> tuple[list[Include], list[IncludeError]]:
     """The include lines of a text (outside code blocks), and the lines that try to be one and are not."""
     found: list[Include] = []
