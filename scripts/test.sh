@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every Careleaf test (unit, build and browser tests).
-#   bash scripts/test.sh [pytest options]
+#   bash scripts/test.sh [--fast] [pytest options]
 # Run scripts/setup.sh once first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,4 +9,15 @@ if [ ! -x .venv/bin/python ]; then
   exit 2
 fi
 export NO_MKDOCS_2_WARNING=1
-exec .venv/bin/python -m pytest "$@"
+# --fast: the editing loop. Leaves out real builds, the browser, the audit tools and the package index
+# (markers set by tests/conftest.py from what each test reaches) and fuzzes with fewer examples.
+arguments=()
+for argument in "$@"; do
+  if [ "$argument" = "--fast" ]; then
+    arguments+=(-m "not build and not browser and not audit and not network")
+    export CARELEAF_FUZZ_EXAMPLES="${CARELEAF_FUZZ_EXAMPLES:-40}"
+  else
+    arguments+=("$argument")
+  fi
+done
+exec .venv/bin/python -m pytest "${arguments[@]}"

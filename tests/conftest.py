@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
@@ -16,6 +17,60 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 # Builds of copies of the project share its print cache: a page unchanged since setup.sh built
 # the site is not printed again (the cache is keyed on the page, what it loads and the code).
 os.environ.setdefault("CARELEAF_HANDOUT_CACHE", str(ROOT / ".cache" / "careleaf" / "handouts"))
+# One date for every test build (copies of the project are not git checkouts): their PDFs are
+# finished alike, and the print cache answers every build from one variant.
+TEST_EPOCH = "1795000000"
+os.environ.setdefault("SOURCE_DATE_EPOCH", TEST_EPOCH)
+
+# Markers by what a test reaches, through its fixtures and the functions it calls (module and conftest):
+# `bash scripts/test.sh --fast` leaves out the slow kinds; CI runs them all.
+MARKED_BY_NAME = {
+    "build": frozenset({"mkdocs_build", "MKDOCS", "build_audit_site", "build_bundle", "built_site", "fallback_site",
+                        "editing_loop"}),
+    "browser": frozenset({"browser", "chromium", "page"}),
+    "audit": frozenset({"lighthouse", "pa11y_errors", "nu_messages", "link_check"}),
+    # pip resolving the lock against the package index
+    "network": frozenset({"start_pip_dry_run"}),
+}
+
+
+def _reached_names(function, namespaces: list[dict], seen: set[int]) -> set[str]:
+    """Every global and attribute name `function` uses, following the functions it names in `namespaces`."""
+    function = inspect.unwrap(function)
+    code = getattr(function, "__code__", None)
+    if code is None or id(code) in seen:
+        return set()
+    seen.add(id(code))
+    names: set[str] = set()
+    codes = [code]
+    while codes:
+        current = codes.pop()
+        names.update(current.co_names)
+        codes.extend(const for const in current.co_consts if inspect.iscode(const))
+    for name in list(names):
+        for namespace in namespaces:
+            if callable(namespace.get(name)) and not inspect.isclass(namespace[name]):
+                names |= _reached_names(namespace[name], namespaces, seen)
+    return names
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    namespaces_by_module: dict[str, list[dict]] = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is None:
+            continue
+        namespaces = namespaces_by_module.setdefault(module.__name__, [vars(module), globals()])
+        seen: set[int] = set()
+        names = set(item.fixturenames) | _reached_names(item.function, namespaces, seen)
+        for fixture in item.fixturenames:
+            for namespace in namespaces:
+                if fixture in namespace:
+                    names |= _reached_names(namespace[fixture], namespaces, seen)
+        for marker, triggers in MARKED_BY_NAME.items():
+            if names & triggers:
+                item.add_marker(marker)
+
 
 SMALL_CONFIG = """\
 site_name: Test library

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import uuid
+from pathlib import Path
 import sys
 
 import pytest
@@ -201,3 +202,33 @@ def test_a_one_language_editing_build_prints_none_and_links_none(tmp_path):
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     assert soup.html["lang"] == "es"
     assert soup.select_one(".careleaf-actions button") is not None and soup.select(".careleaf-actions a") == []
+
+
+def test_the_print_cache_keeps_a_finished_variant_for_each_date_it_finished(tmp_path, monkeypatch):
+    # A release (the commit's date), a preview with no date and a test build each find their own
+    # finished PDF: switching between them finishes nothing again.
+    from careleaf import accessible_pdf, handouts
+
+    finished_for = []
+
+    def finish(pdf: Path, finishing: accessible_pdf.Finishing) -> list[str]:
+        finished_for.append(finishing.epoch)
+        pdf.write_bytes(pdf.read_bytes() + f" finished {finishing.epoch}".encode())
+        return []
+
+    monkeypatch.setattr(accessible_pdf, "finish", finish)
+    page = tmp_path / "site" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<p>A page</p>", encoding="utf-8")
+    job = handouts.Job("a", "en", handouts.CLEAR, (page,), tmp_path / "out" / "a.pdf", "A")
+    cache = handouts.PrintCache(tmp_path / "cache", settings="test")
+    entry = cache.store_print(job, tmp_path / "site", b"%PDF raw", ["A"], [])
+    epochs = [None, 1_795_000_000, 1_700_000_000, None, 1_795_000_000, 1_700_000_000]
+    for epoch in epochs:
+        cache.finished(job, entry, accessible_pdf.Finishing("A", "en", epoch, tmp_path / "site", "https://x.example/", ("A",)))
+        assert job.target.read_bytes() == f"%PDF raw finished {epoch}".encode()
+    assert finished_for == epochs[:3]
+    for epoch in range(1, handouts.FINISHED_VARIANTS + 1):  # more dates than it keeps: the oldest goes
+        cache.finished(job, entry, accessible_pdf.Finishing("A", "en", epoch, tmp_path / "site", "https://x.example/", ("A",)))
+    cache.finished(job, entry, accessible_pdf.Finishing("A", "en", None, tmp_path / "site", "https://x.example/", ("A",)))
+    assert finished_for[-1] is None and len(finished_for) == 3 + handouts.FINISHED_VARIANTS + 1

@@ -256,6 +256,11 @@ def _print_settings(page_size: str) -> str:
     return json.dumps([page_size, browser and [browser.st_size, browser.st_mtime_ns], code])
 
 
+# Finished variants kept per printed page: builds that differ only in what finishing reads (a dated
+# release, an undated preview, a test build's pinned date) then all find theirs.
+FINISHED_VARIANTS = 4
+
+
 class PrintCache:
     """Printed PDFs, found again by the bytes of the pages printed and of every file they loaded.
 
@@ -335,8 +340,11 @@ class PrintCache:
         data = job.target.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         self._keep(digest, data)
-        stored["finished"] = {key: {"pdf": digest, "problems": problems}}
-        self._unjudged[job.target] = stored["finished"][key]
+        variants = stored["finished"]
+        variants[key] = {"pdf": digest, "problems": problems}
+        while len(variants) > FINISHED_VARIANTS:
+            del variants[next(iter(variants))]  # the oldest finishing of this print
+        self._unjudged[job.target] = variants[key]
         self._changed = True
         return problems
 

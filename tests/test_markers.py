@@ -1,0 +1,48 @@
+"""The markers conftest.py sets from what a test reaches: `scripts/test.sh --fast` leaves the slow kinds out."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+FAST = "not build and not browser and not audit and not network"
+
+
+def collected(selection: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-m", selection],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {line for line in result.stdout.splitlines() if "::" in line}
+
+
+def test_fast_selection_leaves_out_builds_browsers_audits_and_the_package_index():
+    fast = collected(FAST)
+    slow = {
+        # a session fixture that builds the site
+        "tests/test_build.py::test_every_article_is_built_in_every_language",
+        # a build through a helper called by the test
+        "tests/test_handouts.py::test_the_build_prints_again_only_the_pages_that_changed",
+        # the browser, through a fixture of a fixture
+        "tests/test_keyboard.py::test_keyboard_reaches_switcher_search_red_flags_and_related_articles[es]",
+        # an audit tool
+        "tests/test_audits.py::test_lighthouse_scores_100_for_accessibility_best_practices_and_seo[article-en]",
+        # pip against the package index
+        "tests/test_platform.py::test_the_lock_installs_on_each_supported_python[3.11.2]",
+    }
+    quick = {
+        "tests/test_handouts.py::test_the_print_cache_keeps_a_finished_variant_for_each_date_it_finished",
+        "tests/test_codes.py::test_a_closed_finger_fracture_reaches_the_closed_fracture_article[S62.610A]",
+    }
+    everything = collected("build or not build")
+    assert slow | quick <= everything, (slow | quick) - everything  # names that exist
+    assert not slow & fast, slow & fast
+    assert quick <= fast, quick - fast
+    assert len(fast) > 400  # the fast loop still checks most of the model, validator and outputs
+
+
+def test_browser_tests_are_marked_browser():
+    browser = collected("browser")
+    assert "tests/test_keyboard.py::test_keyboard_reaches_switcher_search_red_flags_and_related_articles[es]" in browser
+    assert not any(name.startswith("tests/test_codes.py::") for name in browser)
