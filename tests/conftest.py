@@ -13,6 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+# `careleaf` in a fresh process, from this checkout's code (an installed console script may point at another).
+CARELEAF = [sys.executable, "-m", "careleaf"]
 # Builds of copies of the project share its print cache: a page unchanged since setup.sh built
 # the site is not printed again (the cache is keyed on the page, what it loads and the code).
 os.environ.setdefault("CARELEAF_HANDOUT_CACHE", str(ROOT / ".cache" / "careleaf" / "handouts"))
@@ -138,6 +140,13 @@ def copy_project(target: Path) -> Path:
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
+
+
+def run_careleaf(arguments: list[str], cwd: Path = ROOT, timeout: float = 600, **env: str) -> subprocess.CompletedProcess:
+    """`careleaf ARGUMENTS` run as a user runs it, in `cwd`: its exit code, stdout and stderr."""
+    path = os.pathsep.join(filter(None, (str(ROOT / "scripts"), os.environ.get("PYTHONPATH"))))
+    return subprocess.run([*CARELEAF, *arguments], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": path, **env})
 
 
 def mkdocs_build(project: Path, site: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
