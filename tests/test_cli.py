@@ -187,3 +187,13 @@ def test_the_old_validator_still_finds_the_configuration_beside_its_docs_folder(
     assert shim.returncode == 1
     assert "docs/es/wrist.md" in shim.stdout
     assert shim.stderr.startswith("careleaf: scripts/validate.py is replaced by 'careleaf validate'")
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback(small_tree):
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    process = subprocess.Popen([sys.executable, "-m", "careleaf", "status"], cwd=small_tree, env=environment,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # as `careleaf status | head -0` does, before anything is written
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 1
+    assert stderr == ""

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from careleaf.cli import authoring, checks, outputs, qa, translation
 from careleaf.cli.base import Command, config_option
-from careleaf.cli.errors import USAGE, UsageError, exit_code, say
+from careleaf.cli.errors import FINDINGS, USAGE, UsageError, exit_code, say
 
 # The index `careleaf --help` prints, in the order a team meets the workflows.
 COMMANDS: tuple[Command, ...] = (
@@ -89,9 +90,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("interrupted")
         return 130
+    except BrokenPipeError:  # `careleaf status | head`: the reader has what it wanted
+        _silence_stdout()
+        return FINDINGS
     except Exception as error:
         code = exit_code(error)
         if code is None:
             raise
         say(str(error))
         return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit raises no second BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
