@@ -88,8 +88,8 @@ else
   PATH="$PWD/.venv/bin:$PATH" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
-.venv/bin/python scripts/validate.py
+.venv/bin/careleaf validate
 # The build prints every PDF handout too (clear print, large print, bilingual) into site/handouts/.
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
-.venv/bin/python scripts/build_kiosk.py --dist dist
+.venv/bin/careleaf kiosk --dist dist
 echo "Site built in site/ ($(find site -name index.html | wc -l) pages, $(find site/handouts -name '*.pdf' | wc -l) PDF handouts); kiosk copy in dist/."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import os
 import shutil
@@ -14,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+# `careleaf` in a fresh process, from this checkout's code (an installed console script may point at another).
+CARELEAF = [sys.executable, "-m", "careleaf"]
 # Builds of copies of the project share its print cache: a page unchanged since setup.sh built
 # the site is not printed again (the cache is keyed on the page, what it loads and the code).
 os.environ.setdefault("CARELEAF_HANDOUT_CACHE", str(ROOT / ".cache" / "careleaf" / "handouts"))
@@ -26,9 +29,9 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", TEST_EPOCH)
 # `bash scripts/test.sh --fast` leaves out the slow kinds; CI runs them all.
 MARKED_BY_NAME = {
     "build": frozenset({"mkdocs_build", "MKDOCS", "build_audit_site", "build_bundle", "built_site", "fallback_site",
-                        "editing_loop"}),
+                        "editing_loop", "careleaf kiosk", "careleaf handouts", "careleaf packet", "careleaf bench"}),
     "browser": frozenset({"browser", "chromium", "page"}),
-    "audit": frozenset({"lighthouse", "pa11y_errors", "nu_messages", "link_check"}),
+    "audit": frozenset({"lighthouse", "pa11y_errors", "nu_messages", "link_check", "careleaf audit"}),
     # pip resolving the lock against the package index
     "network": frozenset({"start_pip_dry_run"}),
 }
@@ -47,11 +50,24 @@ def _reached_names(function, namespaces: list[dict], seen: set[int]) -> set[str]
         current = codes.pop()
         names.update(current.co_names)
         codes.extend(const for const in current.co_consts if inspect.iscode(const))
+    names |= _careleaf_commands(function)
     for name in list(names):
         for namespace in namespaces:
             if callable(namespace.get(name)) and not inspect.isclass(namespace[name]):
                 names |= _reached_names(namespace[name], namespaces, seen)
     return names
+
+
+def _careleaf_commands(function) -> set[str]:
+    """"careleaf kiosk" for a call `careleaf([..., "kiosk", ...])` or `run_careleaf([...])` in `function`."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    return {f"careleaf {element.value}" for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("careleaf", "run_careleaf")
+            and node.args and isinstance(node.args[0], ast.List)
+            for element in node.args[0].elts if isinstance(element, ast.Constant) and isinstance(element.value, str)}
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -193,6 +209,13 @@ def copy_project(target: Path) -> Path:
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
+
+
+def run_careleaf(arguments: list[str], cwd: Path = ROOT, timeout: float = 600, **env: str) -> subprocess.CompletedProcess:
+    """`careleaf ARGUMENTS` run as a user runs it, in `cwd`: its exit code, stdout and stderr."""
+    path = os.pathsep.join(filter(None, (str(ROOT / "scripts"), os.environ.get("PYTHONPATH"))))
+    return subprocess.run([*CARELEAF, *arguments], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": path, **env})
 
 
 def mkdocs_build(project: Path, site: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:

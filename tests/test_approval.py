@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 
 from careleaf import approval
 from careleaf import project as project_settings
 from careleaf.content import Library, read_page
-from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
+from conftest import copy_project, edit, line_of, mkdocs_build
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import approve as approve_script  # noqa: E402
-import validate as validate_script  # noqa: E402
+from careleaf.cli import main as careleaf  # the command under test
 
 TODAY = "2026-11-20"
 ARTICLES = ("broken-finger-closed", "finger-dislocation", "muscle-spasm", "open-finger-fracture", "possible-wrist-fracture")
 
 
 def run(tree, capsys, *args):
-    code = validate_script.main([str(tree / "docs"), "--today", TODAY, *args])
+    code = careleaf(["-f", str(tree / "mkdocs.yml"), "validate", "--today", TODAY, *args])
     return code, capsys.readouterr().out
 
 
 def approve(tree, slug, capsys):
-    code = approve_script.main([slug, "--by", "Dana Ortiz, MD", "--date", "2026-11-19", "--config", str(tree / "mkdocs.yml")])
+    code = careleaf(["-f", str(tree / "mkdocs.yml"), "approve", slug, "--by", "Dana Ortiz, MD", "--date", "2026-11-19"])
     capsys.readouterr()
     return code
 
@@ -62,7 +59,7 @@ def test_an_edit_after_approval_makes_it_stale(small_tree, capsys):
     assert approval.status(read_page(path, "en")) == approval.STALE
     code, out = run(small_tree, capsys)
     assert (f"docs/en/finger.md:{line_of(path, 'clinical_review:')}: warning: approved by Dana Ortiz, MD on 2026-11-19 for "
-            "an earlier text: a clinician reviews the changes, then scripts/approve.py finger --by \"Name, credential\" "
+            "an earlier text: a clinician reviews the changes, then careleaf approve finger --by \"Name, credential\" "
             "[clinical-review-stale]") in out
 
 
@@ -97,13 +94,13 @@ def test_a_malformed_approval_and_an_approval_on_a_translation_are_errors(small_
     code, out = run(small_tree, capsys)
     assert code == 1
     assert "docs/en/finger.md:" in out and "'clinical_review' must be a mapping with approved_by, date and revision" in out
-    assert "clinical approval belongs on the English page (scripts/approve.py) [clinical-review]" in out
+    assert "clinical approval belongs on the English page (careleaf approve) [clinical-review]" in out
 
 
 def test_approve_refuses_what_it_cannot_approve(small_tree, capsys):
-    assert approve_script.main(["elbow", "--by", "A, MD", "--config", str(small_tree / "mkdocs.yml")]) == 2
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "approve", "elbow", "--by", "A, MD"]) == 2
     assert "no English article en/elbow.md" in capsys.readouterr().err
-    assert approve_script.main(["finger", "--by", " ", "--config", str(small_tree / "mkdocs.yml")]) == 2
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "approve", "finger", "--by", " "]) == 2
 
 
 def test_with_approval_required_the_publishing_build_refuses_until_approved_and_again_after_an_edit(tmp_path, capsys):
@@ -128,5 +125,5 @@ def test_with_approval_required_the_publishing_build_refuses_until_approved_and_
 
 def test_the_setting_is_true_or_false(small_tree, capsys):
     edit(small_tree / "mkdocs.yml", "extra:\n", "extra:\n  clinical_review:\n    required: yes please\n")
-    assert validate_script.main([str(small_tree / "docs"), "--today", TODAY]) == 2
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "validate", "--today", TODAY]) == 2
     assert "extra.clinical_review.required must be true or false" in capsys.readouterr().err

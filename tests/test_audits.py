@@ -1,6 +1,6 @@
 """Clean under tools Careleaf did not write (issue 17): Lighthouse's accessibility, best-practices and
 SEO scores, HTML_CodeSniffer through pa11y, and the Nu Html Checker, on every page type in every
-language. Performance is a timing: scripts/audit.py measures it (median of 3), not a test."""
+language. Performance is a timing: careleaf audit measures it (median of 3), not a test."""
 
 from __future__ import annotations
 

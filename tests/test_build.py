@@ -172,7 +172,7 @@ def test_english_pages_carry_no_translation_notice(built_site):
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
 def test_an_article_no_clinician_approved_says_so_in_the_readers_language(built_site, slug, lang):
-    # Nobody has approved the shipped library (scripts/approve.py): every article says so.
+    # Nobody has approved the shipped library (careleaf approve): every article says so.
     soup = read(built_site, page_path(lang, slug))
     notices = soup.select(".careleaf-notice--clinical")
     assert [notice.get_text(" ", strip=True) for notice in notices] == [CATALOGUES[lang]["clinical_review"]["pending"]]

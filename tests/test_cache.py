@@ -13,14 +13,13 @@ from careleaf.content import Library
 from careleaf.validation import validate
 from conftest import ROOT, line_of
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import validate as validate_script  # noqa: E402
+from careleaf.cli import main as careleaf  # the command under test
 
 TODAY = "2026-11-20"
 
 
 def run(tree, capsys):
-    code = validate_script.main([str(tree / "docs"), "--today", TODAY])
+    code = careleaf(["-f", str(tree / "mkdocs.yml"), "validate", "--today", TODAY])
     return code, capsys.readouterr().out
 
 

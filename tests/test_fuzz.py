@@ -11,7 +11,6 @@ import contextlib
 import io
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, copy_project
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import validate as validate_script  # noqa: E402  (the thin CLI under test)
+from careleaf.cli import main as careleaf  # the command under test
 
 TODAY = "2026-11-20"
 EXAMPLES = int(os.environ.get("CARELEAF_FUZZ_EXAMPLES", "500"))
@@ -148,7 +146,7 @@ def project(tmp_path_factory) -> Path:
 def run_validator(project: Path) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = validate_script.main([str(project / "docs"), "--today", TODAY])
+        code = careleaf(["-f", str(project / "mkdocs.yml"), "validate", "--today", TODAY])
     return code, out.getvalue(), err.getvalue()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
 
@@ -12,9 +11,7 @@ from careleaf.content import Library
 from careleaf import project as project_settings
 from conftest import MKDOCS, ROOT, copy_project, edit
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import build_handouts as build_handouts_script  # noqa: E402  (the thin CLIs under test)
-import build_packet as build_packet_script  # noqa: E402
+from careleaf.cli import main as careleaf  # the command under test
 
 PROPERDOCS = ROOT / ".venv-properdocs" / "bin" / "properdocs"
 SLUGS = Library.load(project_settings.load(ROOT / "mkdocs.yml")).slugs
@@ -29,22 +26,22 @@ def approval_required(tmp_path):
     return project
 
 
-def refusal(script: str) -> str:
+def refusal() -> str:
     first = sorted(SLUGS)[0]
-    return (f"{script}: refused: mkdocs build --strict, the publishing build, does not accept this library "
+    return (f"careleaf: refused: mkdocs build --strict, the publishing build, does not accept this library "
             f"({len(SLUGS)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
-            f"this article (extra.clinical_review.required): scripts/approve.py {first} --by \"Name, credential\" "
-            f"[clinical-review-pending]; every one: scripts/validate.py --strict\n")
+            f"this article (extra.clinical_review.required): careleaf approve {first} --by \"Name, credential\" "
+            f"[clinical-review-pending]; every one: careleaf validate --strict\n")
 
 
 def test_no_packet_is_printed_from_a_library_the_publishing_build_refuses(tmp_path, capsys):
     project = approval_required(tmp_path)
     target = tmp_path / "packet.pdf"
-    code = build_packet_script.main(["--config", str(project / "mkdocs.yml"), "--site", str(tmp_path / "site"),
-                                     "--lang", "es", "muscle-spasm", "-o", str(target)])
+    code = careleaf(["-f", str(project / "mkdocs.yml"), "packet", "--site", str(tmp_path / "site"),
+                     "--lang", "es", "muscle-spasm", "-o", str(target)])
     captured = capsys.readouterr()
     assert code == 1
-    assert (captured.out, captured.err) == ("", refusal("build_packet.py"))
+    assert (captured.out, captured.err) == ("", refusal())
     assert not target.exists()
 
 
@@ -52,10 +49,10 @@ def test_no_handout_is_printed_from_a_library_the_publishing_build_refuses(tmp_p
     project = approval_required(tmp_path)
     site = tmp_path / "site"
     site.mkdir()
-    code = build_handouts_script.main(["--config", str(project / "mkdocs.yml"), "--site", str(site)])
+    code = careleaf(["-f", str(project / "mkdocs.yml"), "handouts", "--site", str(site)])
     captured = capsys.readouterr()
     assert code == 1
-    assert (captured.out, captured.err) == ("", refusal("build_handouts.py"))
+    assert (captured.out, captured.err) == ("", refusal())
     assert list(site.iterdir()) == []
 
 

@@ -6,14 +6,13 @@ import shutil
 import subprocess
 import uuid
 from pathlib import Path
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from careleaf.handouts import body_size, comparable, pdf_text, text_sizes
-from conftest import ROOT, copy_project, edit, mkdocs_build
+from conftest import copy_project, edit, mkdocs_build, run_careleaf
 from test_build import ARTICLES, CATALOGUES, PROJECT, SLUGS, page_path, words_to_know
 
 LETTER = (612, 792)  # points
@@ -31,10 +30,7 @@ def red_flag_texts(built_site, slug: str, lang: str) -> list[str]:
 
 
 def test_printing_a_built_site_again_takes_every_unchanged_page_from_the_cache(built_site):
-    result = subprocess.run(
-        [sys.executable, "scripts/build_handouts.py", "--site", str(built_site)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )
+    result = run_careleaf(["handouts", "--site", str(built_site)], timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     total = 2 * len(ARTICLES) + len(BILINGUAL)
     header = next(line for line in result.stdout.splitlines() if line.startswith("article"))

@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -22,7 +19,7 @@ from careleaf import project as project_settings
 from careleaf.content import Library
 from careleaf.locales import load_all
 from careleaf.views import placeholder_values
-from conftest import ROOT, copy_project, edit, search_results
+from conftest import ROOT, copy_project, edit, run_careleaf, search_results
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")
 LIBRARY = Library.load(PROJECT)
@@ -243,18 +240,15 @@ def test_a_library_the_publishing_build_refuses_gets_no_kiosk(tmp_path):
     project = copy_project(tmp_path / "project")
     edit(project / "mkdocs.yml", "clinical_review:\n    required: false", "clinical_review:\n    required: true")
     dist = tmp_path / "dist"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_kiosk.py"), "--config", str(project / "mkdocs.yml"), "--dist", str(dist)],
-        cwd=project, capture_output=True, text=True, timeout=300,
-    )
+    result = run_careleaf(["kiosk", "-f", str(project / "mkdocs.yml"), "--dist", str(dist)], cwd=project, timeout=300)
     first = sorted(LIBRARY.slugs)[0]
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == (
-        f"build_kiosk.py: refused: mkdocs build --strict, the publishing build, does not accept this library "
+        f"careleaf: refused: mkdocs build --strict, the publishing build, does not accept this library "
         f"({len(LIBRARY.slugs)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
-        f"this article (extra.clinical_review.required): scripts/approve.py {first} --by \"Name, credential\" "
-        f"[clinical-review-pending]; every one: scripts/validate.py --strict\n"
+        f"this article (extra.clinical_review.required): careleaf approve {first} --by \"Name, credential\" "
+        f"[clinical-review-pending]; every one: careleaf validate --strict\n"
     )
     assert not dist.exists()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from bs4 import BeautifulSoup
 from PIL import Image, ImageDraw
 
 from careleaf import accessible_pdf, verapdf
-from conftest import ROOT, edit, mkdocs_build
+from conftest import edit, mkdocs_build, run_careleaf
 from test_new_script import korean_library
 
 pytestmark = [pytest.mark.build]
@@ -66,10 +65,9 @@ def test_a_logo_that_is_not_there_is_one_line_naming_the_setting(tmp_path):
     project = korean_library(tmp_path / "project")
     edit(project / "mkdocs.yml", "logo: assets/logo.svg", "logo: assets/hospital-logo.png")
     expected = "mkdocs.yml: extra.hospital.logo: assets/hospital-logo.png is not a file in docs/ or overrides/"
-    validated = subprocess.run([sys.executable, str(ROOT / "scripts" / "validate.py")], cwd=project,
-                               capture_output=True, text=True)
+    validated = run_careleaf(["validate"], cwd=project)
     assert validated.returncode == 2
-    assert validated.stderr.strip().splitlines() == [f"validate.py: {expected}"]
+    assert validated.stderr.strip().splitlines() == [f"careleaf: {expected}"]
     built = mkdocs_build(project, tmp_path / "site")
     assert built.returncode != 0
     assert expected in built.stderr and "Traceback" not in built.stderr

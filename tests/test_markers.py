@@ -46,3 +46,16 @@ def test_browser_tests_are_marked_browser():
     browser = collected("browser")
     assert "tests/test_keyboard.py::test_keyboard_reaches_switcher_search_red_flags_and_related_articles[es]" in browser
     assert not any(name.startswith("tests/test_codes.py::") for name in browser)
+
+
+def test_a_careleaf_subcommand_a_test_runs_is_seen_through_assertion_rewriting():
+    from conftest import MARKED_BY_NAME, _careleaf_commands
+
+    def runs_the_kiosk(careleaf, tmp_path):
+        assert careleaf(["-f", str(tmp_path / "mkdocs.yml"), "kiosk", "--dist", str(tmp_path)]) == 0
+
+    def mentions_the_kiosk(careleaf):
+        assert careleaf(["validate"]) == 0, "the kiosk is built elsewhere"
+
+    assert "careleaf kiosk" in _careleaf_commands(runs_the_kiosk) & MARKED_BY_NAME["build"]
+    assert not _careleaf_commands(mentions_the_kiosk) & MARKED_BY_NAME["build"]

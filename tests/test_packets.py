@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pikepdf
 import pytest
@@ -12,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from careleaf import accessible_pdf, packets
 from careleaf.handouts import body_size, comparable, pdf_text
-from conftest import ROOT
+from conftest import run_careleaf
 from test_build import CATALOGUES, LANGUAGES, LIBRARY, PROJECT, SLUGS, page_path, read
 
 PACKET = ["broken-finger-closed", "muscle-spasm"]  # the library's order: bones and joints, then muscles
@@ -74,12 +73,9 @@ def test_large_print_packet_is_set_at_18_points(browser, built_site, tmp_path):
     assert accessible_pdf.problems(packet.target) == []
 
 
-def test_build_packet_script_prints_progress_and_a_summary(built_site, tmp_path):
+def test_careleaf_packet_prints_progress_and_a_summary(built_site, tmp_path):
     target = tmp_path / "packet.pdf"
-    result = subprocess.run(
-        [sys.executable, "scripts/build_packet.py", "--site", str(built_site), "--lang", "vi", *PACKET, "-o", str(target)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
+    result = run_careleaf(["packet", "--site", str(built_site), "--lang", "vi", *PACKET, "-o", str(target)], timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1/2 vi/broken-finger-closed" in result.stdout and "2/2 vi/muscle-spasm" in result.stdout
     assert f"{target}: " in result.stdout and "accessibility problems: 0; requests blocked: 0" in result.stdout
@@ -90,11 +86,8 @@ def test_build_packet_script_prints_progress_and_a_summary(built_site, tmp_path)
     (["--lang", "es", "no-such-article"], "unknown article(s): no-such-article"),
     (["--lang", "fr", "muscle-spasm"], "no language 'fr'"),
 ])
-def test_build_packet_script_refuses_what_it_cannot_make_in_one_line(built_site, tmp_path, arguments, message):
-    result = subprocess.run(
-        [sys.executable, "scripts/build_packet.py", "--site", str(built_site), *arguments, "-o", str(tmp_path / "x.pdf")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
+def test_careleaf_packet_refuses_what_it_cannot_make_in_one_line(built_site, tmp_path, arguments, message):
+    result = run_careleaf(["packet", "--site", str(built_site), *arguments, "-o", str(tmp_path / "x.pdf")], timeout=120)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 import pikepdf
 import pytest
@@ -12,8 +11,7 @@ from careleaf import phones
 from careleaf import project as project_settings
 from conftest import ROOT, copy_project, edit, mkdocs_build
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import validate as validate_script  # noqa: E402  (the thin CLI under test)
+from careleaf.cli import main as careleaf  # the command under test
 
 
 @pytest.mark.parametrize("written,region,dialled", [
@@ -71,9 +69,9 @@ def test_the_configured_numbers_are_computed_once_for_every_link(small_tree):
 ])
 def test_the_validator_names_the_key_of_a_number_that_cannot_be_dialled_in_one_line(small_tree, capsys, old, new, message):
     _with_hospital(small_tree, old, new)
-    assert validate_script.main([str(small_tree / "docs")]) == 2
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "validate"]) == 2
     captured = capsys.readouterr()
-    assert (captured.out, captured.err) == ("", f"validate.py: {message}\n")
+    assert (captured.out, captured.err) == ("", f"careleaf: {message}\n")
 
 
 def test_another_regions_numbers_dial_there(small_tree):

@@ -4,17 +4,15 @@ Windows line endings, a byte-order mark and tabs still publish the complete red-
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from careleaf.content import read_page
-from conftest import ROOT, copy_project, line_of, mkdocs_build
+from conftest import copy_project, line_of, mkdocs_build
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import validate as validate_script  # noqa: E402  (the thin CLI under test)
+from careleaf.cli import main as careleaf  # the command under test
 
 TODAY = "2026-11-20"
 DEEP = "[" * 10_000 + "]" * 10_000
@@ -24,7 +22,7 @@ BILLION_LAUGHS = 'lol0: &a0 ["lol", "lol"]\n' + "".join(
 
 def run(tree: Path, capsys) -> tuple[int, list[str], str]:
     """Exit code, the problem lines that are errors, and the whole output."""
-    code = validate_script.main([str(tree / "docs"), "--today", TODAY])
+    code = careleaf(["-f", str(tree / "mkdocs.yml"), "validate", "--today", TODAY])
     out = capsys.readouterr().out
     assert "Traceback" not in out
     return code, [line for line in out.splitlines() if ": error: " in line], out
@@ -234,11 +232,11 @@ CONFIG_CASES = [
 @pytest.mark.parametrize("old,new,message", CONFIG_CASES, ids=[case[2][:40] for case in CONFIG_CASES])
 def test_broken_configuration_gives_one_line_and_exit_2(small_tree, capsys, old, new, message):
     replace(small_tree / "mkdocs.yml", old, new)
-    assert validate_script.main([str(small_tree / "docs"), "--today", TODAY]) == 2
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "validate", "--today", TODAY]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     [line] = captured.err.splitlines()
-    assert line.startswith("validate.py: ") and "mkdocs.yml" in line and message in line, line
+    assert line.startswith("careleaf: ") and "mkdocs.yml" in line and message in line, line
 
 
 # ---------------------------------------------------------------------------

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import mark_current as mark_script  # noqa: E402
-import validate as validate_script  # noqa: E402
+from careleaf.cli import main as careleaf  # the command under test
 
 TODAY = "2026-11-20"
 
 
 def run(docs, capsys, *args):
-    code = validate_script.main([str(docs), "--today", TODAY, *args])
+    code = careleaf(["-f", str(docs.parent / "mkdocs.yml"), "validate", "--today", TODAY, *args])
     return code, capsys.readouterr().out
 
 
@@ -31,7 +28,7 @@ def test_changed_english_red_flags_make_every_translation_stale(small_tree, caps
     assert code == 1
     line = line_of(small_tree / "docs/es/finger.md", "translation:")
     assert (f"docs/es/finger.md:{line}: error: the red flags in docs/en/finger.md changed since this translation "
-            "was made: update this page's red-flag cards, then run scripts/mark_current.py es finger "
+            "was made: update this page's red-flag cards, then run careleaf mark-current es finger "
             "[translation-stale-red-flags]") in out
     assert "docs/es/wrist.md" not in out
 
@@ -47,8 +44,7 @@ def test_changed_english_text_warns_and_fails_only_when_strict(small_tree, capsy
 def test_marking_a_translation_current_is_explicit_and_clears_it(small_tree, capsys):
     edit(small_tree / "docs/en/finger.md", "the pain gets worse", "the pain gets worse or spreads")
     assert run(small_tree / "docs", capsys)[0] == 1
-    assert mark_script.main(["es", "finger", "--reviewer", "Ana Ruiz, CMI", "--date", "2026-11-19",
-                             "--config", str(small_tree / "mkdocs.yml")]) == 0
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "mark-current", "es", "finger", "--reviewer", "Ana Ruiz, CMI", "--date", "2026-11-19"]) == 0
     code, out = run(small_tree / "docs", capsys)
     assert code == 0, out
     text = (small_tree / "docs/es/finger.md").read_text(encoding="utf-8")
@@ -121,7 +117,7 @@ def test_editing_an_english_red_flag_makes_translations_stale_on_the_page_until_
     assert mkdocs_build(project, tmp_path / "strict-site", strict=True).returncode != 0
 
     # A translator updates Spanish and marks it current: only Spanish passes.
-    assert mark_script.main(["es", "possible-wrist-fracture", "--config", str(project / "mkdocs.yml")]) == 0
+    assert careleaf(["-f", str(project / "mkdocs.yml"), "mark-current", "es", "possible-wrist-fracture"]) == 0
     code, out = run(project / "docs", capsys)
     assert code == 1
     stale = sorted(line.split(":")[0] for line in out.splitlines() if "[translation-stale-red-flags]" in line)
@@ -268,10 +264,8 @@ def test_definition_shows_on_keyboard_focus(browser, served_site):
 def test_new_article_scaffold_is_rejected_until_written_then_passes(small_tree, capsys):
     import re
 
-    import new_article as new_script
-
     config = str(small_tree / "mkdocs.yml")
-    assert new_script.main(["elbow", "--category", "bones-and-joints", "--config", config]) == 0
+    assert careleaf(["-f", config, "new", "elbow", "--category", "bones-and-joints"]) == 0
     for lang in ("en", "es"):
         text = (small_tree / "docs" / lang / "elbow.md").read_text(encoding="utf-8")
         assert "{#red-flags}" in text and "!!! emergency" in text and "!!! urgent" in text
@@ -284,16 +278,14 @@ def test_new_article_scaffold_is_rejected_until_written_then_passes(small_tree, 
         path = small_tree / "docs" / lang / "elbow.md"
         text = re.sub(r"\[TO WRITE: ([^\]]*)\]", lambda m: f"Your elbow {len(m.group(1))} is fine", path.read_text(encoding="utf-8"))
         path.write_text(text, encoding="utf-8")
-    assert mark_script.main(["es", "elbow", "--config", config]) == 0
+    assert careleaf(["-f", config, "mark-current", "es", "elbow"]) == 0
     code, out = run(small_tree / "docs", capsys)
     assert code == 0, out
 
 
 def test_new_article_refuses_unknown_categories_and_existing_slugs(small_tree, capsys):
-    import new_article as new_script
-
     config = str(small_tree / "mkdocs.yml")
-    assert new_script.main(["elbow", "--category", "hearts", "--config", config]) == 2
+    assert careleaf(["-f", config, "new", "elbow", "--category", "hearts"]) == 2
     assert "unknown category 'hearts'" in capsys.readouterr().err
-    assert new_script.main(["finger", "--category", "bones-and-joints", "--config", config]) == 2
+    assert careleaf(["-f", config, "new", "finger", "--category", "bones-and-joints"]) == 2
     assert "'finger' already exists in: en, es" in capsys.readouterr().err

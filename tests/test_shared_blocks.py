@@ -4,7 +4,6 @@ approved once and translated once; every reader of articles sees the included te
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import markdown
@@ -17,11 +16,7 @@ from careleaf import project as project_settings
 from careleaf.content import Library
 from conftest import ROOT, edit, line_of
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import approve as approve_script  # noqa: E402
-import mark_current as mark_script  # noqa: E402
-import validate as validate_script  # noqa: E402
-import xliff as xliff_script  # noqa: E402
+from careleaf.cli import main as careleaf  # the command under test
 
 TODAY = "2026-11-20"
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
@@ -62,12 +57,12 @@ def shared_tree(small_tree: Path, capsys) -> Path:
 
 def mark(tree: Path, slug: str) -> None:
     # Made from the English as it is now; no reviewer: it stays a machine draft.
-    assert mark_script.main(["es", slug, "--config", str(tree / "mkdocs.yml")]) == 0
+    assert careleaf(["-f", str(tree / "mkdocs.yml"), "mark-current", "es", slug]) == 0
     assert "status: machine-draft" in (tree / "docs" / "es" / f"{slug}.md").read_text(encoding="utf-8")
 
 
 def run(tree: Path, capsys, *args: str) -> tuple[int, str]:
-    code = validate_script.main([str(tree / "docs"), "--today", TODAY, *args])
+    code = careleaf(["-f", str(tree / "mkdocs.yml"), "validate", "--today", TODAY, *args])
     return code, capsys.readouterr().out
 
 
@@ -140,8 +135,7 @@ def test_included_signs_count_in_red_flag_parity(shared_tree, capsys):
 
 def test_changing_a_block_stales_every_approval_that_includes_it_and_its_translation(shared_tree, capsys):
     for slug in ("finger", "wrist"):
-        assert approve_script.main([slug, "--by", "Dana Ortiz, MD", "--date", "2026-11-19",
-                                    "--config", str(shared_tree / "mkdocs.yml")]) == 0
+        assert careleaf(["-f", str(shared_tree / "mkdocs.yml"), "approve", slug, "--by", "Dana Ortiz, MD", "--date", "2026-11-19"]) == 0
     before = library(shared_tree)
     assert all(approval.status(before.source(slug)) == approval.APPROVED for slug in ("finger", "wrist"))
 
@@ -158,7 +152,7 @@ def test_changing_a_block_stales_every_approval_that_includes_it_and_its_transla
     assert (f"docs/es/shared/blood-flow-signs.md:{line_of(block_path, 'translation:')}: error: the red flags in "
             "docs/en/shared/blood-flow-signs.md changed since this translation was made") in out
     # The articles' own translations are current: nothing is asked of them.
-    assert "mark_current.py es finger" not in out and "mark_current.py es wrist" not in out
+    assert "mark-current es finger" not in out and "mark-current es wrist" not in out
 
     # Translated once: marking the block current clears both pages.
     edit(block_path, "- los dedos se ponen blancos", "- los dedos se ponen blancos o azules")
@@ -197,7 +191,7 @@ def test_a_block_cannot_include_another(shared_tree, capsys):
 def test_xliff_exports_a_block_once_and_its_import_writes_the_block(shared_tree, capsys):
     subprocess.run(["git", "init", "-q"], cwd=shared_tree, check=True)
     target = shared_tree / "es.xlf"
-    assert xliff_script.main(["--config", str(shared_tree / "mkdocs.yml"), "export", "es", "-o", str(target)]) == 0
+    assert careleaf(["-f", str(shared_tree / "mkdocs.yml"), "xliff", "export", "es", "-o", str(target)]) == 0
     capsys.readouterr()
     root = etree.parse(str(target)).getroot()
     files = {file.get("original"): ["".join(unit.find("x:source", NS).itertext())
@@ -214,7 +208,7 @@ def test_xliff_exports_a_block_once_and_its_import_writes_the_block(shared_tree,
         if unit.find("x:source", NS).text == ADVICE["en"]:
             unit.find("x:target", NS).text = "Mantenga la mano en alto durante los primeros 2 días."
     tree_.write(str(target), xml_declaration=True, encoding="UTF-8")
-    assert xliff_script.main(["--config", str(shared_tree / "mkdocs.yml"), "import", str(target)]) == 0, capsys.readouterr()
+    assert careleaf(["-f", str(shared_tree / "mkdocs.yml"), "xliff", "import", str(target)]) == 0, capsys.readouterr()
     written = (shared_tree / "docs/es/shared/raise-your-hand.md").read_text(encoding="utf-8")
     assert "Mantenga la mano en alto durante los primeros 2 días." in written and "status: machine-draft" in written
     assert '--8<-- "shared/raise-your-hand.md"' in (shared_tree / "docs/es/finger.md").read_text(encoding="utf-8")

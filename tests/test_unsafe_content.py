@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 import pytest
 from hypothesis import assume, given, settings
@@ -12,14 +11,13 @@ from careleaf import markup
 from careleaf import project as project_settings
 from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import validate as validate_script  # noqa: E402
+from careleaf.cli import main as careleaf  # the command under test
 
 TODAY = "2026-11-20"
 
 
 def run(tree, capsys, *args):
-    code = validate_script.main([str(tree / "docs"), "--today", TODAY, *args])
+    code = careleaf(["-f", str(tree / "mkdocs.yml"), "validate", "--today", TODAY, *args])
     return code, capsys.readouterr().out
 
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from careleaf import project as project_settings
 from careleaf.validation import validate
-from conftest import ROOT, article, line_of
+from conftest import ROOT, article, line_of, run_careleaf
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import validate as validate_script  # noqa: E402  (the thin CLI under test)
+from careleaf.cli import main as careleaf  # the command under test
 
 
 # Review dates are checked against a fixed day, so these tests mean the same every day.
@@ -24,7 +21,7 @@ TODAY = "2026-11-20"
 def run(tree: Path, capsys, *args: str) -> tuple[int, str]:
     if "--today" not in args:
         args = (*args, "--today", TODAY)
-    code = validate_script.main([str(tree / "docs"), *args])
+    code = careleaf(["-f", str(tree / "mkdocs.yml"), "validate", *args])
     return code, capsys.readouterr().out
 
 
@@ -128,7 +125,7 @@ def test_missing_translation_in_a_language_in_progress_warns_and_fails_only_when
 def test_languages_in_progress_must_name_translation_languages(small_tree, capsys, setting):
     config = small_tree / "mkdocs.yml"
     config.write_text(config.read_text().replace("extra:\n", f"extra:\n  languages_in_progress: {setting}\n"), encoding="utf-8")
-    code = validate_script.main([str(small_tree / "docs"), "--today", TODAY])
+    code = careleaf(["-f", str(small_tree / "mkdocs.yml"), "validate", "--today", TODAY])
     assert code == 2
     assert "mkdocs.yml: extra.languages_in_progress" in capsys.readouterr().err
 
@@ -236,14 +233,14 @@ def test_json_lists_problems_and_tier_counts(small_tree, capsys):
 def test_unreadable_configuration_exits_2(tmp_path, capsys):
     (tmp_path / "docs").mkdir()
     (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins: [search]\n", encoding="utf-8")
-    assert validate_script.main([str(tmp_path / "docs")]) == 2
+    assert careleaf(["-f", str(tmp_path / "mkdocs.yml"), "validate"]) == 2
     assert "the i18n plugin (mkdocs-static-i18n) is not configured" in capsys.readouterr().err
-    assert validate_script.main([str(tmp_path / "nowhere")]) == 2
-    assert "no such folder" in capsys.readouterr().err
+    assert careleaf(["-f", str(tmp_path / "nowhere.yml"), "validate"]) == 2
+    assert capsys.readouterr().err == f"careleaf: {tmp_path / 'nowhere.yml'}: no such configuration file\n"
 
 
 def test_shipped_content_is_clean():
-    result = subprocess.run([sys.executable, "scripts/validate.py", "--strict"], cwd=ROOT, capture_output=True, text=True)
+    result = run_careleaf(["validate", "--strict"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s), 0 warning(s)" in result.stdout
 
@@ -271,7 +268,7 @@ def test_removing_a_red_flag_section_from_any_language_fails_naming_file_and_lin
     start = text.rindex("\n## ", 0, start) + 1
     end = text.find("\n## ", start + 1) + 1 or len(text)  # the section may be the article's last
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    code = validate_script.main([str(project / "docs")])
+    code = careleaf(["-f", str(project / "mkdocs.yml"), "validate"])
     out = capsys.readouterr().out
     assert code == 1
     assert f"docs/{lang}/muscle-spasm.md:1: error: no red-flag section" in out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import json
@@ -22,8 +21,7 @@ from careleaf import project as project_settings
 from careleaf.content import Library, read_page
 from conftest import ROOT, copy_project, edit
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import xliff as xliff_script  # noqa: E402
+from careleaf.cli import main as careleaf  # the command under test
 
 TRANSLATIONS = ("es", "zh", "vi", "ar")
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
@@ -49,7 +47,7 @@ def git(root: Path, *arguments: str) -> None:
 
 
 def run(tree: Path, capsys, *arguments: str) -> tuple[int, str, str]:
-    code = xliff_script.main(["--config", str(tree / "mkdocs.yml"), *arguments])
+    code = careleaf(["-f", str(tree / "mkdocs.yml"), "xliff", *arguments])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -291,7 +289,7 @@ def test_a_file_missing_a_red_flag_unit_is_refused(tree, capsys):
     document.write_text(text, encoding="utf-8")
     err = refused(tree, capsys, document)
     assert "would lose the red-flag sign 'red-flags/urgent/sign2'" in err
-    assert err.startswith(f"xliff.py: {document}:")
+    assert err.startswith(f"careleaf: {document}:")
 
 
 def test_a_sign_split_in_two_or_an_extra_sign_is_refused(tree, capsys):
@@ -368,7 +366,7 @@ def test_a_file_that_is_not_xliff_gets_one_line(tree, capsys, content):
     document = tree / "bad.xlf"
     document.write_bytes(content)
     err = refused(tree, capsys, document)
-    assert len(err.strip().splitlines()) == 1 and err.startswith(f"xliff.py: {document}:")
+    assert len(err.strip().splitlines()) == 1 and err.startswith(f"careleaf: {document}:")
 
 
 def test_export_names_an_unknown_language_or_article_in_one_line(tree, capsys):
@@ -620,7 +618,7 @@ def test_a_file_a_tool_reindented_and_filled_with_its_own_namespace_imports_unch
 
 def one_line_refusal(tree: Path, capsys, document: Path) -> str:
     err = refused(tree, capsys, document)
-    assert len(err.splitlines()) == 1 and err.startswith(f"xliff.py: {document}:"), err
+    assert len(err.splitlines()) == 1 and err.startswith(f"careleaf: {document}:"), err
     return err
 
 
@@ -629,7 +627,7 @@ def test_a_file_whose_tool_dropped_the_xliff_namespace_is_refused_in_one_line_sa
     written = rewritten_by("ilib-xliff", document, VENDOR_EDITS)
     assert "urn:oasis:names:tc:xliff:document:1.2" not in written.read_text(encoding="utf-8")
     assert one_line_refusal(tree, capsys, written) == (
-        f"xliff.py: {written}:2: the XLIFF namespace was lost: <xliff> is in no namespace, not "
+        f"careleaf: {written}:2: the XLIFF namespace was lost: <xliff> is in no namespace, not "
         "urn:oasis:names:tc:xliff:document:1.2 (the tool that wrote this file dropped it); import the file with its namespace\n")
 
 

@@ -2,7 +2,7 @@
 
 An approval records the article's content revision as readers get it, shared blocks included, so
 any later edit to its text, its red flags or a block it includes makes the approval stale.
-Only `scripts/approve.py` writes one, on purpose.
+Only `careleaf approve` writes one, on purpose.
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ def readers_are_warned(library: Library, page: Page) -> bool:
 def malformed(block) -> str | None:
     """What is wrong with a clinical_review block, if anything."""
     if not isinstance(block, dict):
-        return "must be a mapping with approved_by, date and revision (written by scripts/approve.py)"
+        return "must be a mapping with approved_by, date and revision (written by careleaf approve)"
     if not isinstance(block.get("approved_by"), str) or not block["approved_by"].strip():
         return "needs approved_by: the clinician's name and credential"
     if not isinstance(block.get("date"), dt.date):
         return "needs the date of the approval (YYYY-MM-DD)"
     revision = block.get("revision")
     if not (isinstance(revision, dict) and all(isinstance(revision.get(part), str) for part in ("red_flags", "text"))):
-        return "needs the revision approved ('red_flags' and 'text' hashes, as scripts/approve.py writes them)"
+        return "needs the revision approved ('red_flags' and 'text' hashes, as careleaf approve writes them)"
     return None
 
 

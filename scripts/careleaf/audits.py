@@ -226,13 +226,13 @@ def served(directory: Path) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def build_audit_site(work: Path, untranslated: str) -> Path:
-    """The library built into work/site with `untranslated` left untranslated, so that every page
-    type a reader can land on exists (the English fallback included)."""
+def build_audit_site(work: Path, untranslated: str, config_file: Path = ROOT / "mkdocs.yml") -> Path:
+    """The library of `config_file` built into work/site with `untranslated` left untranslated, so that
+    every page type a reader can land on exists (the English fallback included)."""
     project = work / "project"
     for name in ("docs", "locales", "overrides"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+        shutil.copytree(config_file.parent / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(config_file, project / "mkdocs.yml")
     for translation in (project / "docs").glob(f"*/{untranslated}.md"):
         if translation.parent.name != "en":
             translation.unlink()

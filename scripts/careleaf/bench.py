@@ -28,7 +28,9 @@ from careleaf import project as project_settings
 from careleaf.cache import FOLDER as CACHE_FOLDER
 from careleaf.content import read_page
 
-VALIDATOR = Path(__file__).resolve().parents[1] / "validate.py"
+# `careleaf validate` in a fresh process, from this checkout's code (as the kiosk build runs it).
+CARELEAF_CODE = Path(__file__).resolve().parents[1]
+VALIDATOR = [sys.executable, "-m", "careleaf", "validate"]
 # Review dates in the synthetic library are years ahead of this day.
 BENCH_TODAY = "2026-11-21"
 LANGUAGE_POOL = ("en", "es", "zh", "vi", "ar", "fr", "de", "pt", "ru", "ko", "ja", "it", "pl", "tr", "uk")
@@ -69,16 +71,16 @@ def _article(rng: random.Random, slug: str, slugs: list[str], categories: list[s
     return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + "\n".join(body)
 
 
-def generate(target: Path, articles: int, languages: int, seed: int = 7) -> Path:
-    """A copy of the project whose docs/ holds `articles` x `languages` synthetic articles."""
-    root = project_settings.load(Path("mkdocs.yml")).root
+def generate(target: Path, articles: int, languages: int, seed: int = 7, config_file: Path = Path("mkdocs.yml")) -> Path:
+    """A copy of the project (`config_file`'s) whose docs/ holds `articles` x `languages` synthetic articles."""
+    root = project_settings.load(config_file).root
     langs = list(LANGUAGE_POOL[:languages])
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(root / "overrides", target / "overrides", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(root / "locales", target / "locales")
     if (root / "node_modules").exists():
         (target / "node_modules").symlink_to(root / "node_modules")
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config_file.read_text(encoding="utf-8")
     (target / "mkdocs.yml").write_text(_with_languages(config, langs), encoding="utf-8")
     for lang in langs[5:]:
         shutil.copy(root / "locales" / "en.yml", target / "locales" / f"{lang}.yml")
@@ -186,12 +188,13 @@ def timed_build(library: Path, config: Path, site: Path, env: dict | None = None
 
 
 def timed_validation(library: Path, cache: bool) -> float:
-    """`scripts/validate.py` on the library as an editor runs it: a fresh process, start to finish.
+    """`careleaf validate` on the library as an editor runs it: a fresh process, start to finish.
     Without `cache`, the results kept by earlier runs (.cache/careleaf) are removed first."""
     if not cache:
         shutil.rmtree(library / CACHE_FOLDER, ignore_errors=True)
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH"))))}
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(VALIDATOR), "docs", "--today", BENCH_TODAY], cwd=library,
+    subprocess.run([*VALIDATOR, "--today", BENCH_TODAY], cwd=library, env=environment,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - started
 
@@ -225,8 +228,9 @@ def site_figures(site: Path, article: Path) -> dict:
     }
 
 
-def run(articles: int, languages: int, runs: int, work: Path, progress=print, editing_language: str | None = None) -> dict:
-    library = generate(work / "library", articles, languages)
+def run(articles: int, languages: int, runs: int, work: Path, progress=print, editing_language: str | None = None,
+        config_file: Path = Path("mkdocs.yml")) -> dict:
+    library = generate(work / "library", articles, languages, config_file=config_file)
     vanilla = write_vanilla_config(library)
     pages = (articles + 1) * languages
     sample = f"condition-{articles // 2:04d}/index.html"

@@ -27,5 +27,5 @@ def require_publishable(project: Project, today: dt.date | None = None, processe
         first = min(failing, key=lambda problem: (problem.path, problem.line, problem.code))
         raise Refused(f"refused: mkdocs build --strict, the publishing build, does not accept this library "
                       f"({len(report.errors)} error(s), {len(report.warnings)} warning(s)); the first: {first.human()}; "
-                      f"every one: scripts/validate.py --strict")
+                      f"every one: careleaf validate --strict")
     return report

@@ -60,8 +60,10 @@ def version(root: Path) -> str:
     return f"{base}+{result.stdout.strip()}" if result.returncode == 0 and result.stdout.strip() else base
 
 
-def build_site(project: Project, site_dir: Path, epoch: int, idle_seconds: int | None, print_enabled: bool | None) -> None:
-    """`mkdocs build --strict` with kiosk mode and Material's offline plugin turned on."""
+def build_site(project: Project, site_dir: Path, epoch: int, idle_seconds: int | None, print_enabled: bool | None,
+               config_file: Path | None = None) -> None:
+    """`mkdocs build --strict` with kiosk mode and Material's offline plugin turned on, from `config_file`
+    (the project's mkdocs.yml unless named: `careleaf -f`)."""
     env = {
         **os.environ,
         "CARELEAF_KIOSK": "true",
@@ -76,7 +78,7 @@ def build_site(project: Project, site_dir: Path, epoch: int, idle_seconds: int |
         env["CARELEAF_KIOSK_PRINT"] = "true" if print_enabled else "false"
     # No --quiet: it hides warnings from the counter --strict fails on (mkdocs#4126).
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-               "--config-file", str(project.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
+               "--config-file", str(config_file or project.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
     result = subprocess.run(command, cwd=project.root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"the kiosk build failed (mkdocs build --strict):\n{build_problems(result.stderr + result.stdout)}")
@@ -141,6 +143,7 @@ def build_bundle(
     idle_seconds: int | None = None,
     print_enabled: bool | None = None,
     progress=print,
+    config_file: Path | None = None,
 ) -> Bundle:
     # Only what the strict web build accepts goes on a kiosk (gate.Refused otherwise, before any build).
     library = gate.require_publishable(project).library
@@ -150,7 +153,7 @@ def build_bundle(
     with tempfile.TemporaryDirectory(prefix="careleaf-kiosk-") as work:
         site_dir = Path(work) / "site"
         progress(f"building the site in kiosk mode ({len(project.languages)} languages)")
-        build_site(project, site_dir, epoch, idle_seconds, print_enabled)
+        build_site(project, site_dir, epoch, idle_seconds, print_enabled, config_file)
         settings = {
             "idle_seconds": idle_seconds if idle_seconds is not None else project.kiosk["idle_seconds"],
             "print": print_enabled if print_enabled is not None else project.kiosk["print"],

@@ -74,7 +74,7 @@ def translation_findings(library: Library, page: Page) -> list[Finding]:
     if page.slug.startswith(f"{shared_blocks.FOLDER}/") and stale["text"]:
         stale["red_flags"] = in_any_red_flag_card(library, page.slug.partition("/")[2])
     source_path = library.project.relative(source.path)
-    command = f"scripts/mark_current.py {page.lang} {page.slug}"
+    command = f"careleaf mark-current {page.lang} {page.slug}"
     line = page.line_of("translation")
     if stale["red_flags"]:
         return [Finding(page, line, "translation-stale-red-flags",

@@ -18,7 +18,7 @@ class MarkError(Exception):
 def mark_current(library: Library, lang: str, slug: str, reviewer: str | None = None, date: dt.date | None = None) -> dict:
     """Record the English page's current revision in the translation; with a reviewer, mark it reviewed.
 
-    Never called by the build or the validator: only by scripts/mark_current.py, on purpose.
+    Never called by the build or the validator: only by `careleaf mark-current`, on purpose.
     """
     # `slug` may name a shared block (shared/<name>): translated once, marked once, for every page that includes it.
     page, source = library.get(slug, lang), library.source(slug)

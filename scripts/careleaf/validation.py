@@ -1,7 +1,7 @@
 """Checks that keep patients safe: every article, every language, every red-flag card.
 
 The validator script and the MkDocs build both call `validate()`, so a problem that
-stops `scripts/validate.py` also stops `mkdocs build`.
+stops `careleaf validate` also stops `mkdocs build`.
 """
 
 from __future__ import annotations
@@ -208,12 +208,12 @@ def _check_clinical_review(project: Project, page: Page, problem) -> list[Proble
     required = project.clinical_review_required
     if page.lang != project.default_language:
         if approval.KEY in page.meta:
-            return [problem("clinical-review", line, "clinical approval belongs on the English page (scripts/approve.py)")]
+            return [problem("clinical-review", line, "clinical approval belongs on the English page (careleaf approve)")]
         return []
     if approval.KEY in page.meta and (wrong := approval.malformed(page.meta[approval.KEY])):
         return [problem("clinical-review", line, f"'{approval.KEY}' {wrong}")]
     state = approval.status(page)
-    command = f"scripts/approve.py {page.slug} --by \"Name, credential\""
+    command = f"careleaf approve {page.slug} --by \"Name, credential\""
     if state == approval.STALE:
         block = page.meta[approval.KEY]
         return [problem("clinical-review-stale", line, f"approved by {block['approved_by']} on {block['date']} for an "

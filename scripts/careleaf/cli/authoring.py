@@ -1,0 +1,80 @@
+"""Writing and signing off articles: `careleaf new` and `careleaf approve`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from careleaf.cli.base import Command, date
+from careleaf.cli.errors import OK
+
+if TYPE_CHECKING:
+    from careleaf.project import Project
+
+
+# ---------------------------------------------------------------------------------------------------
+# new
+# ---------------------------------------------------------------------------------------------------
+
+def _new_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("slug", help="the article's file name without .md (e.g. sprained-ankle)")
+    parser.add_argument("--category", required=True, help="a key of categories: in locales/en.yml")
+
+
+def _new(project: Project, args: argparse.Namespace) -> int:
+    """Every language's file for a new article, with the structure and its placeholders."""
+    from careleaf.scaffold import create
+
+    for path in create(project, args.slug, args.category):
+        print(f"created {path}")
+    print("Replace every '[TO WRITE: ...]', then run careleaf validate.")
+    return OK
+
+
+NEW = Command(
+    name="new",
+    summary="start a new article in every language",
+    description=(
+        "Start a new article in every language, with the full structure (red-flag card included) and\n"
+        "placeholders. Every '[TO WRITE: ...]' placeholder fails the validator until it is replaced.\n\n"
+        "Exit codes: 0 created, 2 usage or configuration error (bad slug or category, article exists)."
+    ),
+    arguments=_new_arguments,
+    run=_new,
+)
+
+
+# ---------------------------------------------------------------------------------------------------
+# approve
+# ---------------------------------------------------------------------------------------------------
+
+def _approve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("slug", help="the English article")
+    parser.add_argument("--by", required=True, help="the clinician who approved it, with their credential")
+    parser.add_argument("--date", type=date, help="approval date (default: today)")
+
+
+def _approve(project: Project, args: argparse.Namespace) -> int:
+    """Record a clinician's approval of the English article as it reads now."""
+    from careleaf.approval import approve
+    from careleaf.content import Library
+
+    block = approve(Library.load(project), args.slug, args.by, args.date)
+    revision = block["revision"]
+    print(f"{project.default_language}/{args.slug}.md: approved by {block['approved_by']} on {block['date']} "
+          f"(red flags {revision['red_flags']}, text {revision['text']})")
+    return OK
+
+
+APPROVE = Command(
+    name="approve",
+    summary="record a clinician's approval of an English article",
+    description=(
+        "Record a clinician's approval of an English article as it reads now. Run it only when a qualified\n"
+        "clinician has read and approved this version: any later edit to the article's text or red flags\n"
+        "makes the approval stale until it is approved again.\n\n"
+        "Exit codes: 0 recorded, 2 usage or configuration error (no such article, no name)."
+    ),
+    arguments=_approve_arguments,
+    run=_approve,
+)
