@@ -5,7 +5,7 @@
 
 Writes SITE_DIR/handouts/<lang>/<slug>.pdf (clear print), <slug>.large-print.pdf and, for every
 language but English, <slug>.bilingual.pdf. Pages unchanged since they were last printed come
-from the print cache (.cache/careleaf/handouts/). Paper size: extra.handouts.page_size. Only a
+from the print cache (.cache/careleaf/handouts/). Paper size: the careleaf plugin's handouts.page_size. Only a
 library the publishing build (`mkdocs build --strict`) accepts is printed.
 Exit codes: 0 done, 1 refused by the publishing build's checks, a page tried to reach the network or
 a PDF failed its accessibility checks, 2 usage, configuration or browser error.

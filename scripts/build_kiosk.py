@@ -25,9 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
     parser.add_argument("--dist", type=Path, default=Path("dist"))
-    parser.add_argument("--idle-seconds", type=int, help="return to the start page after this much idle time (default: extra.kiosk.idle_seconds)")
+    parser.add_argument("--idle-seconds", type=int, help="return to the start page after this much idle time (default: the careleaf plugin's kiosk.idle_seconds)")
     parser.add_argument("--print", dest="print_enabled", action=argparse.BooleanOptionalAction, default=None,
-                        help="offer printing and PDF handouts on the kiosk (default: extra.kiosk.print)")
+                        help="offer printing and PDF handouts on the kiosk (default: the careleaf plugin's kiosk.print)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:

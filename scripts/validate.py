@@ -40,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     except project_settings.ProjectError as error:
         print(f"validate.py: {error}", file=sys.stderr)
         return 2
-    # One process per build worker (extra.build.jobs): the two checks that render articles run beside the rest.
+    # Settings to move (still under extra:): warnings, as in the build.
+    for note in project.notes:
+        print(f"validate.py: warning: mkdocs.yml: {note}", file=sys.stderr)
+    # One process per build worker (the careleaf plugin's build.jobs): the two checks that render articles run beside the rest.
     report = validate(project, today=args.today, processes=project.build_jobs)
     if args.format == "json":
         data = {"problems": [problem.as_dict() for problem in report.problems], "red_flags": report.red_flag_summary()}
@@ -55,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             print()
         for line in format_human(report):
             print(line)
-    failed = report.errors or (args.strict and report.warnings)
+    failed = report.errors or (args.strict and (report.warnings or project.notes))
     return 1 if failed else 0
 
 

@@ -241,7 +241,7 @@ def test_a_kiosk_with_printing_is_byte_identical_too_and_carries_every_handout(t
 def test_a_library_the_publishing_build_refuses_gets_no_kiosk(tmp_path):
     # Clinical approval required and nothing approved: `mkdocs build --strict` refuses every English article.
     project = copy_project(tmp_path / "project")
-    edit(project / "mkdocs.yml", "clinical_review:\n    required: false", "clinical_review:\n    required: true")
+    edit(project / "mkdocs.yml", "clinical_review:\n        required: false", "clinical_review:\n        required: true")
     dist = tmp_path / "dist"
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "build_kiosk.py"), "--config", str(project / "mkdocs.yml"), "--dist", str(dist)],
@@ -253,7 +253,7 @@ def test_a_library_the_publishing_build_refuses_gets_no_kiosk(tmp_path):
     assert result.stderr == (
         f"build_kiosk.py: refused: mkdocs build --strict, the publishing build, does not accept this library "
         f"({len(LIBRARY.slugs)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
-        f"this article (extra.clinical_review.required): scripts/approve.py {first} --by \"Name, credential\" "
+        f"this article (the careleaf plugin's clinical_review.required): scripts/approve.py {first} --by \"Name, credential\" "
         f"[clinical-review-pending]; every one: scripts/validate.py --strict\n"
     )
     assert not dist.exists()
