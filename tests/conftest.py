@@ -107,14 +107,16 @@ plugins:
           default: true
         - locale: es
           name: Español
-extra:
-  hospital:
-    name: Test Hospital
-    logo: assets/logo.svg
-    region: US
-    emergency_number: "911"
-    nurse_line: "1-800-555-0100"
+  - careleaf:
+      hospital:
+        name: Test Hospital
+        logo: assets/logo.svg
+        region: US
+        emergency_number: "911"
+        nurse_line: "1-800-555-0100"
 """
+# Where a test adds a careleaf setting to SMALL_CONFIG: edit(config, CARELEAF_SETTINGS, CARELEAF_SETTINGS + "      kiosk: ...\n").
+CARELEAF_SETTINGS = "  - careleaf:\n"
 
 RED_FLAGS = {
     "en": ("When to get medical help", ["you cannot move your finger", "your finger is cold or blue"], ["the pain gets worse"]),
@@ -183,7 +185,7 @@ def small_tree(tmp_path: Path) -> Path:
 
 
 def logo_file(project: Path) -> Path:
-    """Where SMALL_CONFIG's extra.hospital.logo is (its docs folder), the folder made."""
+    """Where SMALL_CONFIG's hospital.logo is (its docs folder), the folder made."""
     (project / "docs" / "assets").mkdir(parents=True, exist_ok=True)
     return project / "docs" / "assets" / "logo.svg"
 

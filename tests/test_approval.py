@@ -6,7 +6,7 @@ from __future__ import annotations
 from careleaf import approval
 from careleaf import project as project_settings
 from careleaf.content import Library, read_page
-from conftest import copy_project, edit, line_of, mkdocs_build
+from conftest import CARELEAF_SETTINGS, ROOT, copy_project, edit, line_of, mkdocs_build
 
 from careleaf.cli import main as careleaf  # the command under test
 
@@ -27,10 +27,10 @@ def approve(tree, slug, capsys):
 
 def require_approval(tree):
     config = tree / "mkdocs.yml"
-    if "clinical_review:\n    required: false" in config.read_text(encoding="utf-8"):  # the real mkdocs.yml
-        edit(config, "clinical_review:\n    required: false", "clinical_review:\n    required: true")
+    if "clinical_review:\n        required: false" in config.read_text(encoding="utf-8"):  # the real mkdocs.yml
+        edit(config, "clinical_review:\n        required: false", "clinical_review:\n        required: true")
     else:
-        edit(config, "extra:\n", "extra:\n  clinical_review:\n    required: true\n")
+        edit(config, CARELEAF_SETTINGS, CARELEAF_SETTINGS + "      clinical_review:\n        required: true\n")
 
 
 def test_an_article_nobody_approved_is_pending_and_says_so_in_the_report(small_tree, capsys):
@@ -124,6 +124,6 @@ def test_with_approval_required_the_publishing_build_refuses_until_approved_and_
 
 
 def test_the_setting_is_true_or_false(small_tree, capsys):
-    edit(small_tree / "mkdocs.yml", "extra:\n", "extra:\n  clinical_review:\n    required: yes please\n")
+    edit(small_tree / "mkdocs.yml", CARELEAF_SETTINGS, CARELEAF_SETTINGS + "      clinical_review:\n        required: yes please\n")
     assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "validate", "--today", TODAY]) == 2
-    assert "extra.clinical_review.required must be true or false" in capsys.readouterr().err
+    assert "plugins.careleaf.clinical_review.required: must be true or false" in capsys.readouterr().err

@@ -20,9 +20,9 @@ SLUGS = Library.load(project_settings.load(ROOT / "mkdocs.yml")).slugs
 def approval_required(tmp_path):
     """A copy of the project that requires clinical approval, which no article has."""
     project = copy_project(tmp_path / "project")
-    edit(project / "mkdocs.yml", "clinical_review:\n    required: false", "clinical_review:\n    required: true")
+    edit(project / "mkdocs.yml", "clinical_review:\n        required: false", "clinical_review:\n        required: true")
     # Refused or not, nothing here needs the PDFs: leave Chromium out of it.
-    edit(project / "mkdocs.yml", "handouts:\n", "handouts:\n    build: false\n")
+    edit(project / "mkdocs.yml", "      handouts:\n", "      handouts:\n        build: false\n")
     return project
 
 
@@ -30,7 +30,7 @@ def refusal() -> str:
     first = sorted(SLUGS)[0]
     return (f"careleaf: refused: mkdocs build --strict, the publishing build, does not accept this library "
             f"({len(SLUGS)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
-            f"this article (extra.clinical_review.required): careleaf approve {first} --by \"Name, credential\" "
+            f"this article (the careleaf plugin's clinical_review.required): careleaf approve {first} --by \"Name, credential\" "
             f"[clinical-review-pending]; every one: careleaf validate --strict\n")
 
 

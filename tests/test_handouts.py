@@ -61,7 +61,7 @@ def test_the_build_prints_again_only_the_pages_that_changed(tmp_path):
 
 def test_a_site_built_without_handouts_links_to_none(tmp_path):
     project = copy_project(tmp_path / "project")
-    edit(project / "mkdocs.yml", "  handouts:\n", "  handouts:\n    build: false\n")
+    edit(project / "mkdocs.yml", "      handouts:\n", "      handouts:\n        build: false\n")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "site" / "handouts").exists()

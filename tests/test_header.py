@@ -49,8 +49,8 @@ def test_header_shows_the_hospital_short_name_whole_and_cuts_only_the_line_end(b
 
 
 def test_a_language_without_a_short_name_shows_the_full_name(tmp_path):
-    (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG.replace("    name: Test Hospital\n",
-                                                              "    name: Test Hospital\n    short_name: {es: Test, fr: Test FR}\n"),
+    (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG.replace("        name: Test Hospital\n",
+                                                              "        name: Test Hospital\n        short_name: {es: Test, fr: Test FR}\n"),
                                          encoding="utf-8")
     shutil.copy(ROOT / "overrides" / "assets" / "logo.svg", logo_file(tmp_path))
     project = project_settings.load(tmp_path / "mkdocs.yml")

@@ -238,7 +238,7 @@ def test_a_kiosk_with_printing_is_byte_identical_too_and_carries_every_handout(t
 def test_a_library_the_publishing_build_refuses_gets_no_kiosk(tmp_path):
     # Clinical approval required and nothing approved: `mkdocs build --strict` refuses every English article.
     project = copy_project(tmp_path / "project")
-    edit(project / "mkdocs.yml", "clinical_review:\n    required: false", "clinical_review:\n    required: true")
+    edit(project / "mkdocs.yml", "clinical_review:\n        required: false", "clinical_review:\n        required: true")
     dist = tmp_path / "dist"
     result = run_careleaf(["kiosk", "-f", str(project / "mkdocs.yml"), "--dist", str(dist)], cwd=project, timeout=300)
     first = sorted(LIBRARY.slugs)[0]
@@ -247,7 +247,7 @@ def test_a_library_the_publishing_build_refuses_gets_no_kiosk(tmp_path):
     assert result.stderr == (
         f"careleaf: refused: mkdocs build --strict, the publishing build, does not accept this library "
         f"({len(LIBRARY.slugs)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
-        f"this article (extra.clinical_review.required): careleaf approve {first} --by \"Name, credential\" "
+        f"this article (the careleaf plugin's clinical_review.required): careleaf approve {first} --by \"Name, credential\" "
         f"[clinical-review-pending]; every one: careleaf validate --strict\n"
     )
     assert not dist.exists()

@@ -64,7 +64,7 @@ def test_the_hospital_logo_shows_on_the_web_and_every_handout_passes_verapdf(tmp
 def test_a_logo_that_is_not_there_is_one_line_naming_the_setting(tmp_path):
     project = korean_library(tmp_path / "project")
     edit(project / "mkdocs.yml", "logo: assets/logo.svg", "logo: assets/hospital-logo.png")
-    expected = "mkdocs.yml: extra.hospital.logo: assets/hospital-logo.png is not a file in docs/ or overrides/"
+    expected = "mkdocs.yml: plugins.careleaf.hospital.logo: assets/hospital-logo.png is not a file in docs/ or overrides/"
     validated = run_careleaf(["validate"], cwd=project)
     assert validated.returncode == 2
     assert validated.stderr.strip().splitlines() == [f"careleaf: {expected}"]

@@ -57,15 +57,15 @@ def test_the_configured_numbers_are_computed_once_for_every_link(small_tree):
 
 @pytest.mark.parametrize("old,new,message", [
     ('nurse_line: "1-800-555-0100"', 'nurse_line: "555-0100"',
-     'mkdocs.yml: extra.hospital.nurse_line: "555-0100" is not a number that can be dialled in US'),
+     'mkdocs.yml: plugins.careleaf.hospital.nurse_line: "555-0100" is not a number that can be dialled in US'),
     ('emergency_number: "911"', 'emergency_number: "999"',
-     'mkdocs.yml: extra.hospital.emergency_number: "999" is not a number that can be dialled in US'),
+     'mkdocs.yml: plugins.careleaf.hospital.emergency_number: "999" is not a number that can be dialled in US'),
     ('emergency_number: "911"', "emergency_number: 000",
-     'mkdocs.yml: extra.hospital.emergency_number: "0" is not a number that can be dialled in US (write it in quotes)'),
+     'mkdocs.yml: plugins.careleaf.hospital.emergency_number: "0" is not a number that can be dialled in US (write it in quotes)'),
     ("region: US", "region: USA",
-     'mkdocs.yml: extra.hospital.region: "USA" is not a region whose phone numbers Careleaf can read: give its '
+     'mkdocs.yml: plugins.careleaf.hospital.region: "USA" is not a region whose phone numbers Careleaf can read: give its '
      "two-letter code (ISO 3166-1), such as US, GB or AU"),
-    ("    region: US\n", "", "mkdocs.yml: extra.hospital is missing region"),
+    ("        region: US\n", "", "mkdocs.yml: plugins.careleaf.hospital.region: Required configuration not provided."),
 ])
 def test_the_validator_names_the_key_of_a_number_that_cannot_be_dialled_in_one_line(small_tree, capsys, old, new, message):
     _with_hospital(small_tree, old, new)
@@ -89,7 +89,7 @@ def test_the_build_names_the_key_of_a_number_that_cannot_be_dialled_in_one_line(
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
-    assert errors == ['ERROR   -  mkdocs.yml: extra.hospital.nurse_line: "1-877-555" is not a number that can be dialled in US']
+    assert errors == ['ERROR   -  mkdocs.yml: plugins.careleaf.hospital.nurse_line: "1-877-555" is not a number that can be dialled in US']
     assert not (tmp_path / "site").exists()
 
 
@@ -98,7 +98,7 @@ def test_the_build_names_the_key_of_a_number_that_cannot_be_dialled_in_one_line(
 def test_the_urgent_card_and_the_footer_link_the_number_as_written_to_what_it_dials(tmp_path, number, tel):
     project = copy_project(tmp_path / "project")
     _with_hospital(project, 'nurse_line: "1-800-555-0142"', f'nurse_line: "{number}"')
-    _with_hospital(project, "handouts:\n", "handouts:\n    build: false\n")  # the pages are the point here
+    _with_hospital(project, "      handouts:\n", "      handouts:\n        build: false\n")  # the pages are the point here
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     for page in ("muscle-spasm/index.html", "ar/muscle-spasm/index.html"):

@@ -221,11 +221,21 @@ CONFIG_CASES = [
     ("site_name: Test library", "site_name: Test library\nlaunched: 2027-13-45", "cannot be read: ValueError: month must be in 1..12"),
     ("        - locale: es\n", "        - code: es\n", "every i18n language needs a 'locale' (such as 'en') and a name in text"),
     ("      languages:\n", "      languages: en, es\n      old_languages:\n", "the i18n plugin's languages must be a list, each with its locale"),
-    ("  hospital:\n", "  hospital: Test Hospital\n  old_hospital:\n", "extra.hospital must be a mapping of settings, not str"),
-    ("    name: Test Hospital", "    name: [Test, Hospital]", "every extra.hospital setting must be text"),
-    ("    name: Test Hospital\n", "    name: Test Hospital\n    short_name: Test\n", "extra.hospital.short_name must map each language to a name"),
-    ("extra:\n", "extra:\n  readability:\n    en: {formula: nonsense, target: 7}\n", "the formula is one of flesch_kincaid_grade"),
-    ("extra:\n", "extra:\n  kiosk: {idle_seconds: .inf}\n", "extra.kiosk.idle_seconds must be a whole number of seconds"),
+    ('      hospital:\n        name: Test Hospital\n        logo: assets/logo.svg\n        region: US\n'
+     '        emergency_number: "911"\n        nurse_line: "1-800-555-0100"\n', "      hospital: Test Hospital\n",
+     "plugins.careleaf.hospital: The configuration is invalid. Expected a key-value mapping"),
+    # A key it does not know comes first: it may be the cause of the rest.
+    ("      hospital:\n", "      hospital: Test Hospital\n      old_hospital:\n",
+     "plugins.careleaf.old_hospital: not a Careleaf setting (did you mean 'hospital'?)"),
+    ("        name: Test Hospital", "        name: [Test, Hospital]", "plugins.careleaf.hospital.name: must be text, not list"),
+    ("        name: Test Hospital\n", "        name: Test Hospital\n        short_name: Test\n",
+     "plugins.careleaf.hospital.short_name: Expected a dict of items"),
+    ("  - careleaf:\n", "  - careleaf:\n      readability:\n        en: {formula: nonsense, target: 7}\n",
+     "plugins.careleaf.readability.en.formula: Expected one of: ('flesch_kincaid_grade'"),
+    ("  - careleaf:\n", "  - careleaf:\n      kiosk: {idle_seconds: .inf}\n",
+     "plugins.careleaf.kiosk.idle_seconds: must be a whole number (seconds)"),
+    ("  - careleaf:\n", "  - careleaf:\n      clinical_review: {requred: true}\n",
+     "plugins.careleaf.clinical_review.requred: not a Careleaf setting (did you mean 'required'?)"),
 ]
 
 

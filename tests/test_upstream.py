@@ -41,6 +41,30 @@ def test_a_plugin_without_that_state_is_named_loudly():
         upstream.i18n_plugin(Config())
 
 
+@pytest.mark.parametrize("only", [None, "es"])
+def test_mkdocs_still_keeps_the_i18n_languages_as_written(monkeypatch, only):
+    # With build_only_locale (CARELEAF_LANGUAGE) static-i18n makes that language its default;
+    # Careleaf's default stays the one mkdocs.yml names.
+    if only:
+        monkeypatch.setenv("CARELEAF_LANGUAGE", only)
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    assert upstream.i18n_languages_as_written(config) == [
+        ("en", "English", True), ("es", "Español", False), ("zh", "中文", False), ("vi", "Tiếng Việt", False),
+        ("ar", "العربية", False)]
+
+
+def test_a_config_without_the_options_it_was_loaded_from_is_named_loudly():
+    class Plugin:
+        class config:  # noqa: N801 (a stand-in for static-i18n's Config object)
+            languages = []
+
+    class Config:
+        plugins = {"i18n": Plugin()}
+
+    with pytest.raises(upstream.UpstreamChangedError, match="_Config__user_configs"):
+        upstream.i18n_languages_as_written(Config())
+
+
 def test_mkdocs_still_renders_one_theme_template_with_the_same_arguments():
     parameters = list(inspect.signature(upstream.theme_template_renderer()).parameters)
     assert parameters == ["template_name", "env", "files", "config", "nav"]

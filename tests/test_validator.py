@@ -9,7 +9,7 @@ import pytest
 
 from careleaf import project as project_settings
 from careleaf.validation import validate
-from conftest import ROOT, article, line_of, run_careleaf
+from conftest import CARELEAF_SETTINGS, ROOT, article, line_of, run_careleaf
 
 from careleaf.cli import main as careleaf  # the command under test
 
@@ -105,13 +105,13 @@ def test_missing_translation_is_an_error_by_default(small_tree, capsys):
     code, out = run(small_tree, capsys)
     assert code == 1
     assert ("docs/es/wrist.md:1: error: no 'es' translation: every article needs its red-flag card in every language "
-            "(while 'es' is being translated, list it in extra.languages_in_progress in mkdocs.yml) "
+            "(while 'es' is being translated, list it in the careleaf plugin's languages_in_progress in mkdocs.yml) "
             "[translation-missing]") in out
 
 
 def test_missing_translation_in_a_language_in_progress_warns_and_fails_only_when_strict(small_tree, capsys):
     config = small_tree / "mkdocs.yml"
-    config.write_text(config.read_text().replace("extra:\n", "extra:\n  languages_in_progress: [es]\n"), encoding="utf-8")
+    config.write_text(config.read_text().replace(CARELEAF_SETTINGS, CARELEAF_SETTINGS + "      languages_in_progress: [es]\n"), encoding="utf-8")
     (small_tree / "docs/es/wrist.md").unlink()
     code, out = run(small_tree, capsys)
     assert code == 0, out
@@ -124,10 +124,10 @@ def test_missing_translation_in_a_language_in_progress_warns_and_fails_only_when
 @pytest.mark.parametrize("setting", ["[en]", "[fr]", "es"])
 def test_languages_in_progress_must_name_translation_languages(small_tree, capsys, setting):
     config = small_tree / "mkdocs.yml"
-    config.write_text(config.read_text().replace("extra:\n", f"extra:\n  languages_in_progress: {setting}\n"), encoding="utf-8")
+    config.write_text(config.read_text().replace(CARELEAF_SETTINGS, f"{CARELEAF_SETTINGS}      languages_in_progress: {setting}\n"), encoding="utf-8")
     code = careleaf(["-f", str(small_tree / "mkdocs.yml"), "validate", "--today", TODAY])
     assert code == 2
-    assert "mkdocs.yml: extra.languages_in_progress" in capsys.readouterr().err
+    assert "mkdocs.yml: plugins.careleaf.languages_in_progress" in capsys.readouterr().err
 
 
 def test_unknown_related_slug_is_an_error(small_tree, capsys):

@@ -44,7 +44,7 @@ the validator refuses (`ambiguities`), as it refuses a `shared_with` the other a
 2.16.840.1.113883.6.90, icd10cm, ICD-10-CM (and FHIR's http://hl7.org/fhir/sid/icd-10-cm);
 2.16.840.1.113883.6.96, snomedct, SNOMED CT (and http://snomed.info/sct).
 
-Pure data in, data out, nothing from MkDocs: a build hook can call `CodeIndex.from_front_matter`.
+Pure data in, data out, nothing from MkDocs: the build plugin can call `CodeIndex.from_front_matter`.
 """
 
 from __future__ import annotations

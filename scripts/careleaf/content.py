@@ -1,6 +1,6 @@
 """The content model: a page is slug × language × front matter × sections.
 
-Every reader of articles (MkDocs hooks, validator, print, kiosk) goes through here,
+Every reader of articles (the MkDocs plugin, validator, print, kiosk) goes through here,
 so they cannot disagree about what an article, its red-flag card or its tiers are.
 Parsing never raises on bad content: it records what it saw, and the validator judges.
 """

@@ -2,7 +2,7 @@
 
 The policy is a second wall behind the validator: if unsafe markup slipped into an article
 (a script, an off-site image, an event handler), the browser neither runs nor fetches it.
-Pages carry it in a <meta http-equiv> tag (overrides/main.html) that the hook fills per page,
+Pages carry it in a <meta http-equiv> tag (overrides/main.html) that the careleaf plugin fills per page,
 because the inline scripts Material needs are allowed by their hashes, and one of them embeds
 the page's base URL. A meta policy cannot carry `frame-ancestors`, `report-uri` or `sandbox`
 (browsers ignore them there); a web server can send the same policy as a
@@ -23,7 +23,7 @@ from typing import Mapping
 
 from selectolax.lexbor import LexborHTMLParser
 
-# The value the template writes into the meta tag; the hook replaces it with the page's policy.
+# The value the template writes into the meta tag; the careleaf plugin replaces it with the page's policy.
 PLACEHOLDER = "careleaf-content-security-policy"
 
 SELF = "'self'"

@@ -1,7 +1,7 @@
 """The one publishing gate: nothing is made for readers from a library `mkdocs build --strict` refuses.
 
 The strict web build fails on every error and every warning of the validator (clinical approval
-included, when extra.clinical_review.required). The kiosk copy, discharge packets and handouts printed
+included, when the careleaf plugin's clinical_review.required). The kiosk copy, discharge packets and handouts printed
 from the command line pass the same validator, with the same rule, before they make anything.
 """
 

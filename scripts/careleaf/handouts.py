@@ -6,7 +6,7 @@ but the default, the bilingual handout: the patient's language followed by the E
 each complete with its own red-flag card, printed as one document so each half keeps its language
 and its place in the PDF's structure.
 
-The site build prints them (overrides/hooks/careleaf_pages.py), so a site built with `mkdocs build`
+The site build prints them (the careleaf plugin, careleaf/plugin.py), so a site built with `mkdocs build`
 alone links to no PDF it lacks. A page is printed again only when it, or a file it loaded while
 printing, changed (`PrintCache`); the finishing step (metadata, dates, links) is cheap and keyed
 on the commit's date as well.

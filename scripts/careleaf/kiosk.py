@@ -69,7 +69,7 @@ def build_site(project: Project, site_dir: Path, epoch: int, idle_seconds: int |
         "CARELEAF_KIOSK": "true",
         "SOURCE_DATE_EPOCH": str(epoch),
         "NO_MKDOCS_2_WARNING": "1",
-        # The build's hook runs the same Careleaf code as the gate that let the library through.
+        # The build's careleaf plugin runs the same Careleaf code as the gate that let the library through.
         "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH")))),
     }
     if idle_seconds is not None:

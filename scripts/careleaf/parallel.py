@@ -7,7 +7,7 @@ default language is done, the parent moves the staging trees into the site in bu
 (a later language overwrites a shared root file, as it would in a sequential build) and hands
 static-i18n the search entries and sitemap data it would have gathered itself.
 
-Only the build command forks (`mkdocs serve` stays sequential); `extra.build.jobs: 1` turns it off.
+Only the build command forks (`mkdocs serve` stays sequential); the careleaf plugin's `build: {jobs: 1}` turns it off.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, shortnumberinfo
 
-# extra.hospital keys holding a number a reader may call, in the order a page gives them.
+# hospital settings (the careleaf plugin's) holding a number a reader may call, in the order a page gives them.
 PHONE_KEYS = ("emergency_number", "nurse_line")
 
 

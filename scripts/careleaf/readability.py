@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from careleaf.content import Page
 
-# Defaults; mkdocs.yml `extra.readability.<lang>` overrides them.
+# Defaults; the careleaf plugin's `readability: {<lang>: ...}` in mkdocs.yml overrides them.
 DEFAULT_THRESHOLDS = {
     "en": {"formula": "flesch_kincaid_grade", "target": 7, "error_above": 9},
     "es": {"formula": "fernandez_huerta", "target": 70, "error_below": 60},

@@ -42,6 +42,23 @@ def i18n_plugin(config) -> Any:
     return plugin
 
 
+def i18n_languages_as_written(config) -> list[tuple[str, str, bool]]:
+    """static-i18n's languages as mkdocs.yml lists them: (locale, name, default) each. Its validated
+    configuration will not do: with build_only_locale (CARELEAF_LANGUAGE) static-i18n makes that language
+    the default, while Careleaf's default is still the source language. MkDocs keeps the options as the
+    plugin received them on its Config (a private name; its public `user_configs` is deprecated)."""
+    plugin = config.plugins["i18n"]
+    written = getattr(plugin.config, "_Config__user_configs", None)
+    if not isinstance(written, list) or not all(isinstance(options, dict) for options in written):
+        raise UpstreamChangedError("MkDocs' Config no longer keeps the options it was loaded from as "
+                                   "_Config__user_configs: update careleaf/upstream.py")
+    validated = {lang.locale: lang for lang in plugin.config.languages}
+    listed = next((options["languages"] for options in reversed(written) if isinstance(options.get("languages"), list)), [])
+    languages = [(lang["locale"], validated[lang["locale"]].name, lang.get("default") is True)
+                 for lang in listed if isinstance(lang, dict) and lang.get("locale") in validated]
+    return languages or [(lang.locale, lang.name, bool(lang.default)) for lang in plugin.config.languages]
+
+
 def building_a_language(config) -> bool:
     """True in a language static-i18n builds from inside the default one (or a worker builds)."""
     plugin = config.plugins.get("i18n")

@@ -221,7 +221,7 @@ def _check_clinical_review(project: Project, page: Page, problem) -> list[Proble
                         ERROR if required else WARNING, blocks_build=False)]
     if state == approval.PENDING and required:
         return [problem("clinical-review-pending", 1, "no clinician has approved this article "
-                        f"(extra.clinical_review.required): {command}", ERROR, blocks_build=False)]
+                        f"(the careleaf plugin's clinical_review.required): {command}", ERROR, blocks_build=False)]
     return []
 
 
@@ -547,7 +547,7 @@ def _check_coverage(project: Project, library: Library) -> list[Problem]:
                 problems.append(Problem(path, 1, lang, slug, "translation-missing",
                                         f"no '{lang}' translation: every article needs its red-flag card in every "
                                         f"language (while '{lang}' is being translated, list it in "
-                                        "extra.languages_in_progress in mkdocs.yml)", ERROR, blocks_build=False))
+                                        "the careleaf plugin's languages_in_progress in mkdocs.yml)", ERROR, blocks_build=False))
     for (slug, lang), page in sorted(library.pages.items()):
         if lang != project.default_language and slug not in slugs:
             problems.append(Problem(project.relative(page.path), 1, lang, slug, "translation-orphan",

@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         from careleaf import project as project_settings
 
         project = project_settings.load(args.config_file)
+        for note in project.notes:  # settings still under extra: (they fail validate --strict)
+            say(f"warning: {args.config_file}: {note}")
         return args.run(project, args)
     except SystemExit as exit_:  # --help and --version: argparse has printed what was asked
         return exit_.code if isinstance(exit_.code, int) else USAGE

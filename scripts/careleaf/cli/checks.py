@@ -29,7 +29,7 @@ def _validate(project: Project, args: argparse.Namespace) -> int:
     """Every article, red-flag card and locale, without building; 1 when the build would refuse."""
     from careleaf.validation import content_report, format_human, format_report, validate
 
-    # One process per build worker (extra.build.jobs): the two checks that render articles run beside the rest.
+    # One process per build worker (the careleaf plugin's build.jobs): the two checks that render articles run beside the rest.
     report = validate(project, today=args.today, processes=project.build_jobs)
     if args.format == "json":
         data = {"problems": [problem.as_dict() for problem in report.problems], "red_flags": report.red_flag_summary()}
@@ -44,7 +44,7 @@ def _validate(project: Project, args: argparse.Namespace) -> int:
             print()
         for line in format_human(report):
             print(line)
-    return FINDINGS if report.errors or (args.strict and report.warnings) else OK
+    return FINDINGS if report.errors or (args.strict and (report.warnings or project.notes)) else OK
 
 
 VALIDATE = Command(

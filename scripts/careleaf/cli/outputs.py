@@ -55,7 +55,7 @@ HANDOUTS = Command(
         "Print every article in every language of a built site to PDF handouts (mkdocs build does it too):\n"
         "SITE/handouts/<lang>/<slug>.pdf (clear print), <slug>.large-print.pdf and, for every language but\n"
         "English, <slug>.bilingual.pdf. Pages unchanged since they were last printed come from the print\n"
-        "cache (.cache/careleaf/handouts/). Paper size: extra.handouts.page_size. Only a library the\n"
+        "cache (.cache/careleaf/handouts/). Paper size: the careleaf plugin's handouts.page_size. Only a library the\n"
         "publishing build (mkdocs build --strict) accepts is printed.\n\n"
         "Exit codes: 0 done, 1 refused by the publishing build's checks, a page tried to reach the network or\n"
         "a PDF failed its accessibility checks, 2 usage, configuration or browser error."
@@ -124,9 +124,9 @@ PACKET = Command(
 def _kiosk_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dist", type=Path, default=Path("dist"), help="where the zip goes (default: dist)")
     parser.add_argument("--idle-seconds", type=int,
-                        help="return to the start page after this much idle time (default: extra.kiosk.idle_seconds)")
+                        help="return to the start page after this much idle time (default: the careleaf plugin's kiosk.idle_seconds)")
     parser.add_argument("--print", dest="print_enabled", action=argparse.BooleanOptionalAction, default=None,
-                        help="offer printing and PDF handouts on the kiosk (default: extra.kiosk.print)")
+                        help="offer printing and PDF handouts on the kiosk (default: the careleaf plugin's kiosk.print)")
 
 
 def _kiosk(project: Project, args: argparse.Namespace) -> int:
