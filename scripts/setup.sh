@@ -77,7 +77,7 @@ make_environment() {
 make_environment .venv requirements.txt
 make_environment .venv-properdocs requirements.txt requirements-properdocs.txt
 # English syllable counts for the readability check, built once from the installed CMU dictionary.
-.venv/bin/python -m careleaf.syllables
+.venv/bin/python -m careleaf.checks.syllables
 
 # npm packages pinned in package-lock.json: the kiosk's iframe-worker shim and axe-core, and the audit
 # tools (Lighthouse, pa11y, the Nu Html Checker), never from a CDN. Node.js and npm are .venv's

@@ -163,7 +163,7 @@ def small_tree(tmp_path: Path) -> Path:
     (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG, encoding="utf-8")
     (tmp_path / "locales").mkdir()
     shutil.copy(ROOT / "overrides" / "assets" / "logo.svg", logo_file(tmp_path))
-    from careleaf.content import read_page
+    from careleaf.model.content import read_page
 
     (tmp_path / "locales" / "glossary").mkdir()
     for lang, term, definition in (("en", "finger", "One of the five parts at the end of your hand."),
@@ -253,7 +253,7 @@ def dedent(text: str) -> str:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright. Browser tests fail (never skip) without it."""
-    from careleaf.browser import chromium
+    from careleaf.util.browser import chromium
 
     with chromium() as browser:
         yield browser
@@ -271,7 +271,7 @@ FALLBACK_SLUG = "finger-dislocation"
 @pytest.fixture(scope="session")
 def fallback_site(tmp_path_factory) -> Path:
     """The library with one article not yet translated into any language but English."""
-    from careleaf.audits import build_audit_site
+    from careleaf.qa.audits import build_audit_site
 
     return build_audit_site(tmp_path_factory.mktemp("fallback"), FALLBACK_SLUG)
 
@@ -286,8 +286,8 @@ def kiosk_copy(tmp_path_factory) -> Path:
     """The kiosk zip (idle timeout 3 s), unzipped as onto a kiosk's disk."""
     import zipfile
 
-    from careleaf import kiosk
-    from careleaf import project as project_settings
+    from careleaf.outputs import kiosk
+    from careleaf.model import project as project_settings
 
     project = project_settings.load(ROOT / "mkdocs.yml")
     bundle = kiosk.build_bundle(project, tmp_path_factory.mktemp("dist"), idle_seconds=3, progress=lambda line: None)
@@ -300,7 +300,7 @@ def kiosk_copy(tmp_path_factory) -> Path:
 
 def _serve(directory: Path):
     """Serve `directory` on loopback as the audits do: as a production web server would (gzip, 404 page)."""
-    from careleaf.audits import served
+    from careleaf.qa.audits import served
 
     with served(directory) as url:
         yield url

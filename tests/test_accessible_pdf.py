@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pikepdf import Array, Dictionary, Name
 
-from careleaf import accessible_pdf, handouts
-from careleaf.accessible_pdf import Finishing
+from careleaf.outputs import accessible_pdf, handouts
+from careleaf.outputs.accessible_pdf import Finishing
 from test_build import ARTICLES, LIBRARY, PROJECT, page_path
 
 EPOCH = 1_767_225_600  # 2026-01-01 00:00:00 UTC

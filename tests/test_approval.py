@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 
-from careleaf import approval
-from careleaf import project as project_settings
-from careleaf.content import Library, read_page
+from careleaf.model import approval
+from careleaf.model import project as project_settings
+from careleaf.model.content import Library, read_page
 from conftest import CARELEAF_SETTINGS, ROOT, copy_project, edit, line_of, mkdocs_build
 
 from careleaf.cli import main as careleaf  # the command under test

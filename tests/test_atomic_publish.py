@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from careleaf import publish
+from careleaf.build import publish
 from conftest import MKDOCS, copy_project
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795000000"}
@@ -305,7 +305,7 @@ def test_publishing_without_an_atomic_exchange_uses_two_renames(tmp_path, monkey
 
 KILLED_BETWEEN_RENAMES = """
 import os, sys
-from careleaf import publish
+from careleaf.build import publish
 publish._exchange = lambda first, second: False  # as where renameat2 cannot exchange
 staged = publish.StagedSite(sys.argv[1])
 (staged.path / "index.html").write_text("new home", encoding="utf-8")

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from careleaf import audits
+from careleaf.qa import audits
 from conftest import FALLBACK_SLUG
 from test_build import PROJECT
 
@@ -48,7 +48,7 @@ def test_nu_html_checker_finds_no_error_in_any_built_page(fallback_site, kiosk_c
 @pytest.mark.parametrize("header,gzip_ok", [("gzip", True), ("br, gzip;q=0.8", True), ("gzip;q=0", False),
                                              ("GZIP; q=0.0", False), ("br", False), ("", False)])
 def test_the_audit_server_compresses_only_for_a_client_that_takes_gzip(header, gzip_ok):
-    from careleaf.webserver import accepts_gzip
+    from careleaf.qa.webserver import accepts_gzip
 
     assert accepts_gzip(header) is gzip_ok
 

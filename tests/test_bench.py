@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from careleaf import bench
-from careleaf import project as project_settings
-from careleaf.validation import validate
+from careleaf.qa import bench
+from careleaf.model import project as project_settings
+from careleaf.checks.validation import validate
 
 
 def test_generated_library_passes_the_validator(tmp_path):

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from careleaf import project as project_settings
-from careleaf.content import Library
+from careleaf.model import project as project_settings
+from careleaf.model.content import Library
 from conftest import ROOT, copy_project, line_of, mkdocs_build
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")
@@ -199,7 +199,7 @@ def test_words_to_know_defines_each_glossary_word_the_page_marks_once_in_its_lan
 
 
 def test_words_to_know_leave_out_an_editors_own_abbreviation():
-    from careleaf.glossary import Glossary
+    from careleaf.model.glossary import Glossary
 
     cast = {"term": "cast", "forms": ["casts"], "definition": "A hard cover that holds a bone still."}
     words = Glossary("en", Path("en.yml"), terms={"cast": cast})

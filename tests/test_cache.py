@@ -6,11 +6,13 @@ import json
 import subprocess
 import sys
 
-from careleaf import markup, readability, syllables, upstream
-from careleaf import project as project_settings
-from careleaf.cache import FOLDER
-from careleaf.content import Library
-from careleaf.validation import validate
+from careleaf.util import upstream
+from careleaf.checks import readability, syllables
+from careleaf.model import markup
+from careleaf.model import project as project_settings
+from careleaf.util.cache import FOLDER
+from careleaf.model.content import Library
+from careleaf.checks.validation import validate
 from conftest import ROOT, line_of
 
 from careleaf.cli import main as careleaf  # the command under test
@@ -80,8 +82,9 @@ def test_the_syllable_table_counts_as_textstats_dictionary_does():
 STOCK_SCORES = """
 import json, sys, textstat
 from pathlib import Path
-from careleaf import project, readability
-from careleaf.content import Library
+from careleaf.checks import readability
+from careleaf.model import project
+from careleaf.model.content import Library
 settings = project.load(Path(sys.argv[1]))
 thresholds = settings.readability or readability.DEFAULT_THRESHOLDS
 scores = {}
@@ -128,7 +131,7 @@ def test_textstat_counts_english_syllables_from_what_it_is_given():
 
 
 def test_files_read_before_come_back_parsed_and_a_changed_one_is_read_again(small_tree, monkeypatch):
-    from careleaf import content
+    from careleaf.model import content
 
     project = project_settings.load(small_tree / "mkdocs.yml")
     first = validate(project).problems

@@ -13,7 +13,7 @@ import pytest
 
 from careleaf.cli import COMMANDS
 from careleaf.cli import main as careleaf
-from careleaf.content import read_page
+from careleaf.model.content import read_page
 from conftest import ROOT, edit, run_careleaf
 
 NAMES = [command.name for command in COMMANDS]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from careleaf import codes
-from careleaf import project as project_settings
-from careleaf.codes import ICD10CM, SNOMEDCT, CodeIndex, UnknownCodeSystem, normalise_icd10cm
-from careleaf.content import Library
+from careleaf.model import codes
+from careleaf.model import project as project_settings
+from careleaf.model.codes import ICD10CM, SNOMEDCT, CodeIndex, UnknownCodeSystem, normalise_icd10cm
+from careleaf.model.content import Library
 from conftest import ROOT, edit, line_of
 from test_robustness import run as errors  # exit code, error lines, output of the validator CLI
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from careleaf import csp
+from careleaf.build import csp
 from conftest import ROOT, _serve, search_results
 from test_build import LANGUAGES, PROJECT, SLUGS, page_path
 

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from careleaf.content import Library
-from careleaf import project as project_settings
+from careleaf.model.content import Library
+from careleaf.model import project as project_settings
 from conftest import MKDOCS, ROOT, copy_project, edit
 
 from careleaf.cli import main as careleaf  # the command under test

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from careleaf.handouts import body_size, comparable, pdf_text, text_sizes
+from careleaf.outputs.handouts import body_size, comparable, pdf_text, text_sizes
 from conftest import copy_project, edit, mkdocs_build, run_careleaf
 from test_build import ARTICLES, CATALOGUES, PROJECT, SLUGS, page_path, words_to_know
 
@@ -153,8 +153,8 @@ def test_bilingual_handout_has_both_languages_complete_in_eight_pages(built_site
 
 
 def test_a4_handouts_fit_four_pages_too(browser, built_site, tmp_path):
-    from careleaf import handouts as printer
-    from careleaf.content import Library
+    from careleaf.outputs import handouts as printer
+    from careleaf.model.content import Library
 
     site = tmp_path / "site"
     shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("*.pdf"))
@@ -203,7 +203,7 @@ def test_a_one_language_editing_build_prints_none_and_links_none(tmp_path):
 def test_the_print_cache_keeps_a_finished_variant_for_each_date_it_finished(tmp_path, monkeypatch):
     # A release (the commit's date), a preview with no date and a test build each find their own
     # finished PDF: switching between them finishes nothing again.
-    from careleaf import accessible_pdf, handouts
+    from careleaf.outputs import accessible_pdf, handouts
 
     finished_for = []
 

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from careleaf import project as project_settings
-from careleaf.views import image_size
+from careleaf.model import project as project_settings
+from careleaf.build.views import image_size
 from conftest import ROOT, SMALL_CONFIG, logo_file
 from test_accessibility import SCREENSHOTS
 from test_build import LANGUAGES, PROJECT, page_path

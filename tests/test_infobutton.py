@@ -10,9 +10,9 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from babel import Locale
 
-from careleaf.codes import ICD10CM, SNOMEDCT, CodeIndex
-from careleaf.infobutton import INDEX_FILE
-from careleaf.patient_language import NOTICE_PARAMETER, UNKNOWN, PatientLanguages
+from careleaf.model.codes import ICD10CM, SNOMEDCT, CodeIndex
+from careleaf.outputs.infobutton import INDEX_FILE
+from careleaf.model.patient_language import NOTICE_PARAMETER, UNKNOWN, PatientLanguages
 from conftest import FALLBACK_SLUG
 from test_accessibility import axe_violations
 from test_build import CATALOGUES, LANGUAGES, LIBRARY, PROJECT, SLUGS, page_path, read
@@ -131,7 +131,7 @@ def test_repeated_and_numbered_codes_use_the_first_one_an_article_answers(visit,
     assert land(visit, served_site, path, article_url(served_site, "muscle-spasm", "vi"))
 
 
-# The page applies careleaf/codes.py's rule exactly: the same answer as CodeIndex.match for each of these.
+# The page applies careleaf/model/codes.py's rule exactly: the same answer as CodeIndex.match for each of these.
 PARITY = [(ICD10CM, code) for code in (
     "S62.610A", "S62610B", "s62.666a", " S62.610D ", "S62.610G", "S62.610K", "S62.610P", "S62.610S", "S62.6", "S62.61",
     "S62", "S62.001A", "S62.002D", "S62.035A", "S62.0", "S63.259A", "S63.289D", "S63.290S", "S63.2", "S63", "M62.831",
@@ -199,7 +199,7 @@ def page_table(built_site) -> PatientLanguages:
     return PatientLanguages(table)
 
 
-# The page answers a language code exactly as careleaf/patient_language.py does: each of these, and a sample
+# The page answers a language code exactly as careleaf/model/patient_language.py does: each of these, and a sample
 # of every code the table holds (ISO 639-1, 639-2/T and /B, deprecated codes), with regions and scripts.
 LANGUAGE_PARITY = [
     "spa", "ara", "vie", "zho", "chi", "sp", "es-US", "zh-Hant", "zh-TW", "kor", "ko", "eng", "en-GB", "fr", "fre",

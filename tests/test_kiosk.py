@@ -14,11 +14,11 @@ import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 
-from careleaf import kiosk
-from careleaf import project as project_settings
-from careleaf.content import Library
-from careleaf.locales import load_all
-from careleaf.views import placeholder_values
+from careleaf.outputs import kiosk
+from careleaf.model import project as project_settings
+from careleaf.model.content import Library
+from careleaf.model.locales import load_all
+from careleaf.build.views import placeholder_values
 from conftest import ROOT, copy_project, edit, run_careleaf, search_results
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")

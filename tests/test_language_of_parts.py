@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 
 
 def render(text: str) -> BeautifulSoup:
-    html = markdown.markdown(text, extensions=["careleaf.language_of_parts", "careleaf.glossary", "md_in_html", "attr_list"])
+    html = markdown.markdown(text, extensions=["careleaf.build.language_of_parts", "careleaf.model.glossary", "md_in_html", "attr_list"])
     return BeautifulSoup(html, "html.parser")
 
 

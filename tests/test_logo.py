@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image, ImageDraw
 
-from careleaf import accessible_pdf, verapdf
+from careleaf.outputs import accessible_pdf, verapdf
 from conftest import edit, mkdocs_build, run_careleaf
 from test_new_script import korean_library
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from careleaf import accessible_pdf, verapdf
-from careleaf.content import read_page
+from careleaf.outputs import accessible_pdf, verapdf
+from careleaf.model.content import read_page
 from conftest import ROOT, copy_project, home, mkdocs_build
 from test_pdf_ua import break_role_map
 

@@ -9,8 +9,8 @@ import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 
-from careleaf import accessible_pdf, packets
-from careleaf.handouts import body_size, comparable, pdf_text
+from careleaf.outputs import accessible_pdf, packets
+from careleaf.outputs.handouts import body_size, comparable, pdf_text
 from conftest import run_careleaf
 from test_build import CATALOGUES, LANGUAGES, LIBRARY, PROJECT, SLUGS, page_path, read
 

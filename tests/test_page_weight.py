@@ -6,7 +6,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from careleaf.page_weight import trim_indentation
+from careleaf.build.page_weight import trim_indentation
 
 
 def test_indentation_goes_where_it_is_not_rendered():

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from careleaf import bench
-from careleaf.parallel import LanguageBuildError, ParallelLanguages
+from careleaf.qa import bench
+from careleaf.build.parallel import LanguageBuildError, ParallelLanguages
 from conftest import FALLBACK_SLUG, MKDOCS, ROOT, copy_project
 
 PARALLEL_LOG = "worker processes"

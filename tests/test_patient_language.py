@@ -1,5 +1,5 @@
 """The patient's language as a health record writes it: which built language answers it, and what the notice
-on the page it opens calls the language asked for (careleaf/patient_language.py). The browser's side of the
+on the page it opens calls the language asked for (careleaf/model/patient_language.py). The browser's side of the
 same rule is tested in tests/test_infobutton.py, code by code against `PatientLanguages.answer`."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from careleaf.locales import load_all
-from careleaf.patient_language import (UNKNOWN, Answer, PatientLanguages, content_language_name, language_names, named_languages,
+from careleaf.model.locales import load_all
+from careleaf.model.patient_language import (UNKNOWN, Answer, PatientLanguages, content_language_name, language_names, named_languages,
                                        own_language_names)
-from careleaf.views import language_notice_view
+from careleaf.build.views import language_notice_view
 from test_build import LANGUAGES, PROJECT
 
 ANSWERS = PatientLanguages.for_site(LANGUAGES, PROJECT.default_language)

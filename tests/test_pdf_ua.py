@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pikepdf import Array, Dictionary, Name
 
-from careleaf import accessible_pdf, pdf_tagging, verapdf
+from careleaf.outputs import accessible_pdf, pdf_tagging, verapdf
 from test_build import LANGUAGES, SLUGS, page_path
 
 pytestmark = pytest.mark.build
@@ -67,7 +67,7 @@ def test_without_verapdf_a_handout_claims_nothing_and_the_build_is_told(built_ha
 
 
 def test_a_verdict_is_cached_with_the_handout_and_a_file_not_judged_is_asked_again(built_handouts, tmp_path, monkeypatch):
-    from careleaf import handouts
+    from careleaf.outputs import handouts
 
     target = tmp_path / "site" / "handouts" / "en" / "finger-dislocation.pdf"
     target.parent.mkdir(parents=True)

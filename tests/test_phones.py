@@ -7,8 +7,8 @@ import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 
-from careleaf import phones
-from careleaf import project as project_settings
+from careleaf.model import phones
+from careleaf.model import project as project_settings
 from conftest import ROOT, copy_project, edit, mkdocs_build
 
 from careleaf.cli import main as careleaf  # the command under test

@@ -53,7 +53,7 @@ def test_mkdocs_finds_the_plugin_by_its_name():
     [entry] = [entry for entry in entry_points(group="mkdocs.plugins") if entry.name == "careleaf"]
     plugin = entry.load()
     assert issubclass(plugin, BasePlugin)
-    assert plugin.__module__ == "careleaf.plugin"
+    assert plugin.__module__ == "careleaf.build.plugin"
 
 
 def test_the_real_site_lists_the_plugin_after_i18n_and_no_hooks():
@@ -199,7 +199,7 @@ def test_two_builds_in_one_process_do_not_share_settings_or_pages(small_tree, tm
 
 
 def test_the_plugin_keeps_no_state_in_its_module():
-    import careleaf.plugin as plugin_module
+    import careleaf.build.plugin as plugin_module
 
     mutable = {name: type(value).__name__ for name, value in vars(plugin_module).items()
                if not name.startswith("__") and isinstance(value, (dict, list, set))}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from careleaf.content import read_page
+from careleaf.model.content import read_page
 from conftest import copy_project, line_of, mkdocs_build
 
 from careleaf.cli import main as careleaf  # the command under test

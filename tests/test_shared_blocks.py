@@ -11,9 +11,10 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from careleaf import approval, safety
-from careleaf import project as project_settings
-from careleaf.content import Library
+from careleaf.checks import safety
+from careleaf.model import approval
+from careleaf.model import project as project_settings
+from careleaf.model.content import Library
 from conftest import ROOT, edit, line_of
 
 from careleaf.cli import main as careleaf  # the command under test
@@ -274,7 +275,7 @@ def test_the_built_site_reads_the_blocks_and_publishes_no_shared_folder(built_si
 def test_a_link_between_articles_holds_no_glossary_mark():
     # A focusable <abbr> inside <a> is interactive content inside interactive content (the Nu checker's error).
     html = markdown.markdown("Read [Open finger fracture](open-finger-fracture.md) about a fracture.\n\n"
-                             "*[fracture]: A broken bone.", extensions=["careleaf.glossary"])
+                             "*[fracture]: A broken bone.", extensions=["careleaf.model.glossary"])
     link = BeautifulSoup(html, "html.parser").find("a")
     assert link.get_text() == "Open finger fracture" and link.find("abbr") is None
     assert [abbr.get_text() for abbr in BeautifulSoup(html, "html.parser").find_all("abbr")] == ["fracture"]

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis.strategies import lists, one_of, sampled_from, text
 
-from careleaf import markup
-from careleaf import project as project_settings
+from careleaf.model import markup
+from careleaf.model import project as project_settings
 from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
 
 from careleaf.cli import main as careleaf  # the command under test

@@ -1,6 +1,6 @@
 """What Careleaf borrows beyond MkDocs', Material's and static-i18n's public API is still there.
 
-Each test names what an upgrade changed, so the failure says where to look (careleaf/upstream.py).
+Each test names what an upgrade changed, so the failure says where to look (careleaf/util/upstream.py).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import material
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
 
-from careleaf import upstream
+from careleaf.util import upstream
 from conftest import ROOT
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
@@ -39,6 +40,18 @@ def test_a_plugin_without_that_state_is_named_loudly():
 
     with pytest.raises(upstream.UpstreamChangedError, match="no longer has current_language, build_languages"):
         upstream.i18n_plugin(Config())
+
+
+def test_static_i18n_still_gives_each_file_its_alternates():
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    plugin = config.plugins["i18n"]
+    config = plugin.on_config(config)
+    files = plugin.on_files(get_files(config), config=config)
+    english = files.get_file_from_path("broken-finger-closed.md")
+    found = upstream.alternates(english)
+    assert sorted(found) == sorted(lang for lang, _name, _default in upstream.i18n_languages_as_written(config))
+    assert found["es"].url == "es/broken-finger-closed/"
+    assert upstream.alternates(object()) == {}
 
 
 @pytest.mark.parametrize("only", [None, "es"])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from careleaf import project as project_settings
-from careleaf.validation import validate
+from careleaf.model import project as project_settings
+from careleaf.checks.validation import validate
 from conftest import CARELEAF_SETTINGS, ROOT, article, line_of, run_careleaf
 
 from careleaf.cli import main as careleaf  # the command under test
@@ -275,7 +275,7 @@ def test_removing_a_red_flag_section_from_any_language_fails_naming_file_and_lin
 
 
 def test_source_revision_changes_with_the_red_flags_only_when_they_change(small_tree):
-    from careleaf.content import read_page
+    from careleaf.model.content import read_page
 
     path = small_tree / "docs/en/finger.md"
     before = read_page(path, "en").source_revision()

@@ -16,9 +16,9 @@ from lxml import etree
 from translate.storage import xliff as toolkit_xliff
 from translate.storage.placeables import StringElem
 
-from careleaf import blocks, glossary, inline, locales
-from careleaf import project as project_settings
-from careleaf.content import Library, read_page
+from careleaf.model import blocks, glossary, inline, locales
+from careleaf.model import project as project_settings
+from careleaf.model.content import Library, read_page
 from conftest import ROOT, copy_project, edit
 
 from careleaf.cli import main as careleaf  # the command under test

@@ -3,7 +3,7 @@
     careleaf [-f mkdocs.yml] COMMAND [options]      careleaf --help lists the commands
 
 Every command reads the same mkdocs.yml (`-f/--config-file`, default ./mkdocs.yml, as `mkdocs -f`),
-loaded once here through `careleaf.project.load` before the command runs; what an error means to the
+loaded once here through `careleaf.model.project.load` before the command runs; what an error means to the
 shell is decided once, in `careleaf.cli.errors`. The command modules import their heavy parts only
 when they run, so `careleaf --help` answers at once.
 """
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError("no command given ('careleaf --help' lists them)")
-        from careleaf import project as project_settings
+        from careleaf.model import project as project_settings
 
         project = project_settings.load(args.config_file)
         for note in project.notes:  # settings still under extra: (they fail validate --strict)

@@ -9,7 +9,7 @@ from careleaf.cli.base import Command, date
 from careleaf.cli.errors import OK
 
 if TYPE_CHECKING:
-    from careleaf.project import Project
+    from careleaf.model.project import Project
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -23,7 +23,7 @@ def _new_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _new(project: Project, args: argparse.Namespace) -> int:
     """Every language's file for a new article, with the structure and its placeholders."""
-    from careleaf.scaffold import create
+    from careleaf.authoring.scaffold import create
 
     for path in create(project, args.slug, args.category):
         print(f"created {path}")
@@ -56,8 +56,8 @@ def _approve_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _approve(project: Project, args: argparse.Namespace) -> int:
     """Record a clinician's approval of the English article as it reads now."""
-    from careleaf.approval import approve
-    from careleaf.content import Library
+    from careleaf.model.approval import approve
+    from careleaf.model.content import Library
 
     block = approve(Library.load(project), args.slug, args.by, args.date)
     revision = block["revision"]

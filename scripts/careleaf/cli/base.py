@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from careleaf.project import Project
+    from careleaf.model.project import Project
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from careleaf.cli.base import Command
 from careleaf.cli.errors import FINDINGS, OK, say
 
 if TYPE_CHECKING:
-    from careleaf.project import Project
+    from careleaf.model.project import Project
 
 
 def _progress(line: str) -> None:
@@ -32,8 +32,9 @@ def _handouts_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _handouts(project: Project, args: argparse.Namespace) -> int:
     """Every handout of a built site printed again (unchanged pages come from the print cache)."""
-    from careleaf import gate, handouts
-    from careleaf.kiosk import build_epoch
+    from careleaf.checks import gate
+    from careleaf.outputs import handouts
+    from careleaf.outputs.kiosk import build_epoch
 
     library = gate.require_publishable(project, processes=project.build_jobs).library
     run = handouts.build(library, args.site.resolve(), epoch=build_epoch(project.root), progress=_progress)
@@ -81,7 +82,8 @@ def _packet_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _packet(project: Project, args: argparse.Namespace) -> int:
     """One PDF for one patient: a cover in their language, then each handout."""
-    from careleaf import gate, packets
+    from careleaf.checks import gate
+    from careleaf.outputs import packets
 
     # What a patient takes home passes the same checks as what the site publishes.
     library = gate.require_publishable(project, processes=project.build_jobs).library
@@ -131,7 +133,7 @@ def _kiosk_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _kiosk(project: Project, args: argparse.Namespace) -> int:
     """The offline kiosk copy: a zip of the whole site that works from disk, and its SHA-256."""
-    from careleaf import kiosk
+    from careleaf.outputs import kiosk
 
     started = time.perf_counter()
     bundle = kiosk.build_bundle(project, args.dist.resolve(), args.idle_seconds, args.print_enabled,

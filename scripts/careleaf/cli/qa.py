@@ -13,7 +13,7 @@ from careleaf.cli.base import Command
 from careleaf.cli.errors import FINDINGS, OK, UsageError
 
 if TYPE_CHECKING:
-    from careleaf.project import Project
+    from careleaf.model.project import Project
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -31,7 +31,7 @@ def _audit_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _audit(project: Project, args: argparse.Namespace) -> int:
     """One row per page type and language; 1 when a row misses issue 17's figures."""
-    from careleaf import audits
+    from careleaf.qa import audits
 
     if args.runs < 1:
         raise UsageError("audit: --runs must be 1 or more")
@@ -100,7 +100,7 @@ def _bench_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _bench(project: Project, args: argparse.Namespace) -> int:
     """Medians over the runs, Careleaf against vanilla Material + static-i18n, on a generated library."""
-    from careleaf import bench
+    from careleaf.qa import bench
 
     if args.articles < 1 or args.runs < 1:
         raise UsageError("bench: --articles and --runs must be 1 or more")

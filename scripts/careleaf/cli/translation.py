@@ -10,8 +10,8 @@ from careleaf.cli.base import Command, config_option, date
 from careleaf.cli.errors import FINDINGS, OK, UsageError, say
 
 if TYPE_CHECKING:
-    from careleaf.content import Library
-    from careleaf.project import Project
+    from careleaf.model.content import Library
+    from careleaf.model.project import Project
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -27,8 +27,8 @@ def _mark_current_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _mark_current(project: Project, args: argparse.Namespace) -> int:
     """Record the English revision a translation now matches (and who reviewed it)."""
-    from careleaf.content import Library
-    from careleaf.translations import mark_current
+    from careleaf.model.content import Library
+    from careleaf.model.translations import mark_current
 
     translation = mark_current(Library.load(project), args.lang, args.slug, args.reviewer, args.date)
     revision = translation["source_revision"]
@@ -63,7 +63,7 @@ def _source_revision(project: Project, args: argparse.Namespace) -> int:
     """The English article's revision, as a translation's front matter records it."""
     import yaml
 
-    from careleaf.content import Library
+    from careleaf.model.content import Library
 
     source = Library.load(project).source(args.slug)
     if source is None:
@@ -107,7 +107,7 @@ def _xliff_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _xliff(project: Project, args: argparse.Namespace) -> int:
-    from careleaf.content import Library
+    from careleaf.model.content import Library
 
     if args.action == "import" and args.date and not args.reviewer:
         raise UsageError("xliff import: --date is the review date: give --reviewer too")
@@ -117,7 +117,7 @@ def _xliff(project: Project, args: argparse.Namespace) -> int:
 
 def _export(library: Library, args: argparse.Namespace) -> int:
     """One file per language for the vendor; none at all when nothing needs translating."""
-    from careleaf import xliff
+    from careleaf.outputs import xliff
 
     document, parts = xliff.export(library, args.lang, args.slugs, changed_only=args.changed_only)
     for part in parts:
@@ -139,7 +139,7 @@ def _export(library: Library, args: argparse.Namespace) -> int:
 
 def _import(library: Library, args: argparse.Namespace) -> int:
     """The vendor's translations written back, or nothing when the validator refuses what they would be."""
-    from careleaf import xliff_import
+    from careleaf.outputs import xliff_import
 
     changes = xliff_import.plan(library, args.file, args.reviewer, args.date)
     errors = xliff_import.validation_errors(library, changes)

@@ -1,0 +1,1 @@
+"""The MkDocs plugin and what the build does with it: views, navigation, search, CSP, parallel builds, publishing."""

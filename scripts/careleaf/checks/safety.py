@@ -1,0 +1,163 @@
+"""Clinical safety checks: stale translations, red-flag parity, review dates, unfinished text.
+
+Staleness is computed, never remembered: a translation records the English revision it was
+made from, and the English page's current revision is hashed again on every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from careleaf.model import markup
+from careleaf.model import shared_blocks
+from careleaf.model.content import HOME_SLUG, TIER_KINDS, Library, Page
+
+# Scaffolded articles carry this marker wherever a writer still has to write; it never publishes.
+PLACEHOLDER = "[TO WRITE"
+REVIEW_WARNING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A safety problem before it is located in the report: (page, line, code, message, severity, blocks_build)."""
+
+    page: Page
+    line: int
+    code: str
+    message: str
+    severity: str
+    blocks_build: bool = True
+
+
+def staleness(library: Library, page: Page) -> dict[str, bool]:
+    """Which parts of the English source changed since this translation was made: the page's own, and
+    those of every shared block it includes (a block inside the red-flag section counts as red flags)."""
+    stale = _own_staleness(library, page)
+    if page.lang == library.project.default_language:
+        return stale
+    in_card = page.included_in_red_flags() if page.includes else set()
+    for include in page.includes:
+        block = library.get(f"{shared_blocks.FOLDER}/{include.name}", page.lang)
+        if block is not None and any(_own_staleness(library, block).values()):
+            stale["red_flags" if include.name in in_card else "text"] = True
+    return stale
+
+
+def _own_staleness(library: Library, page: Page) -> dict[str, bool]:
+    source = library.source(page.slug)
+    if source is None or page.lang == library.project.default_language:
+        return {"red_flags": False, "text": False}
+    recorded = page.translation.get("source_revision")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    current = source.source_revision()
+    return {part: recorded.get(part) != current[part] for part in ("red_flags", "text")}
+
+
+def in_any_red_flag_card(library: Library, name: str) -> bool:
+    """True when some English page includes the block inside its red-flag section."""
+    return any(name in page.included_in_red_flags() for page in library.including(name, library.project.default_language))
+
+
+def translation_findings(library: Library, page: Page) -> list[Finding]:
+    source = library.source(page.slug)
+    if source is None or page.lang == library.project.default_language or not page.translation:
+        return []
+    recorded = page.translation.get("source_revision")
+    hashes = isinstance(recorded, dict) and all(isinstance(recorded.get(part), str) for part in ("red_flags", "text"))
+    # An unreadable source, or a revision that is no pair of hashes, is reported by the validator itself.
+    if source.read_errors or not hashes:
+        return []
+    # A page is judged on its own text here; a stale block it includes is reported once, on the block.
+    stale = _own_staleness(library, page)
+    if page.slug.startswith(f"{shared_blocks.FOLDER}/") and stale["text"]:
+        stale["red_flags"] = in_any_red_flag_card(library, page.slug.partition("/")[2])
+    source_path = library.project.relative(source.path)
+    command = f"careleaf mark-current {page.lang} {page.slug}"
+    line = page.line_of("translation")
+    if stale["red_flags"]:
+        return [Finding(page, line, "translation-stale-red-flags",
+                        f"the red flags in {source_path} changed since this translation was made: "
+                        f"update this page's red-flag cards, then run {command}", "error", blocks_build=False)]
+    if stale["text"]:
+        return [Finding(page, line, "translation-stale-text",
+                        f"{source_path} changed since this translation was made: update it, then run {command}",
+                        "warning", blocks_build=False)]
+    return []
+
+
+def parity_findings(library: Library, page: Page) -> list[Finding]:
+    """Every language has the English tiers, with as many signs in each."""
+    source = library.source(page.slug)
+    if source is None or page.is_home or page.lang == library.project.default_language:
+        return []
+    theirs, ours = source.red_flags(), page.red_flags()
+    if theirs is None or ours is None:
+        return []
+    findings = []
+    source_path = library.project.relative(source.path)
+    # Only signs a reader can see count: an empty sign does not make up for a missing one.
+    render = markup.renderer(library.project)
+    counts, wanted_counts = markup.visible_counts(ours, render), markup.visible_counts(theirs, render)
+    for kind in TIER_KINDS:
+        expected, found = theirs.tier(kind), ours.tier(kind)
+        if expected is None and found is None:
+            continue
+        count = counts.get(kind, 0)
+        wanted = wanted_counts.get(kind, 0)
+        if count != wanted:
+            where = f"{source_path}:{expected.line}" if expected else source_path
+            findings.append(Finding(page, found.line if found else ours.line, "red-flags-parity",
+                                    f"the '{kind}' card has {count} sign(s) here but {wanted} in {where}", "error"))
+    return findings
+
+
+def review_findings(page: Page, today: dt.date) -> list[Finding]:
+    due = page.meta.get("review_due")
+    if page.is_home or not isinstance(due, dt.date) or isinstance(due, dt.datetime):
+        return []
+    line = page.line_of("review_due")
+    if due < today:
+        return [Finding(page, line, "review-overdue",
+                        f"clinical review was due on {due} ({(today - due).days} day(s) ago)", "error", blocks_build=False)]
+    if (due - today).days <= REVIEW_WARNING_DAYS:
+        return [Finding(page, line, "review-due-soon", f"clinical review is due on {due}, in {(due - today).days} day(s)",
+                        "warning", blocks_build=False)]
+    return []
+
+
+def placeholder_findings(page: Page) -> list[Finding]:
+    """Scaffolding text left in a page: it must be written before it can publish."""
+    findings = []
+    if PLACEHOLDER not in page.body and PLACEHOLDER not in repr(page.meta):
+        return findings
+    lines = page.path.read_text(encoding="utf-8", errors="replace").split("\n") if page.path.exists() else []
+    # Front matter from the file, the body as read (shared blocks included: their lines are located there).
+    numbered = [*enumerate(lines[: page.body_line - 1], start=1), *enumerate(page.body.split("\n"), start=page.body_line)]
+    for number, line in numbered:
+        if PLACEHOLDER in line:
+            findings.append(Finding(page, number, "placeholder", f"unfinished text: {line.strip()[:80]}", "error"))
+    return findings
+
+
+def last_changed(path: Path, root: Path) -> dt.date:
+    """When a file last changed: its last commit, or (outside git) its modification time."""
+    result = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(path)], cwd=root, capture_output=True, text=True)
+    if result.returncode == 0 and result.stdout.strip():
+        return dt.date.fromisoformat(result.stdout.strip())
+    return dt.date.fromtimestamp(path.stat().st_mtime)
+
+
+def all_findings(library: Library, today: dt.date, pages: list[Page] | None = None) -> list[Finding]:
+    """The findings for every page (or for `pages`)."""
+    findings: list[Finding] = []
+    for page in sorted(library.pages.values() if pages is None else pages, key=lambda page: (page.slug, page.lang)):
+        slug = page.slug
+        if page.read_errors:
+            continue
+        findings += placeholder_findings(page) + translation_findings(library, page)
+        if slug != HOME_SLUG:
+            findings += parity_findings(library, page) + review_findings(page, today)
+    return findings

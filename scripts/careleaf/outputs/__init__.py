@@ -1,0 +1,1 @@
+"""What Careleaf makes from a built site: PDF handouts and packets, the kiosk copy, XLIFF, the Infobutton index."""

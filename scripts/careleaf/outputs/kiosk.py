@@ -1,0 +1,168 @@
+"""The waiting-room kiosk copy: the whole site, every language, in one reproducible zip.
+
+Built from one commit, the zip is byte-identical every time: file times come from the
+commit (SOURCE_DATE_EPOCH), entries are sorted, and it is written to a temporary file
+that is renamed only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from careleaf.checks import gate
+from careleaf.model.content import Library
+from careleaf.model.project import Project
+from careleaf.util.code import CARELEAF_CODE
+
+ZIP_EPOCH_FLOOR = 315532800  # 1980-01-01: the earliest time a zip entry can carry
+
+
+@dataclass(frozen=True)
+class Bundle:
+    zip_path: Path
+    sha256: str
+    version: str
+    files: int
+
+
+def commit_epoch(root: Path) -> int:
+    """SOURCE_DATE_EPOCH if set, else the time of the checked-out commit."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True)
+    if result.returncode != 0 or not result.stdout.strip():
+        raise RuntimeError("no commit to date the build from: set SOURCE_DATE_EPOCH or build from a git checkout")
+    return int(result.stdout.strip())
+
+
+def build_epoch(root: Path) -> int | None:
+    """The commit's time for reproducible outputs, or None outside a git checkout (no date then)."""
+    try:
+        return commit_epoch(root)
+    except RuntimeError:
+        return None
+
+
+def version(root: Path) -> str:
+    """The package version and the commit, e.g. 0.1.0+3f2a9c1d7e4b."""
+    base = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    result = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True)
+    return f"{base}+{result.stdout.strip()}" if result.returncode == 0 and result.stdout.strip() else base
+
+
+def build_site(project: Project, site_dir: Path, epoch: int, idle_seconds: int | None, print_enabled: bool | None,
+               config_file: Path | None = None) -> None:
+    """`mkdocs build --strict` with kiosk mode and Material's offline plugin turned on, from `config_file`
+    (the project's mkdocs.yml unless named: `careleaf -f`)."""
+    env = {
+        **os.environ,
+        "CARELEAF_KIOSK": "true",
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "NO_MKDOCS_2_WARNING": "1",
+        # The build's careleaf plugin runs the same Careleaf code as the gate that let the library through.
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH")))),
+    }
+    if idle_seconds is not None:
+        env["CARELEAF_KIOSK_IDLE_SECONDS"] = str(idle_seconds)
+    if print_enabled is not None:
+        env["CARELEAF_KIOSK_PRINT"] = "true" if print_enabled else "false"
+    # No --quiet: it hides warnings from the counter --strict fails on (mkdocs#4126).
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+               "--config-file", str(config_file or project.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    result = subprocess.run(command, cwd=project.root, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"the kiosk build failed (mkdocs build --strict):\n{build_problems(result.stderr + result.stdout)}")
+
+
+def build_problems(output: str) -> str:
+    """What a failed build said about why: its warnings, errors and verdict, not its progress."""
+    lines = [line for line in output.splitlines() if line.strip() and not line.startswith(("INFO", "DEBUG"))]
+    return "\n".join(lines)
+
+
+def manifest(library: Library, bundle_version: str, epoch: int, print_enabled: bool, idle_seconds: int) -> dict:
+    """What an operator needs to see at a glance: version, date, languages, articles, reviews."""
+    project = library.project
+    return {
+        "name": "Careleaf kiosk copy",
+        "hospital": project.hospital["name"],
+        "version": bundle_version,
+        "built": dt.datetime.fromtimestamp(epoch, dt.timezone.utc).isoformat(),
+        "languages": {lang: project.language_names[lang] for lang in project.languages},
+        "idle_seconds": idle_seconds,
+        "print": print_enabled,
+        "articles": [
+            {
+                "slug": slug,
+                "title": library.source(slug).title,
+                "reviewed": str(library.source(slug).meta.get("reviewed")),
+                "review_due": str(library.source(slug).meta.get("review_due")),
+                "languages": [lang for lang in project.languages if library.get(slug, lang) is not None],
+            }
+            for slug in library.slugs
+        ],
+    }
+
+
+def write_zip(site_dir: Path, folder: str, extra_files: dict[str, bytes], target: Path, epoch: int) -> int:
+    """A deterministic zip of site_dir under `folder/`, written atomically; returns the file count."""
+    stamp = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), dt.timezone.utc).timetuple()[:6]
+    entries = {f"{folder}/{path.relative_to(site_dir).as_posix()}": path.read_bytes()
+               for path in site_dir.rglob("*") if path.is_file()}
+    entries.update({f"{folder}/{name}": data for name, data in extra_files.items()})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            for name in sorted(entries):
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, entries[name], compresslevel=9)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return len(entries)
+
+
+def build_bundle(
+    project: Project,
+    dist_dir: Path,
+    idle_seconds: int | None = None,
+    print_enabled: bool | None = None,
+    progress=print,
+    config_file: Path | None = None,
+) -> Bundle:
+    # Only what the strict web build accepts goes on a kiosk (gate.Refused otherwise, before any build).
+    library = gate.require_publishable(project).library
+    epoch = commit_epoch(project.root)
+    bundle_version = version(project.root)
+    folder = f"careleaf-kiosk-{bundle_version}"
+    with tempfile.TemporaryDirectory(prefix="careleaf-kiosk-") as work:
+        site_dir = Path(work) / "site"
+        progress(f"building the site in kiosk mode ({len(project.languages)} languages)")
+        build_site(project, site_dir, epoch, idle_seconds, print_enabled, config_file)
+        settings = {
+            "idle_seconds": idle_seconds if idle_seconds is not None else project.kiosk["idle_seconds"],
+            "print": print_enabled if print_enabled is not None else project.kiosk["print"],
+        }
+        info = manifest(library, bundle_version, epoch, settings["print"], settings["idle_seconds"])
+        data = (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        target = dist_dir / f"{folder}.zip"
+        progress(f"writing {target}")
+        files = write_zip(site_dir, folder, {"manifest.json": data}, target, epoch)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    (dist_dir / f"{target.name}.sha256").write_text(f"{digest}  {target.name}\n", encoding="utf-8")
+    return Bundle(zip_path=target, sha256=digest, version=bundle_version, files=files)

@@ -1,0 +1,1 @@
+"""Quality assurance of a built site: the field's audit tools, the benchmark, a local web server."""

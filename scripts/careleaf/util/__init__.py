@@ -1,0 +1,1 @@
+"""Small shared mechanics that belong to no one role."""
