@@ -60,7 +60,9 @@ from careleaf.util.processes import BackgroundCall
 from careleaf.outputs.print import qr_file_name, write_qr_svg
 from careleaf.build.publish import StagedSite
 from careleaf.build.search import split_index
-from careleaf.checks.validation import markup_problems, readability_problems, validate
+from careleaf.checks.readability import readability_problems
+from careleaf.checks.unsafe_markup import markup_problems
+from careleaf.checks.validation import validate
 from careleaf.build.views import (PACKET_PAGE, absolute_url, header_view, image_size, infobutton_view, language_attrs, language_notice_view,
                             not_found_view, packet_view, page_view, placeholder_values, tier_cards)
 

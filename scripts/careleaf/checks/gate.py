@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from careleaf.model.project import Project
-from careleaf.checks.validation import Report, validate
+from careleaf.checks.problems import Report
+from careleaf.checks.validation import validate
 
 
 class Refused(Exception):

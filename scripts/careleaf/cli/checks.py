@@ -27,7 +27,8 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _validate(project: Project, args: argparse.Namespace) -> int:
     """Every article, red-flag card and locale, without building; 1 when the build would refuse."""
-    from careleaf.checks.validation import content_report, format_human, format_report, validate
+    from careleaf.checks.report import content_report, format_human, format_report
+    from careleaf.checks.validation import validate
 
     # One process per build worker (the careleaf plugin's build.jobs): the two checks that render articles run beside the rest.
     report = validate(project, today=args.today, processes=project.build_jobs)
@@ -72,7 +73,8 @@ def _status_arguments(parser: argparse.ArgumentParser) -> None:
 def _status(project: Project, args: argparse.Namespace) -> int:
     """Where every article stands in every language; a report, so it exits 0 whatever it shows."""
     from careleaf.cli.errors import UsageError
-    from careleaf.checks.validation import content_report, format_report, validate
+    from careleaf.checks.report import content_report, format_report
+    from careleaf.checks.validation import validate
 
     unknown = sorted(set(args.lang or ()) - set(project.languages))
     if unknown:
