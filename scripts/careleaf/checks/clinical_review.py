@@ -8,7 +8,7 @@ from careleaf.model.content import Page
 from careleaf.model.project import Project
 
 
-def _check_clinical_review(project: Project, page: Page, problem) -> list[Problem]:
+def check_clinical_review(project: Project, page: Page, problem) -> list[Problem]:
     """English articles record who approved their clinical content, for the text as it reads now."""
     line = page.line_of(approval.KEY)
     required = project.clinical_review_required

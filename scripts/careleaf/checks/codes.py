@@ -8,7 +8,7 @@ from careleaf.model.content import Library, Page
 from careleaf.model.project import Project
 
 
-def _check_codes(project: Project, page: Page, problem) -> list[Problem]:
+def check_codes(project: Project, page: Page, problem) -> list[Problem]:
     """An English article's diagnosis codes are well formed; translations inherit them and never repeat them."""
     key = codes.FRONT_MATTER_KEY
     # Codes say which diagnoses an article answers: the page still reads right without them, so a
@@ -26,7 +26,7 @@ def _check_codes(project: Project, page: Page, problem) -> list[Problem]:
             for code, line, message in page.clinical_codes().problems]
 
 
-def _check_code_claims(project: Project, library: Library) -> list[Problem]:
+def check_code_claims(project: Project, library: Library) -> list[Problem]:
     """No two articles claim the same code at the same specificity by accident: a request for it would get both.
     A claim both articles make on purpose (each naming the other in `shared_with`) lists both to the reader."""
     pages = {slug: library.source(slug) for slug in library.slugs}

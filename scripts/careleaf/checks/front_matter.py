@@ -19,7 +19,7 @@ PASSTHROUGH_FIELDS = {"summary", "translation", "hide", "template", "search", "d
                       approval.KEY, codes.FRONT_MATTER_KEY}
 
 
-def _check_front_matter(project, library, page, categories, problem) -> list[Problem]:
+def check_front_matter(project, library, page, categories, problem) -> list[Problem]:
     problems = []
     fields = HOME_FIELDS if page.is_home else ARTICLE_FIELDS
     for key, kind in fields.items():
@@ -66,11 +66,11 @@ def _check_front_matter(project, library, page, categories, problem) -> list[Pro
             problems.append(problem("translation-on-source", page.line_of("translation"),
                                     f"'{page.lang}' is the source language: it has no 'translation' block"))
     else:
-        problems += _check_translation_block(page, problem)
+        problems += check_translation_block(page, problem)
     return problems
 
 
-def _check_translation_block(page: Page, problem) -> list[Problem]:
+def check_translation_block(page: Page, problem) -> list[Problem]:
     block = page.meta.get("translation")
     line = page.line_of("translation")
     if not isinstance(block, dict):
@@ -100,7 +100,7 @@ def _check_translation_block(page: Page, problem) -> list[Problem]:
     return problems
 
 
-def _category_keys(catalogue: Catalogue | None) -> set[str] | None:
+def category_keys(catalogue: Catalogue | None) -> set[str] | None:
     """The category keys the source catalogue names; None when it cannot be read (reported there)."""
     if catalogue is None or catalogue.read_errors:
         return None

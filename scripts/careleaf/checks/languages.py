@@ -13,7 +13,7 @@ from careleaf.model.project import Project
 from careleaf.model.reading import shown
 
 
-def _check_coverage(project: Project, library: Library) -> list[Problem]:
+def check_coverage(project: Project, library: Library) -> list[Problem]:
     problems = []
     slugs = set(library.slugs) | {HOME_SLUG}
     for slug in sorted(slugs):
@@ -44,7 +44,7 @@ def _check_coverage(project: Project, library: Library) -> list[Problem]:
     return problems
 
 
-def _check_file_names(project: Project, library: Library) -> list[Problem]:
+def check_file_names(project: Project, library: Library) -> list[Problem]:
     problems = []
     for path in library.misnamed:
         *folders, name = path.relative_to(project.docs_dir).parts
@@ -63,7 +63,7 @@ def suggested_name(name: str) -> str:
     return f"{slug}.{re.sub(r'[^a-z0-9]+', '', suffix.lower())}" if dot else slug
 
 
-def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Problem]:
+def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Problem]:
     problems = []
     source = catalogues[project.default_language]
     source_path = project.relative(source.path)
@@ -106,7 +106,7 @@ def _check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[P
     return problems
 
 
-def _check_glossaries(project: Project, library: Library) -> list[Problem]:
+def check_glossaries(project: Project, library: Library) -> list[Problem]:
     """Every glossary term is defined in every language, and appears in that language's articles."""
     problems = []
     source = glossary.load(project, project.default_language)

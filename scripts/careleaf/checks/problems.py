@@ -77,7 +77,7 @@ class Report:
         return rows
 
 
-def _reporter(project: Project, page: Page):
+def reporter(project: Project, page: Page):
     """Makes the problems of one page: problem(code, line, message[, severity, blocks_build])."""
     path = project.relative(page.path)
 

@@ -119,7 +119,7 @@ def _readability_cache(project: Project) -> ResultCache:
     return ResultCache(project.root, "readability", fingerprint())
 
 
-def _unscored(project: Project, library: Library) -> bool:
+def unscored(project: Project, library: Library) -> bool:
     """Whether any article's text was not scored before (only then is scoring worth a process)."""
     thresholds = project.readability or DEFAULT_THRESHOLDS
     cache = _readability_cache(project)

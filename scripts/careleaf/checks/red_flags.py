@@ -13,7 +13,7 @@ from careleaf.model.content import RED_FLAGS_ID, REQUIRED_ONE_OF, TIER_KINDS, Pa
 _NESTED_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])(?:[ \t]|$)")
 
 
-def _check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Problem]:
+def check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Problem]:
     problems = []
     for heading in page.headings():
         if heading.anchor == RED_FLAGS_ID and heading.level != 2:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from careleaf.checks import safety
-from careleaf.checks.front_matter import _check_translation_block
-from careleaf.checks.problems import WARNING, Problem, _reporter
+from careleaf.checks.front_matter import check_translation_block
+from careleaf.checks.problems import WARNING, Problem, reporter
 from careleaf.model import shared_blocks
 from careleaf.model.content import Library
 from careleaf.model.project import Project
@@ -16,12 +16,12 @@ from careleaf.model.reading import shown
 BLOCK_FIELDS = {"title": str}
 
 
-def _check_shared_blocks(project: Project, library: Library, today: dt.date) -> list[Problem]:
+def check_shared_blocks(project: Project, library: Library, today: dt.date) -> list[Problem]:
     """Each block's file and front matter, its English source, its translation's revision; an unused block.
     What a block says is judged where it is read: inside every page that includes it."""
     problems = []
     for (name, lang), block in sorted(library.blocks.items()):
-        problem = _reporter(project, block)
+        problem = reporter(project, block)
         problems += [problem(code, line, message) for code, line, message in block.read_errors]
         if block.read_errors:
             continue
@@ -51,7 +51,7 @@ def _check_shared_blocks(project: Project, library: Library, today: dt.date) -> 
             problems.append(problem("translation-orphan", 1, f"no English shared block "
                                     f"{project.relative(project.docs_dir / project.default_language / shared_blocks.target_of(name))}"))
             continue
-        problems += _check_translation_block(block, problem)
+        problems += check_translation_block(block, problem)
         problems += [problem(f.code, f.line, f.message, f.severity, f.blocks_build)
                      for f in safety.placeholder_findings(block) + safety.translation_findings(library, block)]
     return problems

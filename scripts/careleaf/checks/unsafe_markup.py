@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from careleaf.checks.problems import Problem, _reporter
+from careleaf.checks.problems import Problem, reporter
 from careleaf.model import markup
 from careleaf.model.content import Library, Page
 from careleaf.model.project import Project
@@ -25,7 +25,7 @@ def markup_problems(project: Project, library: Library, processes: int = 1) -> l
             cache[key] = result
     problems = []
     for page, key in zip(pages, keys):
-        problems += _check_markup(page, [markup.Unsafe.from_list(item) for item in cache[key]], _reporter(project, page))
+        problems += _check_markup(page, [markup.Unsafe.from_list(item) for item in cache[key]], reporter(project, page))
     cache.save(complete=True)
     return problems
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from careleaf.checks import safety
-from careleaf.checks.clinical_review import _check_clinical_review
-from careleaf.checks.codes import _check_code_claims, _check_codes
-from careleaf.checks.front_matter import _category_keys, _check_front_matter
-from careleaf.checks.languages import _check_coverage, _check_file_names, _check_glossaries, _check_locales
-from careleaf.checks.problems import INCLUDED_AT, Problem, Report, _reporter
-from careleaf.checks.readability import _unscored, readability_problems
-from careleaf.checks.red_flags import _check_red_flags
-from careleaf.checks.shared_blocks import _check_shared_blocks
+from careleaf.checks.clinical_review import check_clinical_review
+from careleaf.checks.codes import check_code_claims, check_codes
+from careleaf.checks.front_matter import category_keys, check_front_matter
+from careleaf.checks.languages import check_coverage, check_file_names, check_glossaries, check_locales
+from careleaf.checks.problems import INCLUDED_AT, Problem, Report, reporter
+from careleaf.checks.readability import unscored, readability_problems
+from careleaf.checks.red_flags import check_red_flags
+from careleaf.checks.shared_blocks import check_shared_blocks
 from careleaf.checks.unsafe_markup import PAGES_WORTH_A_PROCESS, markup_problems
 from careleaf.model import markup
 from careleaf.model.content import Library, Page
@@ -35,20 +35,20 @@ def validate(project: Project, library: Library | None = None, today: dt.date | 
     # A process of its own pays only for a large library (and only when some text is new).
     processes = processes if len(library.pages) >= PAGES_WORTH_A_PROCESS else 1
     scoring = None
-    if readability_checks and processes > 1 and _unscored(project, library):
+    if readability_checks and processes > 1 and unscored(project, library):
         from careleaf.util.processes import BackgroundCall
 
         scoring = BackgroundCall(readability_problems, project, library)
     catalogues = load_all(project)
     problems: list[Problem] = []
-    problems += _check_locales(project, catalogues)
-    categories = _category_keys(catalogues.get(project.default_language))
+    problems += check_locales(project, catalogues)
+    categories = category_keys(catalogues.get(project.default_language))
     problems += _page_problems(project, library, categories, today, list(library.pages.values()))
-    problems += _check_coverage(project, library)
-    problems += _check_code_claims(project, library)
-    problems += _check_file_names(project, library)
-    problems += _check_glossaries(project, library)
-    problems += _check_shared_blocks(project, library, today)
+    problems += check_coverage(project, library)
+    problems += check_code_claims(project, library)
+    problems += check_file_names(project, library)
+    problems += check_glossaries(project, library)
+    problems += check_shared_blocks(project, library, today)
     if markup_checks:
         problems += markup_problems(project, library, processes=max(1, processes - (scoring is not None)))
     if scoring is not None:
@@ -87,17 +87,17 @@ def _page_problems(project: Project, library: Library, categories: set[str] | No
 
 def _check_page(project: Project, library: Library, page: Page, categories: set[str] | None,
                 render: markup.Renderer) -> list[Problem]:
-    problem = _reporter(project, page)
+    problem = reporter(project, page)
     problems = [problem(code, line, message) for code, line, message in page.read_errors]
     if any(code in {"file-empty", "file-encoding", "front-matter-yaml"} for code, _, _ in page.read_errors):
         return problems
     # Include lines are numbered as the page's own file has them.
     problems += [Problem(project.relative(page.path), error.line, page.lang, page.slug, error.code, error.message)
                  for error in page.include_errors]
-    problems += _check_front_matter(project, library, page, categories, problem)
+    problems += check_front_matter(project, library, page, categories, problem)
     if not page.is_home:
-        problems += _check_clinical_review(project, page, problem)
-    problems += _check_codes(project, page, problem)
+        problems += check_clinical_review(project, page, problem)
+    problems += check_codes(project, page, problem)
     if not page.is_home:
-        problems += _check_red_flags(page, problem, render)
+        problems += check_red_flags(page, problem, render)
     return problems
