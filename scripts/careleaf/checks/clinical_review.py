@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from careleaf.checks.problems import ERROR, WARNING, Problem
+from careleaf.checks.problems import Gate, Problem
 from careleaf.model import approval
 from careleaf.model.content import Page
 from careleaf.model.project import Project
@@ -24,8 +24,8 @@ def check_clinical_review(project: Project, page: Page, problem) -> list[Problem
         block = page.meta[approval.KEY]
         return [problem("clinical-review-stale", line, f"approved by {block['approved_by']} on {block['date']} for an "
                         f"earlier text: a clinician reviews the changes, then {command}",
-                        ERROR if required else WARNING, blocks_build=False)]
+                        Gate.FAILS_STRICT if required else Gate.ADVISORY)]
     if state == approval.PENDING and required:
         return [problem("clinical-review-pending", 1, "no clinician has approved this article "
-                        f"(the careleaf plugin's clinical_review.required): {command}", ERROR, blocks_build=False)]
+                        f"(the careleaf plugin's clinical_review.required): {command}", Gate.FAILS_STRICT)]
     return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from careleaf.checks.problems import ERROR, WARNING, Problem
+from careleaf.checks.problems import Gate, Problem
 from careleaf.model import codes
 from careleaf.model.content import Library, Page
 from careleaf.model.project import Project
@@ -15,14 +15,14 @@ def check_codes(project: Project, page: Page, problem) -> list[Problem]:
     # problem fails the publishing build (--strict) but not a preview.
     if key in page.meta and page.is_home:
         return [problem("codes-format", page.line_of(key), "the home page answers no diagnosis: codes belong on articles",
-                        blocks_build=False)]
+                        Gate.FAILS_STRICT)]
     if page.lang != project.default_language:
         if key in page.meta:
             return [problem("codes-in-translation", page.line_of(key),
                             f"clinical codes belong on the English page ({project.default_language}/{page.slug}.md): "
-                            "translations inherit them, so remove 'codes' here", blocks_build=False)]
+                            "translations inherit them, so remove 'codes' here", Gate.FAILS_STRICT)]
         return []
-    return [problem(code, line, message, WARNING if code == "codes-duplicate" else ERROR, blocks_build=False)
+    return [problem(code, line, message, Gate.ADVISORY if code == "codes-duplicate" else Gate.FAILS_STRICT)
             for code, line, message in page.clinical_codes().problems]
 
 
@@ -35,7 +35,7 @@ def check_code_claims(project: Project, library: Library) -> list[Problem]:
 
     def claim_problem(entry: codes.Entry, code: str, message: str) -> Problem:
         page = pages[entry.slug]
-        return Problem(project.relative(page.path), entry.line, page.lang, page.slug, code, message, ERROR, blocks_build=False)
+        return Problem(project.relative(page.path), entry.line, page.lang, page.slug, code, message, Gate.FAILS_STRICT)
 
     for entry, rivals in codes.ambiguities(entries):
         others = ", ".join(f"{project.relative(pages[rival.slug].path)}:{rival.line}" for rival in rivals)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from careleaf.checks.problems import WARNING, Problem
+from careleaf.checks.problems import Gate, Problem
 from careleaf.model import approval, codes
 from careleaf.model.content import HOME_SLUG, TRANSLATION_STATUSES, Page
 from careleaf.model.locales import Catalogue
@@ -39,7 +39,7 @@ def check_front_matter(project, library, page, categories, problem) -> list[Prob
                                     f"a front-matter key is a name such as 'title', not {shown(key)}"))
         elif key not in fields and key not in PASSTHROUGH_FIELDS:
             problems.append(problem("front-matter-unknown-field", page.line_of(key),
-                                    f"unknown front-matter key {shown(key)}", WARNING))
+                                    f"unknown front-matter key {shown(key)}", Gate.ADVISORY))
     if not page.is_home:
         reviewed, due = page.meta.get("reviewed"), page.meta.get("review_due")
         if _is_a(reviewed, dt.date) and _is_a(due, dt.date) and due <= reviewed:

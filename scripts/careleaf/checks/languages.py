@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from careleaf.checks.problems import ERROR, WARNING, Problem
+from careleaf.checks.problems import Gate, Problem
 from careleaf.model import glossary, markup
 from careleaf.model.content import HOME_SLUG, SLUG, Library
 from careleaf.model.locales import Catalogue, placeholders
@@ -30,13 +30,13 @@ def check_coverage(project: Project, library: Library) -> list[Problem]:
             if lang in project.languages_in_progress:
                 problems.append(Problem(path, 1, lang, slug, "translation-missing",
                                         f"no '{lang}' translation yet ('{lang}' is in progress): readers get the "
-                                        "English page with a notice", WARNING))
+                                        "English page with a notice", Gate.ADVISORY))
             else:
                 # The English fallback still carries the whole card, so the page may build; it may not publish.
                 problems.append(Problem(path, 1, lang, slug, "translation-missing",
                                         f"no '{lang}' translation: every article needs its red-flag card in every "
                                         f"language (while '{lang}' is being translated, list it in "
-                                        "the careleaf plugin's languages_in_progress in mkdocs.yml)", ERROR, blocks_build=False))
+                                        "the careleaf plugin's languages_in_progress in mkdocs.yml)", Gate.FAILS_STRICT))
     for (slug, lang), page in sorted(library.pages.items()):
         if lang != project.default_language and slug not in slugs:
             problems.append(Problem(project.relative(page.path), 1, lang, slug, "translation-orphan",
@@ -102,7 +102,7 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
                                         f"{shown(key)} is empty"))
         for key in sorted(catalogue.strings.keys() - source.strings.keys() - source.entry_errors.keys() - lost):
             problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-unknown-key",
-                                    f"key {shown(key)} is not in the English catalogue", WARNING))
+                                    f"key {shown(key)} is not in the English catalogue", Gate.ADVISORY))
     return problems
 
 
@@ -133,5 +133,5 @@ def check_glossaries(project: Project, library: Library) -> list[Problem]:
             unused = [form for form in [entry["term"], *entry["forms"]] if form not in text]
             if unused:
                 problems.append(Problem(path, current.key_lines.get(key, 1), lang, None, "glossary-unused",
-                                        f"{shown(key)}: {', '.join(unused)} does not occur in the '{lang}' articles", WARNING))
+                                        f"{shown(key)}: {', '.join(unused)} does not occur in the '{lang}' articles", Gate.ADVISORY))
     return problems

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
 
 from careleaf.model import markup
 from careleaf.model.content import Library, Page
@@ -16,30 +17,50 @@ WARNING = "warning"
 INCLUDED_AT = " (included at "
 
 
+class Gate(Enum):
+    """What a problem does to publishing: the one decision a check makes besides what it says."""
+
+    # The page must not be rendered at all: `mkdocs build` stops.
+    STOPS_BUILD = "stops-build"
+    # The build renders the page (with a notice), but `mkdocs build --strict` and `careleaf validate` fail.
+    FAILS_STRICT = "fails-strict"
+    # A warning: only `--strict` fails.
+    ADVISORY = "advisory"
+
+    @property
+    def severity(self) -> str:
+        """'error' or 'warning', as every output spells it."""
+        return WARNING if self is Gate.ADVISORY else ERROR
+
+
 @dataclass(frozen=True)
 class Problem:
+    """One problem, where it was written (path:line), whose it is (language, article) and its gate."""
+
     path: str
     line: int
     language: str | None
     article: str | None
     code: str
     message: str
-    severity: str = ERROR
-    # False where the build may still render the page (with a notice) but --strict must fail.
-    blocks_build: bool = True
+    gate: Gate = Gate.STOPS_BUILD
+
+    @property
+    def severity(self) -> str:
+        return self.gate.severity
 
     @property
     def stops_build(self) -> bool:
         """An error that stops the build itself: the page must not be rendered at all."""
-        return self.severity == ERROR and self.blocks_build
+        return self.gate is Gate.STOPS_BUILD
 
     def human(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message} [{self.code}]"
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["blocks_build"]
-        return data
+        # The keys (and their order) of `careleaf validate --format json`: the gate shows as its severity.
+        return {"path": self.path, "line": self.line, "language": self.language, "article": self.article,
+                "code": self.code, "message": self.message, "severity": self.severity}
 
 
 @dataclass
@@ -77,18 +98,32 @@ class Report:
         return rows
 
 
-def reporter(project: Project, page: Page):
-    """Makes the problems of one page: problem(code, line, message[, severity, blocks_build])."""
+class Reporter(Protocol):
+    """Makes a problem of one page from a line of the page as read (shared blocks included)."""
+
+    def __call__(self, code: str, line: int, message: str, gate: Gate = Gate.STOPS_BUILD) -> Problem: ...
+
+
+def reporter(project: Project, page: Page) -> Reporter:
+    """Makes the problems of one page: problem(code, line, message[, gate])."""
     path = project.relative(page.path)
 
-    def problem(code: str, line: int, message: str, severity: str = ERROR, blocks_build: bool = True) -> Problem:
+    def problem(code: str, line: int, message: str, gate: Gate = Gate.STOPS_BUILD) -> Problem:
         # A line of an included shared block is reported where it was written, in the block's file, and
         # where it is included: the cause may be either (a card's marker deleted around an include).
         where, number = page.locate(line)
         if where == page.path:
-            return Problem(path, number, page.lang, page.slug, code, message, severity, blocks_build)
+            return Problem(path, number, page.lang, page.slug, code, message, gate)
         include = next((include.line for include in page.includes if include.name == where.stem), 1)
         return Problem(project.relative(where), number, page.lang, page.slug, code,
-                       f"{message}{INCLUDED_AT}{path}:{include})", severity, blocks_build)
+                       f"{message}{INCLUDED_AT}{path}:{include})", gate)
 
     return problem
+
+
+def located(project: Project, page: Page, line: int, code: str, message: str,
+            gate: Gate = Gate.STOPS_BUILD) -> Problem:
+    """A problem at a line of the page as read, reported in the file that line was written in (a shared
+    block's, for an included line) and with no note of where it is included."""
+    where, number = page.locate(line)
+    return Problem(project.relative(where), number, page.lang, page.slug, code, message, gate)

@@ -11,7 +11,7 @@ import sys
 import re
 from dataclasses import dataclass
 
-from careleaf.checks.problems import ERROR, WARNING, Problem
+from careleaf.checks.problems import Gate, Problem
 from careleaf.model.content import Library, Page
 from careleaf.model.project import Project
 from careleaf.util.cache import ResultCache
@@ -140,9 +140,9 @@ def readability_problems(project: Project, library: Library) -> list[Problem]:
         result = score(page, thresholds, cache)
         if result.status == "error":
             problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
-                                    f"too hard to read: {result.note}", ERROR, blocks_build=False))
+                                    f"too hard to read: {result.note}", Gate.FAILS_STRICT))
         elif result.status == "above-target":
             problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
-                                    f"harder to read than the target: {result.note}", WARNING, blocks_build=False))
+                                    f"harder to read than the target: {result.note}", Gate.ADVISORY))
     cache.save(complete=True)
     return problems

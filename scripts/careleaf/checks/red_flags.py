@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from careleaf.checks.problems import WARNING, Problem
+from careleaf.checks.problems import Gate, Problem
 from careleaf.model import markup
 from careleaf.model.content import RED_FLAGS_ID, REQUIRED_ONE_OF, TIER_KINDS, Page, tier_markers
 
@@ -73,7 +73,7 @@ def check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Proble
                                 "the red-flag section needs an 'emergency' or an 'urgent' card"))
     if known != sorted(known, key=TIER_KINDS.index):
         problems.append(problem("tier-order", section.line,
-                                f"cards should run from most to least urgent ({', '.join(TIER_KINDS)})", WARNING))
+                                f"cards should run from most to least urgent ({', '.join(TIER_KINDS)})", Gate.ADVISORY))
     inside = range(section.line, section.line + section.body.count("\n") + 2)
     # Every admonition marker of the page is a card of this section: nothing to look for elsewhere.
     markers = page.body.count("!!!") + page.body.count("???")

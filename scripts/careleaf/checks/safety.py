@@ -8,28 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
+from careleaf.checks.problems import Gate, Problem, located
 from careleaf.model import markup
 from careleaf.model import shared_blocks
 from careleaf.model.content import HOME_SLUG, TIER_KINDS, Library, Page
+from careleaf.model.project import Project
 
 # Scaffolded articles carry this marker wherever a writer still has to write; it never publishes.
 PLACEHOLDER = "[TO WRITE"
 REVIEW_WARNING_DAYS = 60
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A safety problem before it is located in the report: (page, line, code, message, severity, blocks_build)."""
-
-    page: Page
-    line: int
-    code: str
-    message: str
-    severity: str
-    blocks_build: bool = True
 
 
 def staleness(library: Library, page: Page) -> dict[str, bool]:
@@ -61,7 +50,7 @@ def in_any_red_flag_card(library: Library, name: str) -> bool:
     return any(name in page.included_in_red_flags() for page in library.including(name, library.project.default_language))
 
 
-def translation_findings(library: Library, page: Page) -> list[Finding]:
+def translation_problems(library: Library, page: Page) -> list[Problem]:
     source = library.source(page.slug)
     if source is None or page.lang == library.project.default_language or not page.translation:
         return []
@@ -78,17 +67,17 @@ def translation_findings(library: Library, page: Page) -> list[Finding]:
     command = f"careleaf mark-current {page.lang} {page.slug}"
     line = page.line_of("translation")
     if stale["red_flags"]:
-        return [Finding(page, line, "translation-stale-red-flags",
+        return [located(library.project, page, line, "translation-stale-red-flags",
                         f"the red flags in {source_path} changed since this translation was made: "
-                        f"update this page's red-flag cards, then run {command}", "error", blocks_build=False)]
+                        f"update this page's red-flag cards, then run {command}", Gate.FAILS_STRICT)]
     if stale["text"]:
-        return [Finding(page, line, "translation-stale-text",
+        return [located(library.project, page, line, "translation-stale-text",
                         f"{source_path} changed since this translation was made: update it, then run {command}",
-                        "warning", blocks_build=False)]
+                        Gate.ADVISORY)]
     return []
 
 
-def parity_findings(library: Library, page: Page) -> list[Finding]:
+def parity_problems(library: Library, page: Page) -> list[Problem]:
     """Every language has the English tiers, with as many signs in each."""
     source = library.source(page.slug)
     if source is None or page.is_home or page.lang == library.project.default_language:
@@ -109,28 +98,28 @@ def parity_findings(library: Library, page: Page) -> list[Finding]:
         wanted = wanted_counts.get(kind, 0)
         if count != wanted:
             where = f"{source_path}:{expected.line}" if expected else source_path
-            findings.append(Finding(page, found.line if found else ours.line, "red-flags-parity",
-                                    f"the '{kind}' card has {count} sign(s) here but {wanted} in {where}", "error"))
+            findings.append(located(library.project, page, found.line if found else ours.line, "red-flags-parity",
+                                    f"the '{kind}' card has {count} sign(s) here but {wanted} in {where}"))
     return findings
 
 
-def review_findings(page: Page, today: dt.date) -> list[Finding]:
+def review_problems(project: Project, page: Page, today: dt.date) -> list[Problem]:
     due = page.meta.get("review_due")
     if page.is_home or not isinstance(due, dt.date) or isinstance(due, dt.datetime):
         return []
     line = page.line_of("review_due")
     if due < today:
-        return [Finding(page, line, "review-overdue",
-                        f"clinical review was due on {due} ({(today - due).days} day(s) ago)", "error", blocks_build=False)]
+        return [located(project, page, line, "review-overdue",
+                        f"clinical review was due on {due} ({(today - due).days} day(s) ago)", Gate.FAILS_STRICT)]
     if (due - today).days <= REVIEW_WARNING_DAYS:
-        return [Finding(page, line, "review-due-soon", f"clinical review is due on {due}, in {(due - today).days} day(s)",
-                        "warning", blocks_build=False)]
+        return [located(project, page, line, "review-due-soon", f"clinical review is due on {due}, in {(due - today).days} day(s)",
+                        Gate.ADVISORY)]
     return []
 
 
-def placeholder_findings(page: Page) -> list[Finding]:
+def placeholder_problems(project: Project, page: Page) -> list[Problem]:
     """Scaffolding text left in a page: it must be written before it can publish."""
-    findings = []
+    findings: list[Problem] = []
     if PLACEHOLDER not in page.body and PLACEHOLDER not in repr(page.meta):
         return findings
     lines = page.path.read_text(encoding="utf-8", errors="replace").split("\n") if page.path.exists() else []
@@ -138,7 +127,7 @@ def placeholder_findings(page: Page) -> list[Finding]:
     numbered = [*enumerate(lines[: page.body_line - 1], start=1), *enumerate(page.body.split("\n"), start=page.body_line)]
     for number, line in numbered:
         if PLACEHOLDER in line:
-            findings.append(Finding(page, number, "placeholder", f"unfinished text: {line.strip()[:80]}", "error"))
+            findings.append(located(project, page, number, "placeholder", f"unfinished text: {line.strip()[:80]}"))
     return findings
 
 
@@ -150,14 +139,14 @@ def last_changed(path: Path, root: Path) -> dt.date:
     return dt.date.fromtimestamp(path.stat().st_mtime)
 
 
-def all_findings(library: Library, today: dt.date, pages: list[Page] | None = None) -> list[Finding]:
-    """The findings for every page (or for `pages`)."""
-    findings: list[Finding] = []
+def all_problems(library: Library, today: dt.date, pages: list[Page] | None = None) -> list[Problem]:
+    """The safety problems of every page (or of `pages`)."""
+    findings: list[Problem] = []
     for page in sorted(library.pages.values() if pages is None else pages, key=lambda page: (page.slug, page.lang)):
         slug = page.slug
         if page.read_errors:
             continue
-        findings += placeholder_findings(page) + translation_findings(library, page)
+        findings += placeholder_problems(library.project, page) + translation_problems(library, page)
         if slug != HOME_SLUG:
-            findings += parity_findings(library, page) + review_findings(page, today)
+            findings += parity_problems(library, page) + review_problems(library.project, page, today)
     return findings

@@ -6,7 +6,7 @@ import datetime as dt
 
 from careleaf.checks import safety
 from careleaf.checks.front_matter import check_translation_block
-from careleaf.checks.problems import WARNING, Problem, reporter
+from careleaf.checks.problems import Gate, Problem, reporter
 from careleaf.model import shared_blocks
 from careleaf.model.content import Library
 from careleaf.model.project import Project
@@ -37,7 +37,7 @@ def check_shared_blocks(project: Project, library: Library, today: dt.date) -> l
         for key in block.meta:
             if key not in BLOCK_FIELDS and key != "translation":
                 problems.append(problem("front-matter-unknown-field", block.line_of(key),
-                                        f"unknown front-matter key {shown(key)} in a shared block", WARNING))
+                                        f"unknown front-matter key {shown(key)} in a shared block", Gate.ADVISORY))
         source = library.source(block.slug)
         if lang == project.default_language:
             if "translation" in block.meta:
@@ -45,13 +45,13 @@ def check_shared_blocks(project: Project, library: Library, today: dt.date) -> l
                                         f"'{lang}' is the source language: it has no 'translation' block"))
             if not library.including(name):
                 problems.append(problem("shared-block-unused", 1, f"no article includes {shared_blocks.target_of(name)}",
-                                        WARNING))
+                                        Gate.ADVISORY))
             continue
         if source is None:
             problems.append(problem("translation-orphan", 1, f"no English shared block "
                                     f"{project.relative(project.docs_dir / project.default_language / shared_blocks.target_of(name))}"))
             continue
         problems += check_translation_block(block, problem)
-        problems += [problem(f.code, f.line, f.message, f.severity, f.blocks_build)
-                     for f in safety.placeholder_findings(block) + safety.translation_findings(library, block)]
+        # A block includes nothing, so its safety problems are located in its own file, as its reporter would.
+        problems += safety.placeholder_problems(project, block) + safety.translation_problems(library, block)
     return problems

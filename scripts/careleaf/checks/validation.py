@@ -78,11 +78,7 @@ def _page_problems(project: Project, library: Library, categories: set[str] | No
     """Each page's own checks: its file, front matter, red-flag section, and its safety findings."""
     render = markup.renderer(project)
     problems = [problem for page in pages for problem in _check_page(project, library, page, categories, render)]
-    return problems + [
-        Problem(project.relative(where), number, f.page.lang, f.page.slug, f.code, f.message, f.severity, f.blocks_build)
-        for f in safety.all_findings(library, today, pages)
-        for where, number in [f.page.locate(f.line)]
-    ]
+    return problems + safety.all_problems(library, today, pages)
 
 
 def _check_page(project: Project, library: Library, page: Page, categories: set[str] | None,
