@@ -129,7 +129,7 @@ def review_findings(page: Page, today: dt.date) -> list[Finding]:
 
 def placeholder_findings(page: Page) -> list[Finding]:
     """Scaffolding text left in a page: it must be written before it can publish."""
-    findings = []
+    findings: list[Finding] = []
     if PLACEHOLDER not in page.body and PLACEHOLDER not in repr(page.meta):
         return findings
     lines = page.path.read_text(encoding="utf-8", errors="replace").split("\n") if page.path.exists() else []

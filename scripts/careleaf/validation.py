@@ -246,7 +246,8 @@ def _check_codes(project: Project, page: Page, problem) -> list[Problem]:
 def _check_code_claims(project: Project, library: Library) -> list[Problem]:
     """No two articles claim the same code at the same specificity by accident: a request for it would get both.
     A claim both articles make on purpose (each naming the other in `shared_with`) lists both to the reader."""
-    pages = {slug: library.source(slug) for slug in library.slugs}
+    # Library.slugs are the default language's articles: each has its source.
+    pages = {slug: source for slug in library.slugs if (source := library.source(slug)) is not None}
     entries = [entry for page in pages.values() if not page.read_errors for entry in page.clinical_codes().entries]
     problems = []
 
@@ -469,6 +470,7 @@ def _check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Probl
     if not section.heading:
         problems.append(problem("red-flags-heading-empty", section.line, "the red-flag heading has no text"))
     red_flags = page.red_flags()  # the first red-flag section, parsed once per page
+    assert red_flags is not None  # sections is not empty here, so the page parsed its first
     for line in red_flags.stray_lines[:1]:
         problems.append(problem("red-flags-stray-content", line,
                                 "the red-flag section may hold only tier cards (!!! emergency / urgent / contact)"))
