@@ -376,6 +376,13 @@ def test_export_names_an_unknown_language_or_article_in_one_line(tree, capsys):
     assert code == 1 and "no English article 'no-such-article'" in err and not (tree / "x.xlf").exists()
 
 
+def test_export_without_the_english_home_page_names_it_in_one_line(tree, capsys):
+    (tree / "docs/en/index.md").unlink()
+    code, _, err = run(tree, capsys, "export", "es", "-o", str(tree / "x.xlf"))
+    assert code == 1 and not (tree / "x.xlf").exists()
+    assert err.splitlines() == ["careleaf: no English page docs/en/index.md: there is nothing to translate it from"]
+
+
 # ---------------------------------------------------------------------------
 # Inline codes
 # ---------------------------------------------------------------------------

@@ -150,6 +150,10 @@ def parts(library: Library, lang: str, slugs: Iterable[str] | None = None) -> li
 def article_part(library: Library, lang: str, slug: str) -> Part:
     project = library.project
     source, page = library.source(slug), library.get(slug, lang)
+    if source is None:
+        # Articles and blocks are listed from their English page; the home page is listed whether or not it is there.
+        missing = project.relative(project.docs_dir / project.default_language / f"{slug}.md")
+        raise XliffError(f"no English page {missing}: there is nothing to translate it from")
     units = [Unit(key=block.key, kind=block.kind, source=block.text, line=block.line, tier=block.tier)
              for block in _blocks(source)]
     part = Part(kind=ARTICLE, original=project.relative(source.path),
