@@ -183,6 +183,15 @@ def test_a_reviewed_translation_exports_as_final_and_approved(tree, capsys):
     assert toolkit_xliff.xlifffile.parsefile(str(document)).units[0].istranslated()
 
 
+def test_a_paragraph_after_a_no_break_space_exports_its_words_and_the_space_stays_in_the_page(tree, capsys):
+    sentence = "Note what you did just before a spasm. It can point to the cause."
+    edit(tree / "docs/en/muscle-spasm.md", sentence, f"\u00a0{sentence}")
+    document = export(tree, capsys, "es")
+    assert sentence in [unit.find("x:source", NS).text for unit in units(document).values()]
+    english = blocks.layout(read_page(tree / "docs/en/muscle-spasm.md", "en"))
+    assert english.render({}) == read_page(tree / "docs/en/muscle-spasm.md", "en").own_body
+
+
 def test_unit_keys_survive_an_edit_in_another_section(tree):
     before = [block.key for block in blocks.layout(read_page(tree / "docs/en/muscle-spasm.md", "en")).blocks]
     edit(tree / "docs/en/muscle-spasm.md", "Often there is more than one cause:\n", "Often there is more than one cause.\n\nMost are harmless:\n")
