@@ -142,7 +142,9 @@ class _Reader:
         if item:
             self._block(item, SIGN if self._tier() else ITEM, number)
             return
-        self._block(_PARAGRAPH.match(line), PARAGRAPH, number)
+        paragraph = _PARAGRAPH.match(line)
+        assert paragraph is not None  # blank lines returned above, and _PARAGRAPH matches any other
+        self._block(paragraph, PARAGRAPH, number)
 
     def _block(self, match: re.Match, kind: str, number: int) -> None:
         self.parts.append(match.group("lead"))
