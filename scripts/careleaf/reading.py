@@ -19,7 +19,7 @@ import reprlib
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, AnyStr, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, AnyStr, Iterator, Self
 
 import yaml
 from yaml.composer import ComposerError
@@ -140,10 +140,6 @@ else:
     _SafeLoading = object
 
 
-# Whichever loader construct_timestamp is registered on: PyYAML's stubs want a constructor taking a loader.
-_Loader = TypeVar("_Loader", bound="_CheckedConstruction")
-
-
 class _CheckedConstruction(_SafeLoading):
     """What both loaders add to PyYAML's SafeConstructor."""
 
@@ -168,7 +164,8 @@ class _CheckedConstruction(_SafeLoading):
             raise ConstructorError(None, None, f"cannot read {_short(node)} as {node.tag.rsplit(':', 1)[-1]}",
                                    node.start_mark) from error
 
-    def construct_timestamp(self: _Loader, node: ScalarNode) -> dt.date | InvalidDate:
+    # Self: PyYAML's stubs take a constructor as a method of the loader it is registered on.
+    def construct_timestamp(self: Self, node: ScalarNode) -> dt.date | InvalidDate:
         try:
             return SafeConstructor.construct_yaml_timestamp(self, node)
         except (ValueError, TypeError, AttributeError, OverflowError):
