@@ -183,6 +183,15 @@ def test_a_reviewed_translation_exports_as_final_and_approved(tree, capsys):
     assert toolkit_xliff.xlifffile.parsefile(str(document)).units[0].istranslated()
 
 
+def test_a_paragraph_after_a_no_break_space_exports_its_words_and_the_space_stays_in_the_page(tree, capsys):
+    sentence = "Note what you did just before a spasm. It can point to the cause."
+    edit(tree / "docs/en/muscle-spasm.md", sentence, f"\u00a0{sentence}")
+    document = export(tree, capsys, "es")
+    assert sentence in [unit.find("x:source", NS).text for unit in units(document).values()]
+    english = blocks.layout(read_page(tree / "docs/en/muscle-spasm.md", "en"))
+    assert english.render({}) == read_page(tree / "docs/en/muscle-spasm.md", "en").own_body
+
+
 def test_unit_keys_survive_an_edit_in_another_section(tree):
     before = [block.key for block in blocks.layout(read_page(tree / "docs/en/muscle-spasm.md", "en")).blocks]
     edit(tree / "docs/en/muscle-spasm.md", "Often there is more than one cause:\n", "Often there is more than one cause.\n\nMost are harmless:\n")
@@ -374,6 +383,13 @@ def test_export_names_an_unknown_language_or_article_in_one_line(tree, capsys):
     assert code == 1 and "'fr' is not a translation language" in err
     code, _, err = run(tree, capsys, "export", "es", "no-such-article", "-o", str(tree / "x.xlf"))
     assert code == 1 and "no English article 'no-such-article'" in err and not (tree / "x.xlf").exists()
+
+
+def test_export_without_the_english_home_page_names_it_in_one_line(tree, capsys):
+    (tree / "docs/en/index.md").unlink()
+    code, _, err = run(tree, capsys, "export", "es", "-o", str(tree / "x.xlf"))
+    assert code == 1 and not (tree / "x.xlf").exists()
+    assert err.splitlines() == ["careleaf: no English page docs/en/index.md: there is nothing to translate it from"]
 
 
 # ---------------------------------------------------------------------------

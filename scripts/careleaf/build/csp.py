@@ -119,7 +119,7 @@ def iframe_worker_bootstrap(shim_source: str, worker_url: str) -> str:
     urls = [name for name, source in functions.items() if source is None]
     if len(urls) != 1:
         raise PolicyError(f"cannot tell the worker URL among the iframe-worker bootstrap's values {sorted(names)}")
-    values = {**functions, urls[0]: worker_url}
+    values = {name: worker_url if source is None else source for name, source in functions.items()}
     return _SHIM_PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import Callable
 
 from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
 
 
 def categorized(nav: Navigation, source_of: Callable, category_name: Callable[[str], str]) -> Navigation:
     """Rebuild `nav` as home + category sections; pages the content model does not know keep their place."""
-    home, groups, others = [], {}, []
+    home: list[Page] = []
+    groups: dict[str, list[tuple[str, Page]]] = {}
+    others: list[Page] = []
     for page in nav.pages:
         source = source_of(page)
         if source is None:
@@ -22,17 +25,20 @@ def categorized(nav: Navigation, source_of: Callable, category_name: Callable[[s
             home.append(page)
         else:
             groups.setdefault(source.category or "", []).append((source.title.casefold(), page))
-    sections = []
+    sections: list[Section] = []
+    sectioned: list[Page] = []
     for key in sorted(groups, key=lambda key: category_name(key).casefold()):
         children = [page for _, page in sorted(groups[key], key=lambda pair: pair[0])]
-        section = Section(title=category_name(key), children=children)
+        # A list of StructureItem, as Section declares it (a list of pages is not one: lists are invariant).
+        section = Section(title=category_name(key), children=list(children))
         for child in children:
             child.parent = section
         sections.append(section)
+        sectioned.extend(children)
     for page in [*home, *others]:
         page.parent = None
     nav.items = [*home, *sections, *others]
-    nav.pages = [*home, *(child for section in sections for child in section.children), *others]
+    nav.pages = [*home, *sectioned, *others]
     for previous, current in zip([None, *nav.pages], nav.pages):
         current.previous_page = previous
         if previous is not None:

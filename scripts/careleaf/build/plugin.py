@@ -89,7 +89,7 @@ class _MemoryBytecodeCache(BytecodeCache):
     """Compiled templates kept for the session: each language build makes a new Jinja environment,
     and would otherwise compile every template again (Jinja still checks each source's checksum)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._compiled: dict[str, bytes] = {}
 
     def load_bytecode(self, bucket) -> None:
@@ -215,18 +215,18 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Name the site in the language being built (static-i18n has set it by now); as the
         default language starts, start the other languages' builds in worker processes."""
-        project, catalogue = self._project, self._checked.catalogues[_reader_language(config)]
+        project, catalogue = self._project, self._validated.catalogues[_reader_language(config)]
         config.site_name = catalogue.text("site_name", **placeholder_values(project.hospital))
         config.extra["careleaf_header"] = header_view(project, catalogue, _reader_language(config), self._lang.logo_size)
         i18n = upstream.i18n_plugin(config)
         if "alternate" in config.extra:
             # static-i18n sets the switcher per page as an attribute and resets only the item, so a
             # 404 page would link to the previous build's last article: start each build from the item.
-            config.extra.alternate = deepcopy(config.extra["alternate"])
+            _set_language_switcher(config, deepcopy(config.extra["alternate"]))
             self._lang.home_alternates = deepcopy(config.extra["alternate"])
         others = [lang for lang in i18n.build_languages if lang != i18n.default_language]
         jobs = project.build_jobs
-        build = self._build
+        build = self._current_build
         if self._command == "build" and jobs > 1 and others and not i18n.building and build.parallel is None:
             try:
                 build.parallel = ParallelLanguages(config, others, jobs)
@@ -257,7 +257,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         project = self._project
         if not project.kiosk["enabled"]:
             reader = _reader_language(config)
-            catalogue = self._checked.catalogues[reader]
+            catalogue = self._validated.catalogues[reader]
             # Where static-i18n puts a page in this language: the default at the root, the others in <lang>/.
             path = PACKET_PAGE if reader == project.default_language else f"{reader}/{PACKET_PAGE}"
             title = json.dumps(catalogue.text("packet.title"), ensure_ascii=False)
@@ -278,7 +278,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         env = config.theme.get_env()
         env.bytecode_cache = self._templates
         self._lang.env, self._lang.files = env, files
-        catalogue = self._checked.catalogues[_reader_language(config)]
+        catalogue = self._validated.catalogues[_reader_language(config)]
         nav = categorized(nav, self._source_page, lambda key: catalogue.strings.get(f"categories.{key}", key))
         self._lang.nav = nav
         return nav
@@ -290,7 +290,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             return markdown
         if source.includes or source.include_errors:
             # Shared blocks in the page's own language, as the content model resolved them.
-            resolved = self._checked.library.resolve(markdown, source.lang)
+            resolved = self._validated.library.resolve(markdown, source.lang)
             if resolved.errors:
                 raise PluginError(f"{page.file.src_uri}: {resolved.errors[0].message}")
             markdown = resolved.text
@@ -303,15 +303,17 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             raise PluginError(f"{page.file.src_uri}: no red-flag section reached the build")
         section = next(section for section in split_sections(markdown) if section.is_red_flags)
         reader = _reader_language(config)
-        cards = tier_cards(parse_red_flags(section), self._checked.catalogues[reader], self._project)
+        cards = tier_cards(parse_red_flags(section), self._validated.catalogues[reader], self._project)
         html = self._lang.env.get_template(RED_FLAG_CARD).render(
             cards=cards, reader=language_attrs(reader), content_lang=source.lang
         )
         start, end = span
         markdown = f"{markdown[:start]}\n{html}\n{markdown[end:]}"
-        return f"{markdown}\n\n{self._checked.glossaries[source.lang].markdown(markdown)}\n"
+        return f"{markdown}\n\n{self._validated.glossaries[source.lang].markdown(markdown)}\n"
 
-    def on_page_context(self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig, nav) -> dict[str, Any]:
+    # MkDocs types the context as a closed TypedDict, but templates read the keys plugins add (careleaf).
+    def on_page_context(self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig,  # type: ignore[override]
+                        nav) -> dict[str, Any]:
         if Path(page.file.src_uri).name == PACKET_PAGE:
             return self._packet_context(context, page, config)
         if Path(page.file.src_uri).name == infobutton.INFOBUTTON_PAGE:
@@ -320,7 +322,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         if source is None:
             return context
         reader = _reader_language(config)
-        checked = self._checked
+        checked = self._validated
         source_file = upstream.alternates(page.file).get(self._project.default_language)
         context["careleaf"] = page_view(
             checked.library,
@@ -347,7 +349,9 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             write_qr_svg(address, Path(page.file.abs_dest_path).parent / qr_file_name(page.file.dest_uri))
         return self._with_policy(trim_indentation(output), config, page.file.src_uri)
 
-    def on_template_context(self, context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+    # MkDocs types the context as a closed TypedDict, but templates read the keys plugins add (not_found).
+    def on_template_context(self, context: dict[str, Any], template_name: str,  # type: ignore[override]
+                            config: MkDocsConfig) -> dict[str, Any]:
         """The 404 page speaks the reader's language and leads back to that language's home. MkDocs gives a
         404 page addresses from the site's root (a server answers it at any depth); a kiosk opens it from
         disk, where the root is the disk's: there every address is relative to where the page ends up."""
@@ -361,21 +365,21 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             # page is written. Templates read the attribute, which on_pre_build set (see there).
             self._lang.alternate_off_404 = off = [getattr(config.extra, "alternate", None)]
             root = urlsplit(config.site_url or "/").path
-            config.extra.alternate = [{**alternate, "link": alternate["link"].removeprefix(root)}
-                                      for alternate in off[0] or []]
-        context["not_found"] = not_found_view(self._project, self._checked.catalogues, reader, relative_base)
+            _set_language_switcher(config, [{**alternate, "link": alternate["link"].removeprefix(root)}
+                                            for alternate in off[0] or []])
+        context["not_found"] = not_found_view(self._project, self._validated.catalogues, reader, relative_base)
         return context
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if template_name != "404.html":
             return output_content
         if self._lang.alternate_off_404 is not None:
-            config.extra.alternate = self._lang.alternate_off_404[0]
+            _set_language_switcher(config, self._lang.alternate_off_404[0])
             self._lang.alternate_off_404 = None
         output_content = self._with_policy(trim_indentation(output_content), config, template_name)
         # Keep the default language's 404 page: every language build overwrites the root one.
         if _reader_language(config) == self._project.default_language:
-            self._build.default_404 = output_content
+            self._current_build.default_404 = output_content
         return output_content
 
     @event_priority(-110)
@@ -383,7 +387,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         """Finish the site once every language is built (static-i18n builds the others inside
         the default language's post-build): 404 pages per language, search per language, kiosk shim;
         then publish it."""
-        build, project = self._build, self._project
+        build, project = self._current_build, self._project
         site_dir = Path(config.site_dir)
         if build.parallel is not None:
             self._finish_parallel_languages(config)
@@ -426,6 +430,21 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
     def _project(self) -> project_settings.Project:
         assert self._build is not None, "the careleaf plugin's on_config has not run"
         return self._build.project
+
+    @property
+    def _current_build(self) -> _Build:
+        assert self._build is not None, "the careleaf plugin's on_config has not run"
+        return self._build
+
+    @property
+    def _validated(self) -> _Checked:
+        assert self._checked is not None, "the careleaf plugin's on_config has not run"
+        return self._checked
+
+    @property
+    def _files(self) -> Files:
+        assert self._lang.files is not None, "the careleaf plugin's on_nav has not run for this language"
+        return self._lang.files
 
     def _start_build(self, config: MkDocsConfig) -> None:
         """A new build (not a language static-i18n builds inside one): its settings, and its staging
@@ -476,16 +495,17 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             staged = StagedSite(config.site_dir, keep_contents=self._dirty)
         except OSError as error:
             raise PluginError(f"cannot build beside {config.site_dir} to publish it whole: {error}") from error
-        self._build.staged, self._build.published_site_dir = staged, config.site_dir
+        self._current_build.staged, self._current_build.published_site_dir = staged, config.site_dir
         config.site_dir = str(staged.path)
 
     def _publish_site(self, config: MkDocsConfig) -> None:
         """The last step of a successful build: the staged site replaces the published one at once."""
-        build = self._build
+        build = self._current_build
         if build.staged is None or upstream.strict_build_will_abort():  # on_build_error discards it
             return
         staged, build.staged = build.staged, None
         staged.publish()
+        assert build.published_site_dir is not None  # _stage_site sets it with staged
         config.site_dir = build.published_site_dir  # `mkdocs gh-deploy` pushes it next
         log.info(f"Published the site to {config.site_dir}")
 
@@ -506,7 +526,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         """Every page's PDF handouts, in the site before it is published: the site links to no PDF it lacks."""
         project = self._project
         try:
-            run = handouts.build(self._checked.library, site_dir, epoch=build_epoch(project.root), progress=log.info,
+            run = handouts.build(self._validated.library, site_dir, epoch=build_epoch(project.root), progress=log.info,
                                  directory_urls=directory_urls)
         except (BrowserMissing, FileNotFoundError) as error:
             raise PluginError(f"PDF handouts: {error} (or set the careleaf plugin's handouts.build: false)") from error
@@ -521,7 +541,8 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
 
     def _finish_parallel_languages(self, config: MkDocsConfig) -> None:
         """Bring the worker-built languages into the site as static-i18n's sequential loop would have."""
-        parallel = self._build.parallel
+        parallel = self._current_build.parallel
+        assert parallel is not None  # on_post_build calls this only while languages build in parallel
         i18n = upstream.i18n_plugin(config)
         try:
             results = parallel.collect()
@@ -529,7 +550,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         except Exception as error:
             raise PluginError(str(error)) from error
         finally:
-            self._build.parallel = None
+            self._current_build.parallel = None
             parallel.stop()
         log.info(f"Built {', '.join(parallel.languages)} in {parallel.workers} worker processes")
         for result in results:
@@ -551,7 +572,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         if project.kiosk["enabled"]:
             return None
         default = project.default_language
-        return language_notice_view(self._checked.catalogues[reader], reader, content_lang,
+        return language_notice_view(self._validated.catalogues[reader], reader, content_lang,
                                     infobutton.language_names_file(reader, default),
                                     infobutton.patient_languages(self._article_urls(), reader, default), project.hospital)
 
@@ -561,10 +582,10 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
 
         def english_url(slug: str) -> str | None:
             # None in a build of one language (CARELEAF_LANGUAGE): there is no English page to add.
-            english = upstream.alternates(self._lang.files.get_file_from_path(f"{slug}.md")).get(default)
+            english = upstream.alternates(self._files.get_file_from_path(f"{slug}.md")).get(default)
             return english.url if english is not None else None
 
-        context["careleaf"] = packet_view(self._checked.library, self._checked.catalogues, _reader_language(config),
+        context["careleaf"] = packet_view(self._validated.library, self._validated.catalogues, _reader_language(config),
                                           self._url_for, english_url, page_url=page.url, base_url=context["base_url"])
         self._switch_to_same_page(config, lambda lang: PACKET_URL if lang == default else f"{lang}/{PACKET_URL}")
         return context
@@ -572,8 +593,8 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
     def _infobutton_context(self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig) -> dict[str, Any]:
         """The infobutton page's library and lookup data, and a switcher to the infobutton page in each language."""
         reader, default = _reader_language(config), self._project.default_language
-        lookup = infobutton.lookup_data(self._checked.codes, self._article_urls(), reader, default)
-        context["careleaf"] = infobutton_view(self._checked.library, self._checked.catalogues, reader, self._url_for, lookup,
+        lookup = infobutton.lookup_data(self._validated.codes, self._article_urls(), reader, default)
+        context["careleaf"] = infobutton_view(self._validated.library, self._validated.catalogues, reader, self._url_for, lookup,
                                               page_url=page.url, base_url=context["base_url"],
                                               language_notice=self._language_notice(reader, reader))
         self._switch_to_same_page(config, lambda lang: infobutton.page_url(lang, default))
@@ -583,18 +604,18 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         """A generated page's language switcher leads to the same page in each language (`url_in(lang)`)."""
         if self._lang.home_alternates:
             # Page URLs like every other page's alternates (the url filter makes them relative).
-            config.extra.alternate = [
+            _set_language_switcher(config, [
                 {**home, "link": url_in(home["lang"])}
                 for home in self._lang.home_alternates if home["lang"] in self._project.languages
-            ]
+            ])
 
     def _article_urls(self) -> dict[str, dict[str, str]]:
         """Each article's URL in every language built, as static-i18n placed it (a translation, or the English
         text under that language's look); worked out once per language build (every article page asks)."""
         if self._lang.article_urls is None:
-            files = self._lang.files
+            files = self._files
             urls = {}
-            for slug in self._checked.library.slugs:
+            for slug in self._validated.library.slugs:
                 alternates = upstream.alternates(files.get_file_from_path(f"{slug}.md"))
                 urls[slug] = {lang: alternates[lang].url for lang in self._project.languages if lang in alternates}
             self._lang.article_urls = urls
@@ -604,8 +625,8 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         """infobutton/index.json: every code an article claims, with that article in every language; and beside each
         language's entry page, the names a notice on that language's pages may show (once a site)."""
         project = self._project
-        title = self._checked.catalogues[project.default_language].text("site_name", **placeholder_values(project.hospital))
-        index = infobutton.knowledge_index(self._checked.library, self._checked.codes, self._article_urls(),
+        title = self._validated.catalogues[project.default_language].text("site_name", **placeholder_values(project.hospital))
+        index = infobutton.knowledge_index(self._validated.library, self._validated.codes, self._article_urls(),
                                            project.site_url, title)
         target = site_dir / infobutton.INDEX_FILE
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -642,11 +663,11 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         parts = Path(page.file.src_uri).parts
         if len(parts) != 2 or not parts[1].endswith(".md"):
             return None
-        return self._checked.library.get(Path(parts[1]).stem, parts[0])
+        return self._validated.library.get(Path(parts[1]).stem, parts[0])
 
     def _url_for(self, slug: str) -> str:
         """The URL of an article in the language being built, as static-i18n resolved it."""
-        file = self._lang.files.get_file_from_path(f"{slug}.md" if slug != HOME_SLUG else "index.md")
+        file = self._files.get_file_from_path(f"{slug}.md" if slug != HOME_SLUG else "index.md")
         if file is None:
             raise PluginError(f"related article '{slug}' is not part of this build")
         return file.url
@@ -678,6 +699,11 @@ def _iframe_worker_package(project) -> Path:
 def _offline(config: MkDocsConfig) -> bool:
     plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
     return bool(plugin and plugin.config.enabled)
+
+
+def _set_language_switcher(config: MkDocsConfig, alternates: Any) -> None:
+    """Set the switcher where templates read it first: an attribute of config.extra, which MkDocs does not declare."""
+    setattr(config.extra, "alternate", alternates)
 
 
 def _reader_language(config: MkDocsConfig) -> str:

@@ -11,7 +11,7 @@ import math
 import posixpath
 import string
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict, overload
 from urllib.parse import urljoin, urlsplit
 
 from babel import Locale
@@ -27,11 +27,30 @@ from careleaf.outputs.print import qr_file_name
 UrlFor = Callable[[str], str]
 
 
+class PhoneSentence(TypedDict):
+    before: str
+    number: str
+    tel: str | None
+    after: str
+
+
+class TierCard(TypedDict):
+    kind: str
+    heading: str
+    urgency: str
+    fallback: PhoneSentence | None
+    body: str
+
+
 def text_direction(lang: str) -> str:
     """'rtl' or 'ltr', from the Unicode CLDR data Babel ships."""
     return "rtl" if Locale.parse(lang.replace("-", "_")).character_order == "right-to-left" else "ltr"
 
 
+@overload
+def localized_date(value: dt.date, lang: str) -> dict[str, str]: ...
+@overload
+def localized_date(value: Any, lang: str) -> dict[str, str] | None: ...
 def localized_date(value: Any, lang: str) -> dict[str, str] | None:
     if not isinstance(value, dt.date):
         return None
@@ -90,11 +109,11 @@ def phone_links(project) -> dict[str, str | None]:
     return {key: None if project.kiosk["enabled"] else uri for key, uri in project.tel_uris.items()}
 
 
-def tier_cards(red_flags: RedFlags, catalogue: Catalogue, project) -> list[dict[str, str]]:
+def tier_cards(red_flags: RedFlags, catalogue: Catalogue, project) -> list[TierCard]:
     """One care card per tier, most urgent first, headed in the reader's language."""
     values = placeholder_values(project.hospital)
     links = phone_links(project)
-    cards = []
+    cards: list[TierCard] = []
     for tier in sorted(red_flags.tiers, key=lambda tier: TIER_KINDS.index(tier.kind) if tier.kind in TIER_KINDS else 99):
         if tier.kind not in TIER_KINDS:
             continue
@@ -110,7 +129,7 @@ def tier_cards(red_flags: RedFlags, catalogue: Catalogue, project) -> list[dict[
     return cards
 
 
-def phone_sentence(catalogue: Catalogue, key: str, values: dict[str, str], tel: str | None) -> dict[str, str | None] | None:
+def phone_sentence(catalogue: Catalogue, key: str, values: dict[str, str], tel: str | None) -> PhoneSentence | None:
     """A sentence that gives the nurse line, split around the number so the template can keep it one
     unbroken, left-to-right run (in Arabic text a bare 1-800-555-0142 reads backwards): a link to `tel`
     (phone_links), or text where there is none."""
@@ -244,6 +263,7 @@ def page_view(
     view["is_stale"] = any(stale.values())
     if view["is_stale"]:
         source = library.source(page.slug)
+        assert source is not None  # a translation without its English source (translation-orphan) stops the build
         updated = localized_date(safety.last_changed(source.path, project.root), reader_lang)
         view["stale_notice"] = catalogue.text("translation.stale", date=updated["text"], **values)
     if page.is_home:
@@ -286,7 +306,7 @@ def packet_view(
     catalogue = catalogues[reader_lang]
     values = placeholder_values(project.hospital)
     default = project.default_language
-    groups = []
+    groups: list[dict[str, Any]] = []
     for key, articles in library.by_category(reader_lang).items():
         items = []
         for article in articles:

@@ -29,7 +29,8 @@ def check_codes(project: Project, page: Page, problem) -> list[Problem]:
 def check_code_claims(project: Project, library: Library) -> list[Problem]:
     """No two articles claim the same code at the same specificity by accident: a request for it would get both.
     A claim both articles make on purpose (each naming the other in `shared_with`) lists both to the reader."""
-    pages = {slug: library.source(slug) for slug in library.slugs}
+    # Library.slugs are the default language's articles: each has its source.
+    pages = {slug: source for slug in library.slugs if (source := library.source(slug)) is not None}
     entries = [entry for page in pages.values() if not page.read_errors for entry in page.clinical_codes().entries]
     problems = []
 

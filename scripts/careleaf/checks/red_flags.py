@@ -36,6 +36,7 @@ def check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Proble
     if not section.heading:
         problems.append(problem("red-flags-heading-empty", section.line, "the red-flag heading has no text"))
     red_flags = page.red_flags()  # the first red-flag section, parsed once per page
+    assert red_flags is not None  # sections is not empty here, so the page parsed its first
     for line in red_flags.stray_lines[:1]:
         problems.append(problem("red-flags-stray-content", line,
                                 "the red-flag section may hold only tier cards (!!! emergency / urgent / contact)"))

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from careleaf.cli import authoring, checks, outputs, qa, translation
 from careleaf.cli.base import Command, config_option
@@ -45,7 +46,7 @@ DEFAULT_CONFIG = Path("mkdocs.yml")
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one `careleaf:` line and exit 2 (UsageError), never a usage dump."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         where = self.prog.removeprefix("careleaf").strip()
         raise UsageError(f"{where + ': ' if where else ''}{message} (see '{self.prog} --help')")
 

@@ -25,7 +25,8 @@ _HEADING = re.compile(r"^(?P<lead>(?P<hashes>#{1,6})[ \t]+)(?P<text>.*?)(?P<tail
 _ADMONITION = re.compile(r'^(?P<lead>[ \t]*(?:!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+))(?:(?P<gap>[ \t]+")(?P<title>[^"]*)(?P<tail>"[ \t]*))?[ \t]*$')
 _LIST_ITEM = re.compile(r"^(?P<lead>(?P<indent>[ \t]*)(?:[-*+]|\d+[.)])[ \t]+)(?P<text>\S.*?)(?P<tail>[ \t]*)$")
 _ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:?[^}]*\}[ \t]*$")
-_PARAGRAPH = re.compile(r"^(?P<lead>[ \t]*)(?P<text>\S.*?)(?P<tail>[ \t]*)$")
+# The lead takes any whitespace (a no-break space too): every line that is not blank is a paragraph.
+_PARAGRAPH = re.compile(r"^(?P<lead>\s*)(?P<text>\S.*?)(?P<tail>[ \t]*)$")
 
 # What a translator is told a block is, by kind (XLIFF's restype and the unit's note).
 TITLE, SUMMARY, HEADING, PARAGRAPH, ITEM, SIGN, ADMONITION_TITLE = (
@@ -141,7 +142,9 @@ class _Reader:
         if item:
             self._block(item, SIGN if self._tier() else ITEM, number)
             return
-        self._block(_PARAGRAPH.match(line), PARAGRAPH, number)
+        paragraph = _PARAGRAPH.match(line)
+        assert paragraph is not None  # blank lines returned above, and _PARAGRAPH matches any other
+        self._block(paragraph, PARAGRAPH, number)
 
     def _block(self, match: re.Match, kind: str, number: int) -> None:
         self.parts.append(match.group("lead"))

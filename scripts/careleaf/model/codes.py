@@ -169,7 +169,7 @@ class Entry:
         list on either, so the whole code); None when a request could never tie them."""
         if (self.system, self.code, self.seventh is None) != (other.system, other.code, other.seventh is None):
             return None
-        if self.seventh is None:
+        if self.seventh is None or other.seventh is None:
             return frozenset()
         shared = self.seventh & other.seventh
         return shared or None

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element
 
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
@@ -125,7 +126,7 @@ def _one_line_of_text(value: Any) -> bool:
 class GlossaryTreeprocessor(AbbrTreeprocessor):
     """Abbreviations that also match inside Chinese text (no spaces between words)."""
 
-    def run(self, root):
+    def run(self, root: Element) -> None:
         if not self.abbrs:
             return None
         alternatives = []
@@ -144,7 +145,7 @@ class GlossaryTreeprocessor(AbbrTreeprocessor):
         self.iter_element(root)
         # Material shows a definition on hover, tap and keyboard focus; let the keyboard reach the
         # first use of each word (every use would add dozens of stops to one article).
-        defined: set[str] = set()
+        defined: set[str | None] = set()
         for mark in root.iter("abbr"):
             if mark.get("title") not in defined:
                 defined.add(mark.get("title"))

@@ -60,7 +60,9 @@ def split(text: str, placeholders: bool = False) -> list[Piece]:
         position = end
     # Opens never closed are words after all.
     for index, _, _ in waiting:
-        pieces[index] = pieces[index].native
+        opened = pieces[index]
+        assert isinstance(opened, Code)  # waiting holds the index each open code was appended at
+        pieces[index] = opened.native
     return _numbered(_merged(pieces))
 
 

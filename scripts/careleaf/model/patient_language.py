@@ -113,7 +113,8 @@ def _table(languages: tuple[str, ...], default: str) -> dict[str, Any]:
     aliases = get_global("language_aliases")
     likely = get_global("likely_subtags")
     # The languages CLDR names in the default language: a notice for one the site lacks appears on its pages.
-    named = sorted(({code for code in _locale(default).languages if "_" not in code} - _NOT_A_LANGUAGE)
+    named = sorted(({code for code in _locale(default).languages if isinstance(code, str) and "_" not in code}
+                     - _NOT_A_LANGUAGE)
                    | {_locale(lang).language for lang in languages})
     canonical: dict[str, str] = {code: code for code in named}
     for alias, target in aliases.items():
@@ -155,7 +156,7 @@ def _table(languages: tuple[str, ...], default: str) -> dict[str, Any]:
     }
 
 
-def _likely_script(likely: dict[str, str], key: str) -> str | None:
+def _likely_script(likely: Mapping[str, str], key: str) -> str | None:
     """The script CLDR's likely subtags give a language or language_REGION ('zh_TW': 'Hant'), or None."""
     maximal = likely.get(key, "").split("_")
     return maximal[1] if len(maximal) == 3 else None

@@ -102,7 +102,8 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
     if careleaf_config.options_in(raw) is None:
         notes.append("the careleaf plugin is not listed under plugins (add '- careleaf' after i18n): "
                      "mkdocs build would run without Careleaf")
-    theme = raw.get("theme") if isinstance(raw.get("theme"), Mapping) else {}
+    theme_setting = raw.get("theme")
+    theme = theme_setting if isinstance(theme_setting, Mapping) else {}
     return from_settings(
         settings,
         root=root,

@@ -19,12 +19,12 @@ import reprlib
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AnyStr, Iterator
+from typing import TYPE_CHECKING, Any, AnyStr, Iterator, Self
 
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 # Deeper than anything Careleaf writes (front matter nests 3 levels, locales 3).
 MAX_DEPTH = 20
@@ -131,7 +131,16 @@ def _line(text: str, index: int, first_line: int) -> int:
     return first_line + text.count("\n", 0, max(0, min(index, len(text))))
 
 
-class _CheckedConstruction:
+if TYPE_CHECKING:
+    class _SafeLoading(SafeConstructor):
+        """What the mixin below is mixed into: a loader with PyYAML's SafeConstructor, built from the text."""
+
+        def __init__(self, stream: str) -> None: ...
+else:
+    _SafeLoading = object
+
+
+class _CheckedConstruction(_SafeLoading):
     """What both loaders add to PyYAML's SafeConstructor."""
 
     def __init__(self, text: str, first_line: int):
@@ -155,7 +164,8 @@ class _CheckedConstruction:
             raise ConstructorError(None, None, f"cannot read {_short(node)} as {node.tag.rsplit(':', 1)[-1]}",
                                    node.start_mark) from error
 
-    def construct_timestamp(self, node) -> dt.date | InvalidDate:
+    # Self: PyYAML's stubs take a constructor as a method of the loader it is registered on.
+    def construct_timestamp(self: Self, node: ScalarNode) -> dt.date | InvalidDate:
         try:
             return SafeConstructor.construct_yaml_timestamp(self, node)
         except (ValueError, TypeError, AttributeError, OverflowError):
@@ -167,7 +177,7 @@ class _CheckedConstruction:
     def _record_key_lines(self, root) -> None:
         # At most MAX_DEPTH levels and no aliases: a short walk, in document order.
         # `path` leaves list positions out (the last item's key wins), `indexed` keeps them.
-        pending = deque([((), (), root)])
+        pending: deque[tuple[tuple[Any, ...], tuple[Any, ...], Node]] = deque([((), (), root)])
         while pending:
             path, indexed, node = pending.popleft()
             if isinstance(node, MappingNode):
@@ -200,8 +210,12 @@ def _short(node) -> str:
     return repr(value[:40] + "…") if len(value) > 40 else repr(value)
 
 
-class _FastLoader(_CheckedConstruction, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """libyaml's parser (as MkDocs uses), for documents too shallow to overflow its C stack."""
+if TYPE_CHECKING or hasattr(yaml, "CSafeLoader"):
+    class _FastLoader(_CheckedConstruction, yaml.CSafeLoader):
+        """libyaml's parser (as MkDocs uses), for documents too shallow to overflow its C stack."""
+else:
+    class _FastLoader(_CheckedConstruction, yaml.SafeLoader):
+        """PyYAML built without libyaml: the pure-Python parser in its place."""
 
 
 class _CheckedLoader(_CheckedConstruction, yaml.SafeLoader):

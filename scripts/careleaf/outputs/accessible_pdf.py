@@ -145,15 +145,15 @@ def type3_fonts(pdf: Path) -> int:
 def _problems(document: pikepdf.Pdf) -> list[str]:
     root = document.Root
     found = []
-    if not (bool(root.get("/MarkInfo", {}).get("/Marked", False)) and "/StructTreeRoot" in root):
+    if not (bool(root.get("/MarkInfo", pikepdf.Dictionary()).get("/Marked", False)) and "/StructTreeRoot" in root):
         found.append("not tagged: no /MarkInfo /Marked true with a /StructTreeRoot")
     if not str(root.get("/Lang", "")).strip():
         found.append("no document language (/Lang in the catalog)")
     if not str(document.docinfo.get("/Title", "")).strip():
         found.append("no /Title in the document information")
-    if root.get("/ViewerPreferences", {}).get("/DisplayDocTitle") is not True:
+    if root.get("/ViewerPreferences", pikepdf.Dictionary()).get("/DisplayDocTitle") is not True:
         found.append("viewers show the file name, not the title (/DisplayDocTitle is not true)")
-    if "/First" not in root.get("/Outlines", {}):
+    if "/First" not in root.get("/Outlines", pikepdf.Dictionary()):
         found.append("no outline (bookmarks)")
     for number, page in enumerate(document.pages, start=1):
         unmarked = _read_page(page).unmarked
@@ -175,11 +175,12 @@ def _problems(document: pikepdf.Pdf) -> list[str]:
     return found
 
 
-def _fonts(document: pikepdf.Pdf) -> dict[tuple[int, str], pikepdf.Dictionary]:
+def _fonts(document: pikepdf.Pdf) -> dict[tuple[int, str], pikepdf.Object]:
     """Every font the pages use, once each, keyed by the first page and resource name using it."""
-    fonts, seen = {}, set()
+    fonts: dict[tuple[int, str], pikepdf.Object] = {}
+    seen: set[tuple[int, int] | int] = set()
     for number, page in enumerate(document.pages, start=1):
-        for name, font in page.get("/Resources", {}).get("/Font", {}).items():
+        for name, font in page.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary()).items():
             key = font.objgen if font.is_indirect else id(font)
             if key not in seen:
                 seen.add(key)
@@ -187,12 +188,12 @@ def _fonts(document: pikepdf.Pdf) -> dict[tuple[int, str], pikepdf.Dictionary]:
     return fonts
 
 
-def _embedded(font: pikepdf.Dictionary) -> bool:
+def _embedded(font: pikepdf.Object) -> bool:
     # Type 3 fonts carry their glyphs as drawing procedures: nothing to embed.
     if font.get("/Subtype") == "/Type3":
         return True
     owner = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-    descriptor = owner.get("/FontDescriptor", {})
+    descriptor = owner.get("/FontDescriptor", pikepdf.Dictionary())
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
@@ -220,18 +221,19 @@ _OPERATORS = "q Q cm BT Tm Td TD T* TL Tf Tj TJ ' \" BDC BMC EMC Do"
 
 def _read_page(page: pikepdf.Page) -> _PageReading:
     """Where each show string starts, what it says and under which MCID; what is drawn unmarked."""
-    fonts = page.get("/Resources", {}).get("/Font", {})
-    properties = page.get("/Resources", {}).get("/Properties", {})
+    fonts = page.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
+    properties = page.get("/Resources", pikepdf.Dictionary()).get("/Properties", pikepdf.Dictionary())
     decoders: dict[str, tuple[int, dict[int, str]]] = {}
     reading = _PageReading([], Counter())
     marks: list[tuple[int | None, str | None]] = []  # open marked content: (MCID, /ActualText)
     actual_text_shown: set[int] = set()  # depths of /ActualText spans whose text was taken already
     reversed_at: set[int] = set()  # depths of open /ReversedChars sequences
-    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    identity: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     ctm, saved, line = identity, [], identity  # line: the text line matrix, where the next string starts
-    leading, decoder = 0.0, (1, {})
-    for operands, operator in pikepdf.parse_content_stream(page, _OPERATORS):
-        operator = str(operator)
+    leading = 0.0
+    decoder: tuple[int, dict[int, str]] = (1, {})
+    for instruction in pikepdf.parse_content_stream(page, _OPERATORS):
+        operands, operator = instruction.operands, str(instruction.operator)
         if operator == "q":
             saved.append(ctm)
         elif operator == "Q":
@@ -259,7 +261,7 @@ def _read_page(page: pikepdf.Page) -> _PageReading:
             listed = operands[1] if operator == "BDC" else None
             if isinstance(listed, pikepdf.Name):
                 listed = properties.get(listed)
-            listed = listed if isinstance(listed, pikepdf.Dictionary) else {}
+            listed = listed if isinstance(listed, pikepdf.Dictionary) else pikepdf.Dictionary()
             mcid = int(listed["/MCID"]) if "/MCID" in listed else None
             actual = str(listed["/ActualText"]) if "/ActualText" in listed else None
             marks.append((mcid, actual))
@@ -280,6 +282,7 @@ def _read_page(page: pikepdf.Page) -> _PageReading:
             spans = [depth for depth, (_, actual) in enumerate(marks, start=1) if actual is not None]
             if spans:
                 actual = marks[spans[-1] - 1][1]
+                assert actual is not None  # spans are the depths whose /ActualText is set
                 if spans[-1] in actual_text_shown:
                     units = []
                 elif reversed_at:
@@ -324,7 +327,7 @@ def _reading_order(visual: list[str], right_to_left: bool) -> str:
     is its own inverse, so resolving levels on the visual sequence and reordering gives back the
     logical text. Lines with no right-to-left letter are returned as drawn.
     """
-    units = []
+    units: list[str] = []
     for unit in visual:
         # A mark drawn after its base belongs to it (HarfBuzz keeps a cluster's glyphs in order).
         if units and all(unicodedata.combining(character) for character in unit):
@@ -400,8 +403,8 @@ def _reading_order(visual: list[str], right_to_left: bool) -> str:
 # Links: public addresses and descriptions
 # ---------------------------------------------------------------------------
 
-def _uri(annotation: pikepdf.Dictionary) -> str:
-    action = annotation.get("/A", {})
+def _uri(annotation: pikepdf.Object) -> str:
+    action = annotation.get("/A", pikepdf.Dictionary())
     return str(action.get("/URI", "")) if action.get("/S") == "/URI" else ""
 
 
@@ -434,7 +437,7 @@ def _publish_links(document: pikepdf.Pdf, site_dir: Path, site_url: str) -> None
 
 @dataclass
 class _Link:
-    annotations: list[pikepdf.Dictionary]
+    annotations: list[pikepdf.Object]
     marked: list[tuple[pikepdf.Object, int]]  # (page, MCID) of the link's text, in structure order
     alternative: str  # the structure element's /Alt, if any
     lang: str
@@ -487,11 +490,11 @@ def _links(document: pikepdf.Pdf) -> list[_Link]:
 def _describe_links(document: pikepdf.Pdf) -> None:
     """Every link annotation gets /Contents: its text, else its /Alt, else (tel:) the number."""
     pages = {page.obj.objgen: number for number, page in enumerate(document.pages)}
-    readings: dict[int, dict[int, list[_Drawn]]] = {}
+    readings: dict[int, dict[int | None, list[_Drawn]]] = {}
 
     def drawn(number: int, mcid: int) -> list[_Drawn]:
         if number not in readings:
-            by_mcid: dict[int, list[_Drawn]] = {}
+            by_mcid: dict[int | None, list[_Drawn]] = {}
             for piece in _read_page(document.pages[number]).drawn:
                 by_mcid.setdefault(piece.mcid, []).append(piece)
             readings[number] = by_mcid
@@ -510,15 +513,15 @@ def _describe_links(document: pikepdf.Pdf) -> None:
             if description:
                 annotation.Contents = pikepdf.String(description)
                 described.add(annotation.objgen)
-    for page in document.pages:
-        annotations = page.obj.get("/Annots", [])
+    for pdf_page in document.pages:
+        annotations = pdf_page.obj.get("/Annots", pikepdf.Array())
         if len(annotations):
-            page.obj.Tabs = pikepdf.Name.S  # tab through annotations in structure order
+            pdf_page.obj.Tabs = pikepdf.Name.S  # tab through annotations in structure order
         for annotation in annotations:
             if annotation.get("/Subtype") == "/Link" and annotation.objgen not in described:
-                number = _telephone_number(_uri(annotation))
-                if number:
-                    annotation.Contents = pikepdf.String(number)
+                telephone = _telephone_number(_uri(annotation))
+                if telephone:
+                    annotation.Contents = pikepdf.String(telephone)
 
 
 def _telephone_number(uri: str) -> str:
@@ -561,7 +564,7 @@ def _compose_presentation_forms(text: str) -> str:
 def _retitle_outline(document: pikepdf.Pdf, headings: tuple[str, ...], pdf: Path) -> None:
     """Each outline item, depth first, takes the page's heading text in document order."""
     items = []
-    pending = [document.Root.get("/Outlines", {}).get("/First")]
+    pending = [document.Root.get("/Outlines", pikepdf.Dictionary()).get("/First")]
     while pending:
         item = pending.pop()
         if item is None:

@@ -116,6 +116,7 @@ def plan(library: Library, site_dir: Path, kinds: tuple[str, ...] = ALL_KINDS, d
         english = page_file(site_dir, slug, default, default, directory_urls)
         for lang in project.languages:
             page = library.best(slug, lang)
+            assert page is not None  # Library.slugs are the default language's articles: the English page is there
             paths = handout_paths(slug, lang, default, translated=page.lang == lang)
             source = page_file(site_dir, slug, lang, default, directory_urls)
             title = f"{page.title} – {project.hospital['name']}"
@@ -251,7 +252,7 @@ def default_cache_dir(root: Path) -> Path:
 def _print_settings(page_size: str) -> str:
     """What else decides a printed page: paper, the browser binary, and the code that prints and finishes."""
     browser = CHROMIUM.stat() if CHROMIUM.exists() else None
-    code = hashlib.sha256(b"".join(Path(module.__file__).read_bytes() for module in (accessible_pdf, pdf_tagging))
+    code = hashlib.sha256(b"".join(Path(path).read_bytes() for path in (accessible_pdf.__file__, pdf_tagging.__file__))
                           + Path(__file__).read_bytes()).hexdigest()
     return json.dumps([page_size, browser and [browser.st_size, browser.st_mtime_ns], code])
 

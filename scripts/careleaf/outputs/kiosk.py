@@ -104,12 +104,14 @@ def manifest(library: Library, bundle_version: str, epoch: int, print_enabled: b
         "articles": [
             {
                 "slug": slug,
-                "title": library.source(slug).title,
-                "reviewed": str(library.source(slug).meta.get("reviewed")),
-                "review_due": str(library.source(slug).meta.get("review_due")),
+                "title": source.title,
+                "reviewed": str(source.meta.get("reviewed")),
+                "review_due": str(source.meta.get("review_due")),
                 "languages": [lang for lang in project.languages if library.get(slug, lang) is not None],
             }
+            # Library.slugs are the default language's articles: each has its source.
             for slug in library.slugs
+            if (source := library.source(slug)) is not None
         ],
     }
 
@@ -154,11 +156,9 @@ def build_bundle(
         site_dir = Path(work) / "site"
         progress(f"building the site in kiosk mode ({len(project.languages)} languages)")
         build_site(project, site_dir, epoch, idle_seconds, print_enabled, config_file)
-        settings = {
-            "idle_seconds": idle_seconds if idle_seconds is not None else project.kiosk["idle_seconds"],
-            "print": print_enabled if print_enabled is not None else project.kiosk["print"],
-        }
-        info = manifest(library, bundle_version, epoch, settings["print"], settings["idle_seconds"])
+        kiosk_idle_seconds = idle_seconds if idle_seconds is not None else project.kiosk["idle_seconds"]
+        kiosk_print = print_enabled if print_enabled is not None else project.kiosk["print"]
+        info = manifest(library, bundle_version, epoch, kiosk_print, kiosk_idle_seconds)
         data = (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         target = dist_dir / f"{folder}.zip"
         progress(f"writing {target}")

@@ -91,10 +91,11 @@ def build(library: Library, job: handouts.Job, site_dir: Path,
     packet = Packet(job.target, 0, time.perf_counter() - started, problems=problems, outside_requests=run.outside_requests)
     with pikepdf.open(job.target) as pdf:
         packet.pages = len(pdf.pages)
-        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
         with pdf.open_outline() as outline:
             for item in outline.root:  # one top-level heading per part: the cover's, then each title
-                page = item.destination[0] if item.destination is not None else None
+                # An explicit destination, [page /XYZ left top zoom], as the browser writes them.
+                page = item.destination[0] if isinstance(item.destination, pikepdf.Array) else None
                 packet.parts.append((pages.get(page.objgen, 0) if page is not None else 0, "", item.title))
     languages = [_language_of(source, site_dir, project) for source in job.sources]
     packet.parts = [(first, lang, title) for (first, _, title), lang in zip(packet.parts, languages)]

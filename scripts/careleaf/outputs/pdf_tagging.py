@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from typing import cast
 
 import pikepdf
 
@@ -108,12 +109,12 @@ _CLIPPING = {"W", "W*"}
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 _SINGLE_DRAWINGS = {"Do", "sh", "INLINE IMAGE"}
 _ARTIFACT = ([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
-_END = ([], pikepdf.Operator("EMC"))
+_END: tuple[list[pikepdf.Object], pikepdf.Operator] = ([], pikepdf.Operator("EMC"))
 
 
 def _rewrite_page(document: pikepdf.Pdf, page: pikepdf.Page) -> None:
     instructions = list(pikepdf.parse_content_stream(page))
-    fonts = page.get("/Resources", {}).get("/Font", {})
+    fonts = page.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
     rewritten = _mark_artifacts(_words_of_reversed_text(instructions, fonts), page)
     if rewritten != instructions:
         page.Contents = document.make_stream(pikepdf.unparse_content_stream(rewritten))
@@ -139,7 +140,7 @@ def _mark_artifacts(instructions: list, page: pikepdf.Page) -> list:
             if not tag and not any(open_marks):
                 end = _matching_end(instructions, index - 1)
                 sequence = instructions[index - 1:end + 1] if end is not None else []
-                if sequence and any(_draws(each) for each in sequence) and not any(
+                if end is not None and sequence and any(_draws(each) for each in sequence) and not any(
                         _is_tag(each, page) for each in sequence if _operator(each) in ("BDC", "BMC")):
                     rewritten += [_ARTIFACT, *sequence, _END]
                     index = end + 1
@@ -177,7 +178,7 @@ def _is_tag(instruction, page: pikepdf.Page) -> bool:
         return False
     listed = operands[1]
     if isinstance(listed, pikepdf.Name):
-        listed = page.get("/Resources", {}).get("/Properties", {}).get(listed)
+        listed = page.get("/Resources", pikepdf.Dictionary()).get("/Properties", pikepdf.Dictionary()).get(listed)
     return isinstance(listed, pikepdf.Dictionary) and "/MCID" in listed
 
 
@@ -189,7 +190,7 @@ def _tagged_form(instruction, page: pikepdf.Page) -> bool:
     """A form XObject that tags its own content (marking it an artifact would hide real content)."""
     if _operator(instruction) != "Do":
         return False
-    xobject = page.get("/Resources", {}).get("/XObject", {}).get(instruction[0][0])
+    xobject = page.get("/Resources", pikepdf.Dictionary()).get("/XObject", pikepdf.Dictionary()).get(instruction[0][0])
     return isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form" and b"/MCID" in xobject.read_bytes()
 
 
@@ -244,6 +245,7 @@ def _reversed_words(sequence: list, fonts, current_font) -> list:
             inner = sequence[index + 1:end] if end is not None else None
             if inner is None or any(_operator(each) in ("BDC", "BMC") for each in inner):
                 return sequence  # nested marks: not a shape Skia makes, left as it is
+            assert end is not None  # inner is None without it
             for each in inner:
                 if _operator(each) == "Tf":
                     font = decoder(fonts.get(each[0][0]))
@@ -310,22 +312,25 @@ def _complete_unicode(document: pikepdf.Pdf) -> None:
     a code whose text cannot be told loses its mapping (and veraPDF will say so)."""
     broken: dict[tuple, tuple] = {}  # the CMap's object id: (the CMap, its table, bytes per code)
     for page in document.pages:
-        for font in page.get("/Resources", {}).get("/Font", {}).values():
-            cmap = font.get("/ToUnicode")
+        for page_font in page.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary()).values():
+            cmap = page_font.get("/ToUnicode")
             if isinstance(cmap, pikepdf.Stream) and cmap.objgen not in broken:
                 table = _read_cmap(cmap.read_bytes().decode("latin-1"))
                 if any(_forbidden(text) for text in table.values()):
-                    broken[cmap.objgen] = (cmap, table, 2 if font.get("/Subtype") == "/Type0" else 1)
+                    broken[cmap.objgen] = (cmap, table, 2 if page_font.get("/Subtype") == "/Type0" else 1)
     if not broken:
         return
     candidates: dict[tuple, Counter] = {}
     for page in document.pages:
-        fonts = page.get("/Resources", {}).get("/Font", {})
-        font, spans = None, []  # open marks: (ActualText or None, [(CMap id, code, text)])
+        fonts = page.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
+        font: pikepdf.Object | None = None
+        # Open marks: (ActualText or None, [(CMap id, code, text)]).
+        spans: list[tuple[str | None, list[tuple[tuple[int, int] | None, int, str | None]]]] = []
         for instruction in pikepdf.parse_content_stream(page):
             operator = _operator(instruction)
             if operator == "Tf":
-                font = fonts.get(instruction[0][0])
+                # Tf's first operand names a font in the page's resources (ISO 32000-1, 9.3).
+                font = fonts.get(cast(pikepdf.Name, instruction[0][0]))
             elif operator in ("BDC", "BMC"):
                 listed = instruction[0][1] if operator == "BDC" else None
                 actual = str(listed.ActualText) if isinstance(listed, pikepdf.Dictionary) and "/ActualText" in listed else None
@@ -352,9 +357,9 @@ def _complete_unicode(document: pikepdf.Pdf) -> None:
     for key, (cmap, table, width) in broken.items():
         for code, text in list(table.items()):
             if _forbidden(text):
-                told = candidates.get((key, code), Counter()).most_common(1)
-                if told and told[0][0] and not _forbidden(told[0][0]):
-                    table[code] = told[0][0]
+                best = candidates.get((key, code), Counter()).most_common(1)
+                if best and best[0][0] and not _forbidden(best[0][0]):
+                    table[code] = best[0][0]
                 else:
                     del table[code]
         cmap.write(_write_cmap(table, width))
@@ -451,7 +456,8 @@ def _give_list_items_bodies(document: pikepdf.Pdf) -> None:
         body = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item))
         if "/Pg" in item:
             body.Pg = item.Pg
-        labels, content = [], []
+        labels: list[pikepdf.Object] = []
+        content: list[pikepdf.Object] = []
         for kid in kids:
             (labels if _kind(kid) == "/Lbl" else content).append(kid)
         body.K = pikepdf.Array(content)

@@ -150,6 +150,10 @@ def parts(library: Library, lang: str, slugs: Iterable[str] | None = None) -> li
 def article_part(library: Library, lang: str, slug: str) -> Part:
     project = library.project
     source, page = library.source(slug), library.get(slug, lang)
+    if source is None:
+        # Articles and blocks are listed from their English page; the home page is listed whether or not it is there.
+        missing = project.relative(project.docs_dir / project.default_language / f"{slug}.md")
+        raise XliffError(f"no English page {missing}: there is nothing to translate it from")
     units = [Unit(key=block.key, kind=block.kind, source=block.text, line=block.line, tier=block.tier)
              for block in _blocks(source)]
     part = Part(kind=ARTICLE, original=project.relative(source.path),
@@ -236,7 +240,7 @@ def _carry(part: Part, pairs: dict[str, tuple[str, str]], machine: bool) -> None
 def english_at(library: Library, slug: str, revision: Any) -> Page | None:
     """The English page as it was when its source_revision was `revision`, from git history."""
     source = library.source(slug)
-    if not isinstance(revision, dict):
+    if source is None or not isinstance(revision, dict):
         return None
     root = library.project.root
     relative = source.path.resolve().relative_to(root.resolve()).as_posix()
@@ -350,6 +354,7 @@ def _write_unit(body: etree._Element, unit: Unit, part: Part, headings: dict[str
         _fill(target, _numbered_like(inline.split(unit.target, unit.placeholders), source_pieces))
     if unit.previous_source is not None:
         earlier = etree.SubElement(element, f"{_X}alt-trans", origin="careleaf-previous-translation")
+        assert unit.target is not None  # _carry sets previous_source with the target that translated it
         earlier_source = inline.split(unit.previous_source, unit.placeholders)
         _fill(etree.SubElement(earlier, f"{_X}source"), earlier_source)
         _fill(etree.SubElement(earlier, f"{_X}target"), _numbered_like(inline.split(unit.target, unit.placeholders), earlier_source))
@@ -363,6 +368,7 @@ def _write_unit(body: etree._Element, unit: Unit, part: Part, headings: dict[str
 
 def _note(unit: Unit, headings: dict[str, str]) -> str | None:
     if unit.red_flag_sign:
+        assert unit.tier is not None  # blocks.layout makes an item a sign only inside a tier
         return RED_FLAG_NOTE.format(tier=unit.tier, heading=headings.get(unit.tier, ""))
     return KIND_NOTES.get(unit.kind)
 
@@ -520,6 +526,7 @@ def _export_revisions(name: str, file: etree._Element) -> tuple[str | None, str 
     if not phases:
         return None, None
     match = _EXPORT_PHASE.fullmatch(phases[0])
+    assert match is not None  # phases holds only the names that fully match _EXPORT_PHASE
     return match.group("source"), match.group("translation")
 
 
@@ -544,6 +551,7 @@ def checked_codes(name: str, returned: Returned, unit: Unit, original: str) -> N
     and the target read as Markdown."""
     at = f"{name}:{returned.line}"
     element = returned.element
+    assert element is not None  # read() gives every returned unit its <trans-unit>
     source, target = element.find(f"{_X}source"), element.find(f"{_X}target")
     for segment, which in ((source, "English source"), (target, "translation")):
         literal = _tag_as_text(segment)

@@ -114,8 +114,8 @@ def _check_units(xliff_path: Path, where: str, returned: ReturnedFile, part: Par
         if "\n" in target or "\r" in target:
             split = "would split a red-flag sign in two" if unit.red_flag_sign else "would break the page's structure"
             raise XliffError(f"{at}: unit {key!r}: a line break in the translation {split}: keep each unit on one line")
-        if _BLOCK_MARKER.match(target):
-            raise XliffError(f"{at}: unit {key!r}: the translation starts with {_BLOCK_MARKER.match(target).group(0).strip()!r}, "
+        if marker := _BLOCK_MARKER.match(target):
+            raise XliffError(f"{at}: unit {key!r}: the translation starts with {marker.group(0).strip()!r}, "
                              "which Markdown would read as a list, heading, quote or box and change the page: write it as words")
         typed = [(code.role, code.native) for code in inline.codes(inline.split(target, unit.placeholders))]
         if target and typed != returned_unit.target_codes:
@@ -136,11 +136,14 @@ def _short(text: str) -> str:
 def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFile, part: Part,
              reviewer: str | None, date: dt.date) -> Change:
     project = library.project
+    assert part.slug is not None  # article_part names every article part's slug
     source, page = library.source(part.slug), library.get(part.slug, lang)
+    assert source is not None  # article_part made the part from this English page
     texts: dict[str, str] = {}
     translated_all = signed_all = True
     for unit in part.units:
         back = returned.units.get(unit.key)
+        text: str | None
         if back is not None and back.target is not None and back.target.strip():
             text = back.target.strip()
             translated, signed = _returned_state(back, text, unit)

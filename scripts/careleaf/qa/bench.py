@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 from bs4 import BeautifulSoup
@@ -115,7 +116,7 @@ def _add_categories(target: Path, langs: list[str], count: int) -> list[str]:
 
 
 def _home(lang: str, default: str, target: Path) -> str:
-    front = {"title": "Care library", "summary": "Care instructions."}
+    front: dict[str, Any] = {"title": "Care library", "summary": "Care instructions."}
     if lang != default:
         source = read_page(target / "docs" / default / "index.md", default)
         front["translation"] = {"status": "machine-draft", "source_revision": source.source_revision()}
@@ -208,7 +209,8 @@ def site_figures(site: Path, article: Path) -> dict:
     for tag, attr in (("link", "href"), ("script", "src")):
         for element in soup.find_all(tag):
             target = element.get(attr)
-            if not target or (tag == "link" and "stylesheet" not in element.get("rel", [])):
+            if not isinstance(target, str) or not target or (
+                    tag == "link" and "stylesheet" not in element.get_attribute_list("rel")):
                 continue
             path = (article.parent / target.split("?")[0]).resolve()
             if not path.is_file():
@@ -287,7 +289,14 @@ def editing_loop(library: Path, lang: str, edits: int = 3, timeout: float = 300)
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARELEAF_LANGUAGE": lang}
     server = subprocess.Popen(command, cwd=library, env=environment, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in server.stderr], daemon=True).start()
+    errors = server.stderr
+    assert errors is not None  # opened with stderr=PIPE
+
+    def forward_errors() -> None:
+        for line in errors:
+            lines.put(line)
+
+    threading.Thread(target=forward_errors, daemon=True).start()
 
     def wait_for(text: str) -> None:
         deadline = time.monotonic() + timeout

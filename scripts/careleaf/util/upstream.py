@@ -53,7 +53,7 @@ def i18n_languages_as_written(config) -> list[tuple[str, str, bool]]:
         raise UpstreamChangedError("MkDocs' Config no longer keeps the options it was loaded from as "
                                    "_Config__user_configs: update careleaf/util/upstream.py")
     validated = {lang.locale: lang for lang in plugin.config.languages}
-    listed = next((options["languages"] for options in reversed(written) if isinstance(options.get("languages"), list)), [])
+    listed: list[Any] = next((options["languages"] for options in reversed(written) if isinstance(options.get("languages"), list)), [])
     languages = [(lang["locale"], validated[lang["locale"]].name, lang.get("default") is True)
                  for lang in listed if isinstance(lang, dict) and lang.get("locale") in validated]
     return languages or [(lang.locale, lang.name, bool(lang.default)) for lang in plugin.config.languages]
