@@ -41,6 +41,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_relative_url
 
+from careleaf.model.languages import site_folder
 from careleaf.model import config as careleaf_config
 from careleaf.build import csp
 from careleaf.util import upstream
@@ -258,11 +259,10 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         if not project.kiosk["enabled"]:
             reader = _reader_language(config)
             catalogue = self._validated.catalogues[reader]
-            # Where static-i18n puts a page in this language: the default at the root, the others in <lang>/.
-            path = PACKET_PAGE if reader == project.default_language else f"{reader}/{PACKET_PAGE}"
+            path = site_folder(reader, project.default_language) + PACKET_PAGE
             title = json.dumps(catalogue.text("packet.title"), ensure_ascii=False)
             files.append(File.generated(config, path, content=f"---\ntitle: {title}\ntemplate: print-handouts.html\n---\n"))
-            path = infobutton.INFOBUTTON_PAGE if reader == project.default_language else f"{reader}/{infobutton.INFOBUTTON_PAGE}"
+            path = site_folder(reader, project.default_language) + infobutton.INFOBUTTON_PAGE
             title = json.dumps(catalogue.text("infobutton.title"), ensure_ascii=False)
             # A record system's door, not a page to browse to or find by searching.
             files.append(File.generated(
@@ -587,7 +587,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
 
         context["careleaf"] = packet_view(self._validated.library, self._validated.catalogues, _reader_language(config),
                                           self._url_for, english_url, page_url=page.url, base_url=context["base_url"])
-        self._switch_to_same_page(config, lambda lang: PACKET_URL if lang == default else f"{lang}/{PACKET_URL}")
+        self._switch_to_same_page(config, lambda lang: site_folder(lang, default) + PACKET_URL)
         return context
 
     def _infobutton_context(self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig) -> dict[str, Any]:
@@ -656,7 +656,7 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
 
     def _not_found_page(self, lang: str) -> str:
         """Where a language's 404 page is published: the default language's at the root, the others' in <lang>/."""
-        return "404.html" if lang == self._project.default_language else f"{lang}/404.html"
+        return site_folder(lang, self._project.default_language) + "404.html"
 
     def _source_page(self, page: MkDocsPage):
         """The content-model page behind an MkDocs page (for a fallback: the English one)."""

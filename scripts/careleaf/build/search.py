@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from careleaf.model.languages import site_folder
+
 INDEX = Path("search") / "search_index.json"
 # Material's offline mode reads the index from a script, because file:// cannot fetch JSON.
 OFFLINE_INDEX = Path("search") / "search_index.js"
@@ -20,10 +22,10 @@ def split_index(site_dir: Path, languages: tuple[str, ...], default_language: st
     if not merged_path.is_file():
         return {}
     merged = json.loads(merged_path.read_text(encoding="utf-8"))
-    others = tuple(f"{lang}/" for lang in languages if lang != default_language)
+    others = tuple(site_folder(lang, default_language) for lang in languages if lang != default_language)
     counts = {}
     for lang in languages:
-        prefix = "" if lang == default_language else f"{lang}/"
+        prefix = site_folder(lang, default_language)
         if prefix:
             docs = [dict(doc, location=doc["location"][len(prefix):]) for doc in merged["docs"] if doc["location"].startswith(prefix)]
         else:

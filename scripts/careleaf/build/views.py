@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, Callable, TypedDict, overload
 from urllib.parse import urljoin, urlsplit
 
-from babel import Locale
 from babel.dates import format_date
 
 from careleaf.checks import safety
 from careleaf.model import approval
+from careleaf.model.languages import site_folder, text_direction
 from careleaf.model.content import TIER_KINDS, Library, Page, RedFlags
 from careleaf.model.locales import Catalogue
 from careleaf.model.patient_language import NOTICE_PARAMETER, PatientLanguages, content_language_name
@@ -40,11 +40,6 @@ class TierCard(TypedDict):
     urgency: str
     fallback: PhoneSentence | None
     body: str
-
-
-def text_direction(lang: str) -> str:
-    """'rtl' or 'ltr', from the Unicode CLDR data Babel ships."""
-    return "rtl" if Locale.parse(lang.replace("-", "_")).character_order == "right-to-left" else "ltr"
 
 
 @overload
@@ -361,7 +356,7 @@ def not_found_view(project, catalogues: dict[str, Catalogue], reader_lang: str, 
     web (`base_url` None) they start at the site's root: a server answers a 404 at any depth. Opened
     from disk (a kiosk), they are relative to the page (`base_url`, as MkDocs gives a page) and name
     index.html, which no server adds there."""
-    folder = "" if reader_lang == project.default_language else f"{reader_lang}/"
+    folder = site_folder(reader_lang, project.default_language)
     if base_url is None:
         base_url = urlsplit(project.site_url).path or "/"
         home = posixpath.join(base_url, folder)

@@ -7,7 +7,6 @@ made from, and the English page's current revision is hashed again on every run.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 
 from careleaf.checks.problems import Gate, Problem, located
@@ -15,6 +14,7 @@ from careleaf.model import markup
 from careleaf.model import shared_blocks
 from careleaf.model.content import HOME_SLUG, TIER_KINDS, Library, Page
 from careleaf.model.project import Project
+from careleaf.util.git import git
 
 # Scaffolded articles carry this marker wherever a writer still has to write; it never publishes.
 PLACEHOLDER = "[TO WRITE"
@@ -133,9 +133,9 @@ def placeholder_problems(project: Project, page: Page) -> list[Problem]:
 
 def last_changed(path: Path, root: Path) -> dt.date:
     """When a file last changed: its last commit, or (outside git) its modification time."""
-    result = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(path)], cwd=root, capture_output=True, text=True)
-    if result.returncode == 0 and result.stdout.strip():
-        return dt.date.fromisoformat(result.stdout.strip())
+    committed = (git(root, "log", "-1", "--format=%cs", "--", str(path)) or "").strip()
+    if committed:
+        return dt.date.fromisoformat(committed)
     return dt.date.fromtimestamp(path.stat().st_mtime)
 
 

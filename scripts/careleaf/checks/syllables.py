@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator, Mapping
 
 from careleaf.util import upstream
-from careleaf.util.cache import write_atomically
+from careleaf.util.files import write_atomically
 
 
 TABLE_FORMAT = 2  # sorted words and their counts side by side: quick to load, looked up by bisection

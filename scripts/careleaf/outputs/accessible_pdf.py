@@ -18,9 +18,7 @@ judge() keeps it only on files veraPDF passes.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -31,6 +29,8 @@ import pikepdf
 from pikepdf.models.metadata import encode_pdf_date
 
 from careleaf.outputs import pdf_tagging, verapdf
+from careleaf.model.languages import is_right_to_left
+from careleaf.util.files import replaced_atomically
 
 CREATOR = "Careleaf"
 NOT_JUDGED = "not checked by veraPDF"
@@ -115,15 +115,8 @@ def claims_pdf_ua(pdf: Path) -> bool:
 
 def _save(document: pikepdf.Pdf, pdf: Path) -> None:
     """Write a PDF over `pdf` atomically, with an ID derived from its content."""
-    handle, temporary = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
+    with replaced_atomically(pdf) as temporary:  # a handout is published: readable by the web server
         document.save(temporary, deterministic_id=True)
-        os.chmod(temporary, 0o644)  # a handout is published: readable by the web server, like the pages
-        os.replace(temporary, pdf)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def problems(pdf: Path) -> list[str]:
@@ -312,12 +305,7 @@ def _apply(matrix: tuple, x: float, y: float) -> tuple[float, float]:
 # Right-to-left text drawn in visual order, back in reading order (UAX #9, implicit levels)
 # ---------------------------------------------------------------------------
 
-_RIGHT_TO_LEFT_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"}
 _NEUTRAL = {"B", "S", "WS", "ON", "BN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
-
-
-def _is_right_to_left(lang: str) -> bool:
-    return lang.split("-")[0].lower() in _RIGHT_TO_LEFT_LANGUAGES
 
 
 def _reading_order(visual: list[str], right_to_left: bool) -> str:
@@ -507,7 +495,7 @@ def _describe_links(document: pikepdf.Pdf) -> None:
             number = pages.get(page.objgen) if isinstance(page, pikepdf.Dictionary) else None
             if number is not None:
                 pieces += [(number, piece) for piece in drawn(number, mcid)]
-        text = _text_of(pieces, _is_right_to_left(link.lang)) or link.alternative.strip()
+        text = _text_of(pieces, is_right_to_left(link.lang)) or link.alternative.strip()
         for annotation in link.annotations:
             description = text or _telephone_number(_uri(annotation))
             if description:

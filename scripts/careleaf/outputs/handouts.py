@@ -30,9 +30,11 @@ from urllib.parse import unquote, urlsplit
 
 from pypdf import PdfReader
 
+from careleaf.model.languages import site_folder
 from careleaf.outputs import accessible_pdf, pdf_tagging, verapdf
 from careleaf.util.browser import CHROMIUM, chromium
-from careleaf.util.cache import FOLDER, write_atomically
+from careleaf.util.cache import FOLDER
+from careleaf.util.files import write_atomically
 from careleaf.model.content import Library
 from careleaf.build.views import handout_paths
 
@@ -100,7 +102,7 @@ class Run:
 
 def page_file(site_dir: Path, slug: str, lang: str, default_lang: str, directory_urls: bool = True) -> Path:
     """A built article page: <slug>/index.html, or <slug>.html without directory URLs (the kiosk's)."""
-    prefix = site_dir if lang == default_lang else site_dir / lang
+    prefix = site_dir / site_folder(lang, default_lang)
     return prefix / slug / "index.html" if directory_urls else prefix / f"{slug}.html"
 
 

@@ -22,6 +22,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Mapping
 
+from careleaf.model.languages import site_folder
 from careleaf.model.codes import NAMES, CodeIndex, Entry
 from careleaf.model.content import Library, Page
 from careleaf.model.patient_language import PatientLanguages, language_names, named_languages, own_language_names
@@ -42,7 +43,7 @@ ArticleUrls = Mapping[str, Mapping[str, str]]
 def page_url(lang: str, default_lang: str) -> str:
     """The entry page's URL in a language, relative to the site root (the default language at the root)."""
     stem = INFOBUTTON_PAGE.removesuffix(".md")
-    return f"{stem}/" if lang == default_lang else f"{lang}/{stem}/"
+    return f"{site_folder(lang, default_lang)}{stem}/"
 
 
 def language_names_file(lang: str, default_lang: str) -> str:

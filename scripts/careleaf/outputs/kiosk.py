@@ -23,6 +23,8 @@ from careleaf.checks import gate
 from careleaf.model.content import Library
 from careleaf.model.project import Project
 from careleaf.util.code import CARELEAF_CODE
+from careleaf.util.files import replaced_atomically
+from careleaf.util.git import git
 
 ZIP_EPOCH_FLOOR = 315532800  # 1980-01-01: the earliest time a zip entry can carry
 
@@ -39,10 +41,10 @@ def commit_epoch(root: Path) -> int:
     """SOURCE_DATE_EPOCH if set, else the time of the checked-out commit."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return int(os.environ["SOURCE_DATE_EPOCH"])
-    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True)
-    if result.returncode != 0 or not result.stdout.strip():
+    committed = (git(root, "log", "-1", "--format=%ct") or "").strip()
+    if not committed:
         raise RuntimeError("no commit to date the build from: set SOURCE_DATE_EPOCH or build from a git checkout")
-    return int(result.stdout.strip())
+    return int(committed)
 
 
 def build_epoch(root: Path) -> int | None:
@@ -56,8 +58,8 @@ def build_epoch(root: Path) -> int | None:
 def version(root: Path) -> str:
     """The package version and the commit, e.g. 0.1.0+3f2a9c1d7e4b."""
     base = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-    result = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True)
-    return f"{base}+{result.stdout.strip()}" if result.returncode == 0 and result.stdout.strip() else base
+    commit = (git(root, "rev-parse", "--short=12", "HEAD") or "").strip()
+    return f"{base}+{commit}" if commit else base
 
 
 def build_site(project: Project, site_dir: Path, epoch: int, idle_seconds: int | None, print_enabled: bool | None,
@@ -122,20 +124,13 @@ def write_zip(site_dir: Path, folder: str, extra_files: dict[str, bytes], target
     entries = {f"{folder}/{path.relative_to(site_dir).as_posix()}": path.read_bytes()
                for path in site_dir.rglob("*") if path.is_file()}
     entries.update({f"{folder}/{name}": data for name, data in extra_files.items()})
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    try:
+    with replaced_atomically(target) as temporary:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
             for name in sorted(entries):
                 info = zipfile.ZipInfo(name, date_time=stamp)
                 info.external_attr = 0o644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, entries[name], compresslevel=9)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
     return len(entries)
 
 

@@ -17,6 +17,7 @@ from typing import Callable
 
 import pikepdf
 
+from careleaf.model.languages import site_folder
 from careleaf.outputs import accessible_pdf, handouts
 from careleaf.model.content import Library
 from careleaf.outputs.kiosk import build_epoch
@@ -51,7 +52,7 @@ def plan(library: Library, site_dir: Path, lang: str, slugs: list[str], target: 
     # In the library's order (category, then title), as the web page lists and prints them.
     order = [page.slug for pages in library.by_category(lang).values() for page in pages]
     slugs = sorted(dict.fromkeys(slugs), key=order.index)
-    cover = (site_dir if lang == default else site_dir / lang) / Path(PACKET_PAGE).stem / "index.html"
+    cover = site_dir / site_folder(lang, default) / Path(PACKET_PAGE).stem / "index.html"
     sources = [cover]
     for slug in slugs:
         sources.append(handouts.page_file(site_dir, slug, lang, default, directory_urls))

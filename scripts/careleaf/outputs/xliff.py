@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -31,6 +30,7 @@ from lxml import etree
 from careleaf.model import blocks, glossary, inline, locales, reading
 from careleaf.model.content import HOME_SLUG, RED_FLAGS_ID, TIER_KINDS, Library, Page, parse_page
 from careleaf.model.project import Project
+from careleaf.util.git import git
 from careleaf.build.views import placeholder_values
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -244,23 +244,15 @@ def english_at(library: Library, slug: str, revision: Any) -> Page | None:
         return None
     root = library.project.root
     relative = source.path.resolve().relative_to(root.resolve()).as_posix()
-    commits = _git(root, "log", "--format=%H", "--", relative)
+    commits = git(root, "log", "--format=%H", "--", relative)
     for commit in (commits or "").split():
-        text = _git(root, "show", f"{commit}:{relative}")
+        text = git(root, "show", f"{commit}:{relative}")
         if text is None:
             continue
         page = parse_page(reading.universal_newlines(text), source.path, source.lang)
         if page.source_revision() == revision:
             return page
     return None
-
-
-def _git(root: Path, *arguments: str) -> str | None:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def locales_part(project: Project, lang: str) -> Part:

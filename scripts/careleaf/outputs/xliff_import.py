@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 import shutil
 from collections import Counter
@@ -26,6 +25,7 @@ from mkdocs.utils.meta import YAML_RE
 
 from careleaf.model import approval, blocks, codes, inline, reading
 from careleaf.model.content import Library, Page
+from careleaf.util.files import PUBLISHED_MODE, write_atomically
 from careleaf.outputs.xliff import (ARTICLE, LOCALES, SIGNED_OFF_STATES, Part, Returned, ReturnedFile, Unit, XliffError, checked_codes,
                             export_phase, parts, read)
 
@@ -333,10 +333,5 @@ def write(changes: list[Change]) -> None:
     for change in changes:
         if not change.changed:
             continue
-        change.path.parent.mkdir(parents=True, exist_ok=True)
-        mode = change.path.stat().st_mode & 0o777 if change.path.exists() else 0o644
-        handle, temporary = tempfile.mkstemp(dir=change.path.parent, prefix=f".{change.path.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(change.after)
-        os.chmod(temporary, mode)
-        os.replace(temporary, change.path)
+        mode = change.path.stat().st_mode & 0o777 if change.path.exists() else PUBLISHED_MODE
+        write_atomically(change.path, change.after.encode("utf-8"), mode)

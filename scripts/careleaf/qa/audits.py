@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from careleaf.model.languages import site_folder
 from careleaf.util.browser import CHROMIUM, CHROMIUM_FLAGS
 from careleaf.util.code import CHECKOUT
 
@@ -79,7 +80,7 @@ def audit_pages(languages: tuple[str, ...], default_language: str, article: str,
     """Every page type in every language, as URL paths of the built site."""
     pages = []
     for language in languages:
-        prefix = "" if language == default_language else f"{language}/"
+        prefix = site_folder(language, default_language)
         paths = {"home": "", "article": f"{article}/", "untranslated article": f"{untranslated}/",
                  "404": "404.html", "infobutton": "infobutton/"}
         for page_type in PAGE_TYPES:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from careleaf.util.files import write_atomically
 
 FOLDER = Path(".cache") / "careleaf"
 
@@ -67,20 +67,6 @@ class ResultCache:
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a reader (or a run killed halfway) never sees a part of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)  # readable by whoever else uses this project or environment
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def source_fingerprint(*modules: Any, extra: str = "", packages: tuple[str, ...] = ()) -> str:
