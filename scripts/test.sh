@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run every Careleaf test (unit, build and browser tests).
+# Run every Careleaf test (lint, format and type checks; unit, build and browser tests).
 #   bash scripts/test.sh [--fast] [pytest options]
 # Run scripts/setup.sh once first.
 set -euo pipefail
@@ -20,4 +20,8 @@ for argument in "$@"; do
     arguments+=("$argument")
   fi
 done
+# Lint, format and types first: a second each, and they name the line.
+.venv/bin/ruff check --quiet scripts tests
+.venv/bin/ruff format --check --quiet scripts tests
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "${arguments[@]}"

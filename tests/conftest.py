@@ -28,8 +28,21 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", TEST_EPOCH)
 # Markers by what a test reaches, through its fixtures and the functions it calls (module and conftest):
 # `bash scripts/test.sh --fast` leaves out the slow kinds; CI runs them all.
 MARKED_BY_NAME = {
-    "build": frozenset({"mkdocs_build", "MKDOCS", "build_audit_site", "build_bundle", "built_site", "fallback_site",
-                        "editing_loop", "careleaf kiosk", "careleaf handouts", "careleaf packet", "careleaf bench"}),
+    "build": frozenset(
+        {
+            "mkdocs_build",
+            "MKDOCS",
+            "build_audit_site",
+            "build_bundle",
+            "built_site",
+            "fallback_site",
+            "editing_loop",
+            "careleaf kiosk",
+            "careleaf handouts",
+            "careleaf packet",
+            "careleaf bench",
+        }
+    ),
     "browser": frozenset({"browser", "chromium", "page"}),
     "audit": frozenset({"lighthouse", "pa11y_errors", "nu_messages", "link_check", "careleaf audit"}),
     # pip resolving the lock against the package index
@@ -59,15 +72,22 @@ def _reached_names(function, namespaces: list[dict], seen: set[int]) -> set[str]
 
 
 def _careleaf_commands(function) -> set[str]:
-    """"careleaf kiosk" for a call `careleaf([..., "kiosk", ...])` or `run_careleaf([...])` in `function`."""
+    """ "careleaf kiosk" for a call `careleaf([..., "kiosk", ...])` or `run_careleaf([...])` in `function`."""
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError):
         return set()
-    return {f"careleaf {element.value}" for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("careleaf", "run_careleaf")
-            and node.args and isinstance(node.args[0], ast.List)
-            for element in node.args[0].elts if isinstance(element, ast.Constant) and isinstance(element.value, str)}
+    return {
+        f"careleaf {element.value}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("careleaf", "run_careleaf")
+        and node.args
+        and isinstance(node.args[0], ast.List)
+        for element in node.args[0].elts
+        if isinstance(element, ast.Constant) and isinstance(element.value, str)
+    }
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -119,13 +139,18 @@ plugins:
 CARELEAF_SETTINGS = "  - careleaf:\n"
 
 RED_FLAGS = {
-    "en": ("When to get medical help", ["you cannot move your finger", "your finger is cold or blue"], ["the pain gets worse"]),
+    "en": (
+        "When to get medical help",
+        ["you cannot move your finger", "your finger is cold or blue"],
+        ["the pain gets worse"],
+    ),
     "es": ("Cuándo buscar ayuda médica", ["no puede mover el dedo", "el dedo está frío o azul"], ["el dolor empeora"]),
 }
 
 
-def article(lang: str, title: str, related: list[str] | None = None, red_flags: str | None = None,
-            revision: dict | None = None) -> str:
+def article(
+    lang: str, title: str, related: list[str] | None = None, red_flags: str | None = None, revision: dict | None = None
+) -> str:
     """A valid article in `lang`; pass red_flags to replace its red-flag section."""
     heading, emergency, urgent = RED_FLAGS[lang]
     if red_flags is None:
@@ -148,8 +173,10 @@ def _translation_block(lang: str, revision: dict | None) -> str:
     if lang == "en":
         return ""
     revision = revision or {"red_flags": "abc", "text": "def"}
-    return (f"translation:\n  status: machine-draft\n  source_revision:\n"
-            f"    red_flags: {revision['red_flags']}\n    text: {revision['text']}\n")
+    return (
+        f"translation:\n  status: machine-draft\n  source_revision:\n"
+        f"    red_flags: {revision['red_flags']}\n    text: {revision['text']}\n"
+    )
 
 
 def home(lang: str, revision: dict | None = None) -> str:
@@ -166,10 +193,13 @@ def small_tree(tmp_path: Path) -> Path:
     from careleaf.model.content import read_page
 
     (tmp_path / "locales" / "glossary").mkdir()
-    for lang, term, definition in (("en", "finger", "One of the five parts at the end of your hand."),
-                                   ("es", "dedo", "Una de las cinco partes al final de la mano.")):
+    for lang, term, definition in (
+        ("en", "finger", "One of the five parts at the end of your hand."),
+        ("es", "dedo", "Una de las cinco partes al final de la mano."),
+    ):
         (tmp_path / "locales" / "glossary" / f"{lang}.yml").write_text(
-            f'finger:\n  term: {term}\n  forms: []\n  definition: "{definition}"\n', encoding="utf-8")
+            f'finger:\n  term: {term}\n  forms: []\n  definition: "{definition}"\n', encoding="utf-8"
+        )
     revisions = {}
     for lang in ("en", "es"):
         shutil.copy(ROOT / "locales" / f"{lang}.yml", tmp_path / "locales" / f"{lang}.yml")
@@ -177,7 +207,9 @@ def small_tree(tmp_path: Path) -> Path:
         folder.mkdir(parents=True)
         (folder / "index.md").write_text(home(lang, revisions.get("index")), encoding="utf-8")
         for slug, title, other in (("finger", "Finger", "wrist"), ("wrist", "Wrist", "finger")):
-            (folder / f"{slug}.md").write_text(article(lang, title, [other], revision=revisions.get(slug)), encoding="utf-8")
+            (folder / f"{slug}.md").write_text(
+                article(lang, title, [other], revision=revisions.get(slug)), encoding="utf-8"
+            )
         if lang == "en":
             # Translations record the revision of the English page they were made from.
             revisions = {path.stem: read_page(path, "en").source_revision() for path in folder.glob("*.md")}
@@ -213,11 +245,19 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def run_careleaf(arguments: list[str], cwd: Path = ROOT, timeout: float = 600, **env: str) -> subprocess.CompletedProcess:
+def run_careleaf(
+    arguments: list[str], cwd: Path = ROOT, timeout: float = 600, **env: str
+) -> subprocess.CompletedProcess:
     """`careleaf ARGUMENTS` run as a user runs it, in `cwd`: its exit code, stdout and stderr."""
     path = os.pathsep.join(filter(None, (str(ROOT / "scripts"), os.environ.get("PYTHONPATH"))))
-    return subprocess.run([*CARELEAF, *arguments], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONPATH": path, **env})
+    return subprocess.run(
+        [*CARELEAF, *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": path, **env},
+    )
 
 
 def mkdocs_build(project: Path, site: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
@@ -247,7 +287,6 @@ def built_handouts(built_site) -> Path:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
-
 
 
 @pytest.fixture(scope="session")
@@ -286,8 +325,8 @@ def kiosk_copy(tmp_path_factory) -> Path:
     """The kiosk zip (idle timeout 3 s), unzipped as onto a kiosk's disk."""
     import zipfile
 
-    from careleaf.outputs import kiosk
     from careleaf.model import project as project_settings
+    from careleaf.outputs import kiosk
 
     project = project_settings.load(ROOT / "mkdocs.yml")
     bundle = kiosk.build_bundle(project, tmp_path_factory.mktemp("dist"), idle_seconds=3, progress=lambda line: None)

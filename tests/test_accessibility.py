@@ -38,7 +38,9 @@ def audit(browser, urls: list[str], width: int, allowed_prefix: str) -> tuple[li
     """Open each URL; return axe violations and every request that left the site."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     outside: list[str] = []
-    context.on("request", lambda request: None if request.url.startswith(allowed_prefix) else outside.append(request.url))
+    context.on(
+        "request", lambda request: None if request.url.startswith(allowed_prefix) else outside.append(request.url)
+    )
     page = context.new_page()
     found = []
     try:
@@ -72,7 +74,9 @@ def test_kiosk_copy_passes_axe_from_disk(browser, kiosk_copy, width):
     urls = []
     for lang in LANGUAGES:
         prefix = "" if lang == PROJECT.default_language else f"{lang}/"
-        urls += [(kiosk_copy / f"{prefix}index.html").as_uri()] + [(kiosk_copy / f"{prefix}{slug}.html").as_uri() for slug in SLUGS]
+        urls += [(kiosk_copy / f"{prefix}index.html").as_uri()] + [
+            (kiosk_copy / f"{prefix}{slug}.html").as_uri() for slug in SLUGS
+        ]
         # The 404 pages too: from disk they now load their styles, so what a reader would see is checked.
         urls.append((kiosk_copy / f"{prefix}404.html").as_uri())
     violations, outside = audit(browser, urls, width, "file://")

@@ -52,6 +52,7 @@ def annotations(pdf: pikepdf.Pdf):
 # Every real handout
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("slug,lang", ARTICLES)
 def test_handout_meets_the_pdf_ua_basics_we_check(built_handouts, slug, lang):
     assert accessible_pdf.problems(built_handouts / lang / f"{slug}.pdf") == []
@@ -89,8 +90,12 @@ def test_every_link_is_described_by_its_text_and_opens_the_public_site(built_sit
 @pytest.mark.parametrize("slug,lang", ARTICLES)
 def test_outline_reads_the_headings_as_the_page_shows_them(built_site, built_handouts, slug, lang):
     # The page's headings on paper: the end-of-page "About" section prints above the title, unheaded.
-    headings = [seen_text(heading) for heading in html(built_site, slug, lang).select(
-        "article :is(h1, h2, h3, h4, h5, h6):not(.careleaf-about--screen *)")]
+    headings = [
+        seen_text(heading)
+        for heading in html(built_site, slug, lang).select(
+            "article :is(h1, h2, h3, h4, h5, h6):not(.careleaf-about--screen *)"
+        )
+    ]
     with pikepdf.open(built_handouts / lang / f"{slug}.pdf") as pdf:
         assert outline_titles(pdf) == headings
 
@@ -105,9 +110,14 @@ def test_handout_draws_no_type3_fonts(built_handouts, slug, lang):
 # Reproducible: the same page and epoch give the same bytes
 # ---------------------------------------------------------------------------
 
+
 def test_printing_a_handout_twice_gives_identical_files_and_the_epoch_sets_the_dates(browser, built_site, tmp_path):
     slug, lang = "muscle-spasm", "ar"
-    [job] = [job for job in handouts.plan(LIBRARY, built_site, kinds=(handouts.BILINGUAL,)) if (job.slug, job.lang) == (slug, lang)]
+    [job] = [
+        job
+        for job in handouts.plan(LIBRARY, built_site, kinds=(handouts.BILINGUAL,))
+        if (job.slug, job.lang) == (slug, lang)
+    ]
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
     with handouts.Printer(built_site, PROJECT.page_size, handouts.Run(), browser) as printer:  # no cache: printed twice
         raw, headings, _ = printer.print(job)
@@ -145,30 +155,57 @@ def test_printing_a_handout_twice_gives_identical_files_and_the_epoch_sets_the_d
 MARKED_TEXT = b"BT /F1 12 Tf 72 720 Td /Link <</MCID 0>> BDC (H) Tj EMC ET"
 
 
-def small_pdf(path, content: bytes = MARKED_TEXT, uri: str = "https://care.example.org/", contents: str | None = "H",
-              font: str = "Type3", break_: str = ""):
+def small_pdf(
+    path,
+    content: bytes = MARKED_TEXT,
+    uri: str = "https://care.example.org/",
+    contents: str | None = "H",
+    font: str = "Type3",
+    break_: str = "",
+):
     """A one-page tagged PDF with one link: clean unless `break_` names what to leave out."""
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(612, 792))
     page = pdf.pages[0]
     if font == "Type3":
         glyph = pdf.make_stream(b"500 0 0 0 500 700 d1 0 0 500 700 re f")
-        font_dict = Dictionary(Type=Name.Font, Subtype=Name.Type3, FontBBox=[0, 0, 500, 700],
-                               FontMatrix=[0.001, 0, 0, 0.001, 0, 0], CharProcs=Dictionary(H=glyph),
-                               Encoding=Dictionary(Type=Name.Encoding, Differences=[72, Name.H]),
-                               FirstChar=72, LastChar=72, Widths=[500], Resources=Dictionary())
+        font_dict = Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type3,
+            FontBBox=[0, 0, 500, 700],
+            FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
+            CharProcs=Dictionary(H=glyph),
+            Encoding=Dictionary(Type=Name.Encoding, Differences=[72, Name.H]),
+            FirstChar=72,
+            LastChar=72,
+            Widths=[500],
+            Resources=Dictionary(),
+        )
     else:  # a standard font named but not embedded
         font_dict = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
     page.Resources = Dictionary(Font=Dictionary(F1=pdf.make_indirect(font_dict)))
     page.Contents = pdf.make_stream(content)
-    link = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[72, 710, 90, 730], StructParent=0,
-                                        A=Dictionary(S=Name.URI, URI=pikepdf.String(uri))))
+    link = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=[72, 710, 90, 730],
+            StructParent=0,
+            A=Dictionary(S=Name.URI, URI=pikepdf.String(uri)),
+        )
+    )
     if contents is not None:
         link.Contents = pikepdf.String(contents)
     page.Annots = Array([link])
     page.StructParents = 1
-    element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, Pg=page.obj,
-                                           K=Array([0, Dictionary(Type=Name.OBJR, Obj=link, Pg=page.obj)])))
+    element = pdf.make_indirect(
+        Dictionary(
+            Type=Name.StructElem,
+            S=Name.Link,
+            Pg=page.obj,
+            K=Array([0, Dictionary(Type=Name.OBJR, Obj=link, Pg=page.obj)]),
+        )
+    )
     if break_ != "tags":
         pdf.Root.MarkInfo = Dictionary(Marked=True)
         pdf.Root.StructTreeRoot = Dictionary(Type=Name.StructTreeRoot, K=Array([element]))
@@ -191,19 +228,27 @@ def test_a_small_clean_pdf_has_no_problems_and_one_type3_font(tmp_path):
     assert accessible_pdf.type3_fonts(pdf) == 1
 
 
-@pytest.mark.parametrize("kwargs,expected", [
-    ({"content": b"BT /F1 12 Tf 72 720 Td (H) Tj ET"}, "page 1: drawn outside marked content: 1 Tj"),
-    ({"content": MARKED_TEXT + b" BT /F1 12 Tf 72 700 Td [(H)] TJ ET q /Im0 Do Q"},
-     "page 1: drawn outside marked content: 1 Do, 1 TJ"),
-    ({"contents": None}, "page 1: a link (https://care.example.org/) has no description (/Contents)"),
-    ({"contents": "   "}, "page 1: a link (https://care.example.org/) has no description (/Contents)"),
-    ({"uri": "file:///home/editor/notes.html"}, "page 1: a link points to a local file: file:///home/editor/notes.html"),
-    ({"font": "Type1"}, "page 1: font /Helvetica is not embedded"),
-    ({"break_": "tags"}, "not tagged: no /MarkInfo /Marked true with a /StructTreeRoot"),
-    ({"break_": "lang"}, "no document language (/Lang in the catalog)"),
-    ({"break_": "title"}, "no /Title in the document information"),
-    ({"break_": "outline"}, "no outline (bookmarks)"),
-])
+@pytest.mark.parametrize(
+    "kwargs,expected",
+    [
+        ({"content": b"BT /F1 12 Tf 72 720 Td (H) Tj ET"}, "page 1: drawn outside marked content: 1 Tj"),
+        (
+            {"content": MARKED_TEXT + b" BT /F1 12 Tf 72 700 Td [(H)] TJ ET q /Im0 Do Q"},
+            "page 1: drawn outside marked content: 1 Do, 1 TJ",
+        ),
+        ({"contents": None}, "page 1: a link (https://care.example.org/) has no description (/Contents)"),
+        ({"contents": "   "}, "page 1: a link (https://care.example.org/) has no description (/Contents)"),
+        (
+            {"uri": "file:///home/editor/notes.html"},
+            "page 1: a link points to a local file: file:///home/editor/notes.html",
+        ),
+        ({"font": "Type1"}, "page 1: font /Helvetica is not embedded"),
+        ({"break_": "tags"}, "not tagged: no /MarkInfo /Marked true with a /StructTreeRoot"),
+        ({"break_": "lang"}, "no document language (/Lang in the catalog)"),
+        ({"break_": "title"}, "no /Title in the document information"),
+        ({"break_": "outline"}, "no outline (bookmarks)"),
+    ],
+)
 def test_each_broken_basic_is_reported(tmp_path, kwargs, expected):
     assert expected in accessible_pdf.problems(small_pdf(tmp_path / "broken.pdf", **kwargs))
 
@@ -211,7 +256,9 @@ def test_each_broken_basic_is_reported(tmp_path, kwargs, expected):
 def test_finish_publishes_site_links_describes_them_and_claims_pdf_ua_only_when_clean(tmp_path):
     site = tmp_path / "site"
     finishing = Finishing("A handout – Hospital", "es", EPOCH, site, "https://care.example.org/", ("A handout",))
-    inside = small_pdf(tmp_path / "inside.pdf", uri=f"{site.as_uri()}/es/muscle-spasm/index.html#red-flags", contents=None)
+    inside = small_pdf(
+        tmp_path / "inside.pdf", uri=f"{site.as_uri()}/es/muscle-spasm/index.html#red-flags", contents=None
+    )
     assert accessible_pdf.finish(inside, finishing) == []
     with pikepdf.open(inside) as pdf:
         [link] = annotations(pdf)
@@ -220,14 +267,20 @@ def test_finish_publishes_site_links_describes_them_and_claims_pdf_ua_only_when_
         assert pdf.Root.Lang == "es" and pdf.pages[0].Tabs == Name.S
         assert pdf.open_metadata()["pdfuaid:part"] == "1"
     outside = small_pdf(tmp_path / "outside.pdf", uri="file:///elsewhere/page.html")
-    assert accessible_pdf.finish(outside, finishing) == ["page 1: a link points to a local file: file:///elsewhere/page.html"]
+    assert accessible_pdf.finish(outside, finishing) == [
+        "page 1: a link points to a local file: file:///elsewhere/page.html"
+    ]
     with pikepdf.open(outside) as pdf:
         assert "pdfuaid:part" not in pdf.open_metadata()
 
 
 def test_finish_describes_a_phone_link_without_text_by_its_number(tmp_path):
-    pdf = small_pdf(tmp_path / "tel.pdf", content=b"BT /F1 12 Tf 72 720 Td /P <</MCID 1>> BDC (H) Tj EMC ET",
-                    uri="tel:18005550142", contents=None)
+    pdf = small_pdf(
+        tmp_path / "tel.pdf",
+        content=b"BT /F1 12 Tf 72 720 Td /P <</MCID 1>> BDC (H) Tj EMC ET",
+        uri="tel:18005550142",
+        contents=None,
+    )
     finishing = Finishing("A handout", "en", None, tmp_path, "https://care.example.org/", ("A handout",))
     assert accessible_pdf.finish(pdf, finishing) == []
     with pikepdf.open(pdf) as document:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-
+from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model import approval
 from careleaf.model import project as project_settings
 from careleaf.model.content import Library, read_page
-from conftest import CARELEAF_SETTINGS, ROOT, copy_project, edit, line_of, mkdocs_build
-
-from careleaf.cli import main as careleaf  # the command under test
+from conftest import CARELEAF_SETTINGS, copy_project, edit, line_of, mkdocs_build
 
 TODAY = "2026-11-20"
-ARTICLES = ("broken-finger-closed", "finger-dislocation", "muscle-spasm", "open-finger-fracture", "possible-wrist-fracture")
+ARTICLES = (
+    "broken-finger-closed",
+    "finger-dislocation",
+    "muscle-spasm",
+    "open-finger-fracture",
+    "possible-wrist-fracture",
+)
 
 
 def run(tree, capsys, *args):
@@ -58,9 +62,11 @@ def test_an_edit_after_approval_makes_it_stale(small_tree, capsys):
     edit(path, "Rest your hand.", "Rest your hand for two days.")
     assert approval.status(read_page(path, "en")) == approval.STALE
     code, out = run(small_tree, capsys)
-    assert (f"docs/en/finger.md:{line_of(path, 'clinical_review:')}: warning: approved by Dana Ortiz, MD on 2026-11-19 for "
-            "an earlier text: a clinician reviews the changes, then careleaf approve finger --by \"Name, credential\" "
-            "[clinical-review-stale]") in out
+    assert (
+        f"docs/en/finger.md:{line_of(path, 'clinical_review:')}: warning: approved by Dana Ortiz, MD on 2026-11-19 for "
+        'an earlier text: a clinician reviews the changes, then careleaf approve finger --by "Name, credential" '
+        "[clinical-review-stale]"
+    ) in out
 
 
 def test_readers_are_warned_until_approval_and_again_after_an_edit_in_every_language(small_tree, capsys):
@@ -93,7 +99,9 @@ def test_a_malformed_approval_and_an_approval_on_a_translation_are_errors(small_
     edit(small_tree / "docs/es/finger.md", "reviewed:", "clinical_review: {approved_by: X}\nreviewed:")
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert "docs/en/finger.md:" in out and "'clinical_review' must be a mapping with approved_by, date and revision" in out
+    assert (
+        "docs/en/finger.md:" in out and "'clinical_review' must be a mapping with approved_by, date and revision" in out
+    )
     assert "clinical approval belongs on the English page (careleaf approve) [clinical-review]" in out
 
 
@@ -120,10 +128,17 @@ def test_with_approval_required_the_publishing_build_refuses_until_approved_and_
     edit(path, "\n## ", "\nA new sentence.\n\n## ")
     stale = mkdocs_build(project, tmp_path / "site")
     assert stale.returncode != 0
-    assert f"docs/en/muscle-spasm.md:{line_of(path, 'clinical_review:')}: error: approved by Dana Ortiz, MD" in stale.stderr
+    assert (
+        f"docs/en/muscle-spasm.md:{line_of(path, 'clinical_review:')}: error: approved by Dana Ortiz, MD"
+        in stale.stderr
+    )
 
 
 def test_the_setting_is_true_or_false(small_tree, capsys):
-    edit(small_tree / "mkdocs.yml", CARELEAF_SETTINGS, CARELEAF_SETTINGS + "      clinical_review:\n        required: yes please\n")
+    edit(
+        small_tree / "mkdocs.yml",
+        CARELEAF_SETTINGS,
+        CARELEAF_SETTINGS + "      clinical_review:\n        required: yes please\n",
+    )
     assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "validate", "--today", TODAY]) == 2
     assert "plugins.careleaf.clinical_review.required: must be true or false" in capsys.readouterr().err

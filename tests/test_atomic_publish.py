@@ -34,8 +34,14 @@ def command(project: Path, site: Path, *options: str) -> list[str]:
 
 
 def build(project: Path, site: Path, jobs: int, *options: str) -> subprocess.CompletedProcess:
-    return subprocess.run(command(project, site, *options), cwd=project, capture_output=True, text=True,
-                          env={**ENV, "CARELEAF_JOBS": str(jobs)}, timeout=600)
+    return subprocess.run(
+        command(project, site, *options),
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**ENV, "CARELEAF_JOBS": str(jobs)},
+        timeout=600,
+    )
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -92,6 +98,7 @@ def on_new_folder(parent: Path, prefix: str):
     def trigger():
         before = set(os.listdir(parent))
         return lambda log: any(name.startswith(prefix) and name not in before for name in os.listdir(parent))
+
     return trigger
 
 
@@ -99,6 +106,7 @@ def on_new_file(parent: Path, pattern: str):
     def trigger():
         before = set(parent.glob(pattern))
         return lambda log: any(path not in before for path in parent.glob(pattern))
+
     return trigger
 
 
@@ -110,6 +118,7 @@ def on_swap(site: Path):
     def trigger():
         inode = site.stat().st_ino
         return lambda log: not site.exists() or site.stat().st_ino != inode
+
     return trigger
 
 
@@ -117,8 +126,15 @@ def killed_build(project: Path, site: Path, jobs: int, make_trigger) -> int:
     """Start `mkdocs build --strict`; SIGKILL it and its workers when the trigger fires. Returns its
     exit code (negative: killed)."""
     trigger = make_trigger()
-    process = subprocess.Popen(command(project, site), cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True, env={**ENV, "CARELEAF_JOBS": str(jobs)}, start_new_session=True)
+    process = subprocess.Popen(
+        command(project, site),
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**ENV, "CARELEAF_JOBS": str(jobs)},
+        start_new_session=True,
+    )
     log: list[str] = []
 
     def read() -> None:
@@ -148,8 +164,11 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one(li
     kills = [
         ("as validation starts", on_new_folder(tmp_path, publish.STAGING), {PREVIOUS}),
         ("as the default language starts", on_log("Building documentation to directory"), {PREVIOUS}),
-        ("as the other languages start",
-         on_log(publish.LANGUAGES) if jobs > 1 else on_log("Building 'zh' documentation"), {PREVIOUS}),
+        (
+            "as the other languages start",
+            on_log(publish.LANGUAGES) if jobs > 1 else on_log("Building 'zh' documentation"),
+            {PREVIOUS},
+        ),
         # The last language is in: the site is being finished (404 pages, search, sitemap), then swapped.
         ("as the site is finished", on_new_file(tmp_path, f"{publish.STAGING}*/ar/404.html"), {PREVIOUS, NEW}),
     ]
@@ -184,7 +203,9 @@ def break_spanish_link(project: Path) -> None:
     article = project / "docs" / "es" / "muscle-spasm.md"
     text = article.read_text(encoding="utf-8")
     first_heading = text.index("\n## ")
-    article.write_text(text[:first_heading] + "\n\nLea [esta página](no-existe.md).\n" + text[first_heading:], encoding="utf-8")
+    article.write_text(
+        text[:first_heading] + "\n\nLea [esta página](no-existe.md).\n" + text[first_heading:], encoding="utf-8"
+    )
 
 
 def remove_vietnamese_translation(project: Path) -> None:
@@ -192,11 +213,15 @@ def remove_vietnamese_translation(project: Path) -> None:
     (project / "docs" / "vi" / "muscle-spasm.md").unlink()
 
 
-@pytest.mark.parametrize(("breakage", "jobs", "message"), [
-    (remove_red_flags, 2, "Careleaf validation failed"),
-    (break_spanish_link, 2, "building language 'es' failed"),
-    (remove_vietnamese_translation, 1, "Aborted with"),
-], ids=["validation-error", "language-failing-in-a-worker", "strict-warning"])
+@pytest.mark.parametrize(
+    ("breakage", "jobs", "message"),
+    [
+        (remove_red_flags, 2, "Careleaf validation failed"),
+        (break_spanish_link, 2, "building language 'es' failed"),
+        (remove_vietnamese_translation, 1, "Aborted with"),
+    ],
+    ids=["validation-error", "language-failing-in-a-worker", "strict-warning"],
+)
 def test_a_failed_build_leaves_the_previous_site_and_no_staging_folder(library, tmp_path, breakage, jobs, message):
     project = tmp_path / "project"
     shutil.copytree(library.project, project)
@@ -237,17 +262,36 @@ def test_gh_deploy_pushes_the_complete_published_site(library, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(library.project, project)
     remote = tmp_path / "remote.git"
-    git_env = {**ENV, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-               "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
-    for arguments in (["init", "-q", "--bare", str(remote)], ["-C", str(project), "init", "-q"],
-                      ["-C", str(project), "add", "-A"], ["-C", str(project), "commit", "-qm", "content"],
-                      ["-C", str(project), "remote", "add", "origin", str(remote)]):
+    git_env = {
+        **ENV,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    for arguments in (
+        ["init", "-q", "--bare", str(remote)],
+        ["-C", str(project), "init", "-q"],
+        ["-C", str(project), "add", "-A"],
+        ["-C", str(project), "commit", "-qm", "content"],
+        ["-C", str(project), "remote", "add", "origin", str(remote)],
+    ):
         subprocess.run(["git", *arguments], check=True, env=git_env, capture_output=True)
-    result = subprocess.run([*MKDOCS, "gh-deploy"], cwd=project, capture_output=True, text=True,
-                            env={**git_env, "CARELEAF_JOBS": "2"}, timeout=600)
+    result = subprocess.run(
+        [*MKDOCS, "gh-deploy"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**git_env, "CARELEAF_JOBS": "2"},
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    pushed = subprocess.run(["git", "-C", str(remote), "ls-tree", "-r", "--name-only", "gh-pages"],
-                            check=True, capture_output=True, text=True).stdout.split()
+    pushed = subprocess.run(
+        ["git", "-C", str(remote), "ls-tree", "-r", "--name-only", "gh-pages"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert sorted(pushed) == sorted([*library.new, ".nojekyll"])
     assert tree(project / "site") == library.new
     assert leftovers(project) == []
@@ -257,8 +301,14 @@ def test_two_builds_at_once_into_one_site_each_publish_a_whole_site(library, tmp
     site = tmp_path / "site"
     publish_previous(library, site)
     environment = {**ENV, "CARELEAF_JOBS": "2"}
-    first = subprocess.Popen(command(library.project, site), cwd=library.project, env=environment,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        command(library.project, site),
+        cwd=library.project,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # The second starts while the first builds: the first's folders belong to a running build.
     first_is_building = on_new_folder(tmp_path, publish.LANGUAGES)()
     while first.poll() is None and not first_is_building([]):
@@ -360,8 +410,11 @@ def test_only_folders_of_builds_that_are_gone_are_removed(tmp_path):
     for name in names.values():
         (tmp_path / name).mkdir()
     (tmp_path / "site").mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(tmp_path / names["locked by a running build elsewhere"])],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(tmp_path / names["locked by a running build elsewhere"])],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         removed = publish.remove_leftovers(tmp_path)
@@ -371,8 +424,14 @@ def test_only_folders_of_builds_that_are_gone_are_removed(tmp_path):
             process.wait()
         zombie.wait()
     assert sorted(path.name for path in removed) == sorted(
-        names[key] for key in ("of a build gone", "of a killed build not yet reaped", "a previous site replaced since"))
-    kept = ("of a running build", "locked by a running build elsewhere", "the only copy of a site moved aside", "not named by Careleaf")
+        names[key] for key in ("of a build gone", "of a killed build not yet reaped", "a previous site replaced since")
+    )
+    kept = (
+        "of a running build",
+        "locked by a running build elsewhere",
+        "the only copy of a site moved aside",
+        "not named by Careleaf",
+    )
     assert all((tmp_path / names[key]).is_dir() for key in kept)
     assert this_build.path.is_dir()
     this_build.remove()

@@ -33,20 +33,29 @@ def test_nu_html_checker_finds_no_error_in_any_built_page(fallback_site, kiosk_c
     files = sorted(fallback_site.rglob("*.html")) + sorted(kiosk_copy.rglob("*.html"))
     # A known error, checked in the same run: the checker did read the files and does report errors.
     sentinel = tmp_path / "sentinel.html"
-    sentinel.write_text('<!doctype html><html lang="en"><title>t</title><input type="checkbox" autocomplete="off">',
-                        encoding="utf-8")
+    sentinel.write_text(
+        '<!doctype html><html lang="en"><title>t</title><input type="checkbox" autocomplete="off">', encoding="utf-8"
+    )
     messages = audits.nu_messages([*files, sentinel])
-    errors = [f"{message['url']}:{message.get('lastLine')}: {message['message']}" for message in messages
-              if message["type"] == "error" and audits.checked_file(message) != sentinel.resolve()]
-    assert [message for message in messages if audits.checked_file(message) == sentinel.resolve()
-            and "autocomplete" in message["message"]]
+    errors = [
+        f"{message['url']}:{message.get('lastLine')}: {message['message']}"
+        for message in messages
+        if message["type"] == "error" and audits.checked_file(message) != sentinel.resolve()
+    ]
+    assert [
+        message
+        for message in messages
+        if audits.checked_file(message) == sentinel.resolve() and "autocomplete" in message["message"]
+    ]
     assert errors == []
     # Right-to-left is declared on <html>, where the checker (and every tool reading the document) looks.
     assert not [message for message in messages if "dir=" in message["message"]]
 
 
-@pytest.mark.parametrize("header,gzip_ok", [("gzip", True), ("br, gzip;q=0.8", True), ("gzip;q=0", False),
-                                             ("GZIP; q=0.0", False), ("br", False), ("", False)])
+@pytest.mark.parametrize(
+    "header,gzip_ok",
+    [("gzip", True), ("br, gzip;q=0.8", True), ("gzip;q=0", False), ("GZIP; q=0.0", False), ("br", False), ("", False)],
+)
 def test_the_audit_server_compresses_only_for_a_client_that_takes_gzip(header, gzip_ok):
     from careleaf.qa.webserver import accepts_gzip
 
@@ -55,7 +64,7 @@ def test_the_audit_server_compresses_only_for_a_client_that_takes_gzip(header, g
 
 def test_a_false_positive_is_dropped_only_on_the_element_it_names():
     code, snippet = next(iter(audits.HTMLCS_FALSE_POSITIVES))
-    assert audits.htmlcs_false_positive({"code": code, "context": f"<form {snippet} name=\"search\">"})
+    assert audits.htmlcs_false_positive({"code": code, "context": f'<form {snippet} name="search">'})
     assert not audits.htmlcs_false_positive({"code": code, "context": '<form class="careleaf-feedback">'})
     assert not audits.htmlcs_false_positive({"code": code + "X", "context": f"<form {snippet}>"})
 
@@ -75,16 +84,27 @@ def test_the_audit_server_compresses_and_answers_404_with_the_reader_language_pa
     assert missing.value.code == 404
 
 
-@pytest.mark.parametrize("change,meets", [
-    ({}, True),
-    ({"performance": 94}, False),
-    ({"seo": 99}, False),
-    ({"largest-contentful-paint": 2501}, False),
-    ({"total-blocking-time": 151}, False),
-    ({"htmlcs_errors": 1}, False),
-    ({"nu_errors": 1}, False),
-])
+@pytest.mark.parametrize(
+    "change,meets",
+    [
+        ({}, True),
+        ({"performance": 94}, False),
+        ({"seo": 99}, False),
+        ({"largest-contentful-paint": 2501}, False),
+        ({"total-blocking-time": 151}, False),
+        ({"htmlcs_errors": 1}, False),
+        ({"nu_errors": 1}, False),
+    ],
+)
 def test_the_audit_script_holds_each_page_to_issue_17s_figures(change, meets):
-    row = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100,
-           "largest-contentful-paint": 2500, "total-blocking-time": 150, "htmlcs_errors": 0, "nu_errors": 0}
+    row = {
+        "performance": 95,
+        "accessibility": 100,
+        "best-practices": 100,
+        "seo": 100,
+        "largest-contentful-paint": 2500,
+        "total-blocking-time": 150,
+        "htmlcs_errors": 0,
+        "nu_errors": 0,
+    }
     assert audits.meets_targets({**row, **change}) is meets

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from careleaf.qa import bench
-from careleaf.model import project as project_settings
 from careleaf.checks.validation import validate
+from careleaf.model import project as project_settings
+from careleaf.qa import bench
 
 
 def test_generated_library_passes_the_validator(tmp_path):

@@ -18,9 +18,14 @@ PROJECT = project_settings.load(ROOT / "mkdocs.yml")
 LIBRARY = Library.load(PROJECT)
 LANGUAGES = PROJECT.languages
 SLUGS = LIBRARY.slugs
-CATALOGUES = {lang: yaml.safe_load((ROOT / "locales" / f"{lang}.yml").read_text(encoding="utf-8")) for lang in LANGUAGES}
+CATALOGUES = {
+    lang: yaml.safe_load((ROOT / "locales" / f"{lang}.yml").read_text(encoding="utf-8")) for lang in LANGUAGES
+}
 ARTICLES = [(slug, lang) for slug in SLUGS for lang in LANGUAGES]
-GLOSSARIES = {lang: yaml.safe_load((ROOT / "locales" / "glossary" / f"{lang}.yml").read_text(encoding="utf-8")) for lang in LANGUAGES}
+GLOSSARIES = {
+    lang: yaml.safe_load((ROOT / "locales" / "glossary" / f"{lang}.yml").read_text(encoding="utf-8"))
+    for lang in LANGUAGES
+}
 
 
 def page_path(lang: str, slug: str = "index") -> str:
@@ -47,7 +52,9 @@ def marked_glossary_words(soup: BeautifulSoup, lang: str) -> list[tuple[str, str
 
 def words_to_know(soup: BeautifulSoup) -> list[tuple[str, str]]:
     """(term, definition) of each entry in the printed Words to know box, in order."""
-    return [(item.dt.get_text(strip=True), item.dd.get_text(strip=True)) for item in soup.select(".careleaf-words dl > div")]
+    return [
+        (item.dt.get_text(strip=True), item.dd.get_text(strip=True)) for item in soup.select(".careleaf-words dl > div")
+    ]
 
 
 def language_of(element) -> tuple[str, str]:
@@ -94,8 +101,11 @@ def test_switcher_names_each_language_in_its_own_script(built_site):
     soup = read(built_site, page_path("es", "muscle-spasm"))
     names = {a["hreflang"]: (a.get_text(strip=True), a.get("lang")) for a in soup.select("a.md-select__link")}
     assert names == {
-        "en": ("English", "en"), "es": ("Español", "es"), "zh": ("中文", "zh"),
-        "vi": ("Tiếng Việt", "vi"), "ar": ("العربية", "ar"),
+        "en": ("English", "en"),
+        "es": ("Español", "es"),
+        "zh": ("中文", "zh"),
+        "vi": ("Tiếng Việt", "vi"),
+        "ar": ("العربية", "ar"),
     }
 
 
@@ -107,7 +117,7 @@ def test_related_cards_link_to_pages_in_the_same_language(built_site, slug, lang
     related = LIBRARY.get(slug, lang).related
     assert len(cards) == len(related) > 0
     assert soup.select_one("#careleaf-related-heading").get_text(strip=True) == CATALOGUES[lang]["related"]["heading"]
-    for card, target_slug in zip(cards, related):
+    for card, target_slug in zip(cards, related, strict=True):
         target = LIBRARY.get(target_slug, lang)
         link = card.select_one("a.careleaf-card__title")
         assert resolve(path, link["href"]) == page_path(lang, target_slug)
@@ -127,7 +137,7 @@ def test_every_article_shows_its_complete_red_flag_card(built_site, slug, lang):
     cards = soup.select(".red-flags .care-card")
     assert [card["class"][1] for card in cards] == [f"care-card--{tier.kind}" for tier in source.tiers]
     strings = CATALOGUES[lang]["red_flags"]
-    for card, tier in zip(cards, source.tiers):
+    for card, tier in zip(cards, source.tiers, strict=True):
         title = card.select_one("h3.care-card__heading")
         hidden = title.select_one(".visually-hidden").get_text(strip=True)
         assert hidden == strings[tier.kind]["urgency"]
@@ -203,8 +213,10 @@ def test_words_to_know_leave_out_an_editors_own_abbreviation():
 
     cast = {"term": "cast", "forms": ["casts"], "definition": "A hard cover that holds a bone still."}
     words = Glossary("en", Path("en.yml"), terms={"cast": cast})
-    html = ('<p><abbr title="Computer-assisted surgery">cast</abbr> <abbr title="{0}">casts</abbr>'
-            ' <abbr title="{0}">cast</abbr></p>').format(cast["definition"])
+    html = (
+        '<p><abbr title="Computer-assisted surgery">cast</abbr> <abbr title="{0}">casts</abbr>'
+        ' <abbr title="{0}">cast</abbr></p>'
+    ).format(cast["definition"])
     assert words.marked_entries(html) == [{"term": "cast", "definition": cast["definition"]}]
     assert words.marked_entries("<p>A cast, not marked.</p>") == []
 
@@ -229,8 +241,12 @@ def test_urgent_card_says_what_to_do_when_the_provider_cannot_be_reached(built_s
     page = read(built_site, page_path(lang, slug))
     assert page.select(".care-card--contact .care-card__fallback") == []
     # The emergency card ends with its own line (nobody drives; the ambulance for a stroke…), never the nurse line.
-    emergency = CATALOGUES[lang]["red_flags"]["emergency"]["fallback"].format(emergency_number=PROJECT.hospital["emergency_number"])
-    assert [" ".join(line.get_text().split()) for line in page.select(".care-card--emergency .care-card__fallback")] == [emergency]
+    emergency = CATALOGUES[lang]["red_flags"]["emergency"]["fallback"].format(
+        emergency_number=PROJECT.hospital["emergency_number"]
+    )
+    assert [
+        " ".join(line.get_text().split()) for line in page.select(".care-card--emergency .care-card__fallback")
+    ] == [emergency]
     assert PROJECT.hospital["nurse_line"] not in emergency
 
 
@@ -309,7 +325,9 @@ def test_a_page_that_uses_no_glossary_word_has_no_words_to_know(tmp_path):
     project = copy_project(tmp_path / "project")
     # No English article uses any English glossary word now (the validator only warns).
     unused = {key: {**entry, "term": f"unused-word-{key}", "forms": []} for key, entry in GLOSSARIES["en"].items()}
-    (project / "locales" / "glossary" / "en.yml").write_text(yaml.safe_dump(unused, allow_unicode=True), encoding="utf-8")
+    (project / "locales" / "glossary" / "en.yml").write_text(
+        yaml.safe_dump(unused, allow_unicode=True), encoding="utf-8"
+    )
     result = mkdocs_build(project, tmp_path / "site", strict=False)
     assert result.returncode == 0, result.stderr
     for slug in SLUGS:
@@ -341,10 +359,16 @@ def test_build_fails_loudly_on_a_broken_red_flag_card(tmp_path):
 def test_build_fails_on_an_unknown_related_slug(tmp_path):
     project = copy_project(tmp_path / "project")
     path = project / "docs" / "en" / "muscle-spasm.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("  - finger-dislocation\n", "  - finger-dislocaton\n", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  - finger-dislocation\n", "  - finger-dislocaton\n", 1),
+        encoding="utf-8",
+    )
     result = mkdocs_build(project, tmp_path / "site", strict=False)
     assert result.returncode != 0
-    assert f"docs/en/muscle-spasm.md:{line_of(path, 'related:')}: error: related article 'finger-dislocaton' does not exist" in result.stderr
+    assert (
+        f"docs/en/muscle-spasm.md:{line_of(path, 'related:')}: error: related article 'finger-dislocaton' does not exist"
+        in result.stderr
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -365,9 +389,14 @@ def test_every_article_has_a_print_button_and_links_its_handouts(built_site, slu
     soup = read(built_site, path)
     strings = CATALOGUES[lang]["print"]
     assert soup.select_one(".careleaf-actions button").get_text(strip=True) == strings["button"]
-    links = {a.get_text(strip=True): resolve(path, a["href"]).removesuffix("/index.html") for a in soup.select(".careleaf-actions a")}
-    expected = {strings["download"]: f"handouts/{lang}/{slug}.pdf",
-                strings["download_large_print"]: f"handouts/{lang}/{slug}.large-print.pdf"}
+    links = {
+        a.get_text(strip=True): resolve(path, a["href"]).removesuffix("/index.html")
+        for a in soup.select(".careleaf-actions a")
+    }
+    expected = {
+        strings["download"]: f"handouts/{lang}/{slug}.pdf",
+        strings["download_large_print"]: f"handouts/{lang}/{slug}.large-print.pdf",
+    }
     if lang != "en":
         expected[strings["download_bilingual"]] = f"handouts/{lang}/{slug}.bilingual.pdf"
     assert links == expected
@@ -383,11 +412,16 @@ def test_sitemap_lists_every_page_with_its_alternates_and_x_default(built_site):
     root = ElementTree.parse(built_site / "sitemap.xml").getroot()
     urls = {url.find("s:loc", namespaces).text: url for url in root.findall("s:url", namespaces)}
     site = PROJECT.site_url
-    expected = {site + page_path(lang, slug).removesuffix("index.html") for slug in [*SLUGS, "index"] for lang in LANGUAGES}
+    expected = {
+        site + page_path(lang, slug).removesuffix("index.html") for slug in [*SLUGS, "index"] for lang in LANGUAGES
+    }
     assert set(urls) == expected
     for slug in SLUGS:
         for lang in LANGUAGES:
-            links = {link.get("hreflang"): link.get("href") for link in urls[site + page_path(lang, slug).removesuffix("index.html")].findall("x:link", namespaces)}
+            links = {
+                link.get("hreflang"): link.get("href")
+                for link in urls[site + page_path(lang, slug).removesuffix("index.html")].findall("x:link", namespaces)
+            }
             assert links == {
                 **{other: site + page_path(other, slug).removesuffix("index.html") for other in LANGUAGES},
                 "x-default": site + page_path(PROJECT.default_language, slug).removesuffix("index.html"),
@@ -408,7 +442,10 @@ def test_not_found_page_speaks_the_reader_language_and_leads_home(built_site, la
 def test_navigation_is_grouped_by_category_and_carries_only_the_current_one(built_site, lang):
     soup = read(built_site, page_path(lang, "muscle-spasm"))
     nav = soup.select_one(".md-nav--primary")
-    sections = {item.find(["label", "a"]).get_text(" ", strip=True): item for item in nav.select(":scope > ul > li.md-nav__item--nested")}
+    sections = {
+        item.find(["label", "a"]).get_text(" ", strip=True): item
+        for item in nav.select(":scope > ul > li.md-nav__item--nested")
+    }
     assert set(sections) == set(CATALOGUES[lang]["categories"].values())
     own = sections[CATALOGUES[lang]["categories"]["muscles"]]
     other = sections[CATALOGUES[lang]["categories"]["bones-and-joints"]]
@@ -422,7 +459,9 @@ def test_the_nurse_line_is_one_left_to_right_link_on_screen_and_on_paper(built_s
     soup = read(built_site, page_path(lang, slug))
     about = soup.select(".careleaf-about")
     assert [sorted(block["class"]) for block in about] == [
-        ["careleaf-about", "careleaf-about--paper", "print-only"], ["careleaf-about", "careleaf-about--screen"]]
+        ["careleaf-about", "careleaf-about--paper", "print-only"],
+        ["careleaf-about", "careleaf-about--screen"],
+    ]
     for block in about:
         [number] = block.select("a.careleaf-tel")
         assert number.get_text() == PROJECT.hospital["nurse_line"] and number["dir"] == "ltr"

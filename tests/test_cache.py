@@ -6,16 +6,15 @@ import json
 import subprocess
 import sys
 
-from careleaf.util import upstream
 from careleaf.checks import readability, syllables
+from careleaf.checks.validation import validate
+from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model import markup
 from careleaf.model import project as project_settings
-from careleaf.util.cache import FOLDER
 from careleaf.model.content import Library
-from careleaf.checks.validation import validate
+from careleaf.util import upstream
+from careleaf.util.cache import FOLDER
 from conftest import ROOT, line_of
-
-from careleaf.cli import main as careleaf  # the command under test
 
 TODAY = "2026-11-20"
 
@@ -27,8 +26,10 @@ def run(tree, capsys):
 
 def test_a_second_run_gives_the_first_runs_answer_from_the_cache(small_tree, capsys):
     path = small_tree / "docs/en/wrist.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("Rest your hand.", "Rest your hand. <iframe src=x></iframe>"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Rest your hand.", "Rest your hand. <iframe src=x></iframe>"),
+        encoding="utf-8",
+    )
     first = run(small_tree, capsys)
     assert (small_tree / FOLDER / "markup.json").is_file() and (small_tree / FOLDER / "readability.json").is_file()
     assert run(small_tree, capsys) == first
@@ -50,8 +51,10 @@ def test_pages_judged_before_are_not_rendered_or_scored_again(small_tree, monkey
 def test_a_changed_text_is_judged_again(small_tree, capsys):
     assert run(small_tree, capsys)[0] == 0
     path = small_tree / "docs/es/finger.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("el dolor empeora", "el dolor empeora <script>x()</script>"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("el dolor empeora", "el dolor empeora <script>x()</script>"),
+        encoding="utf-8",
+    )
     code, out = run(small_tree, capsys)
     assert code == 1
     assert "docs/es/finger.md:" in out and "<script> runs a script" in out
@@ -99,13 +102,19 @@ print(json.dumps(scores))
 
 def test_every_shipped_article_scores_as_with_the_whole_dictionary():
     # textstat as it is, loading the whole CMU dictionary, in a process of its own (it keeps results per text).
-    result = subprocess.run([sys.executable, "-c", STOCK_SCORES, str(ROOT / "mkdocs.yml")],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", STOCK_SCORES, str(ROOT / "mkdocs.yml")], capture_output=True, text=True, check=True
+    )
     stock = json.loads(result.stdout)
     project = project_settings.load(ROOT / "mkdocs.yml")
     thresholds = project.readability or readability.DEFAULT_THRESHOLDS
-    ours = {str(page.path): readability.formula_value(thresholds[page.lang]["formula"], page.lang, readability.plain_text(page))
-            for page in Library.load(project).articles() if page.lang in thresholds}
+    ours = {
+        str(page.path): readability.formula_value(
+            thresholds[page.lang]["formula"], page.lang, readability.plain_text(page)
+        )
+        for page in Library.load(project).articles()
+        if page.lang in thresholds
+    }
     assert len(ours) == 10
     assert ours == stock
 
@@ -141,6 +150,8 @@ def test_files_read_before_come_back_parsed_and_a_changed_one_is_read_again(smal
     assert validate(project).problems == first
     assert read == []
     path = small_tree / "docs/es/wrist.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("el dolor empeora", "el dolor empeora mucho"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("el dolor empeora", "el dolor empeora mucho"), encoding="utf-8"
+    )
     validate(project)
     assert read == [path]

@@ -21,34 +21,56 @@ TODAY = "2026-11-20"
 
 # The least each command needs to get as far as reading the configuration.
 MINIMAL = {
-    "validate": [], "status": [], "new": ["elbow", "--category", "bones-and-joints"], "approve": ["finger", "--by", "A, MD"],
-    "mark-current": ["es", "finger"], "source-revision": ["finger"], "xliff": ["export", "es", "-o", "es.xlf"],
-    "handouts": [], "packet": ["--lang", "es", "finger", "-o", "packet.pdf"], "kiosk": [], "audit": [], "bench": [],
+    "validate": [],
+    "status": [],
+    "new": ["elbow", "--category", "bones-and-joints"],
+    "approve": ["finger", "--by", "A, MD"],
+    "mark-current": ["es", "finger"],
+    "source-revision": ["finger"],
+    "xliff": ["export", "es", "-o", "es.xlf"],
+    "handouts": [],
+    "packet": ["--lang", "es", "finger", "-o", "packet.pdf"],
+    "kiosk": [],
+    "audit": [],
+    "bench": [],
 }
 # The old scripts and the command each became.
 SHIMS = {
-    "validate.py": "validate", "new_article.py": "new", "approve.py": "approve", "mark_current.py": "mark-current",
-    "source_revision.py": "source-revision", "xliff.py": "xliff", "build_handouts.py": "handouts",
-    "build_packet.py": "packet", "build_kiosk.py": "kiosk", "audit.py": "audit", "bench.py": "bench",
+    "validate.py": "validate",
+    "new_article.py": "new",
+    "approve.py": "approve",
+    "mark_current.py": "mark-current",
+    "source_revision.py": "source-revision",
+    "xliff.py": "xliff",
+    "build_handouts.py": "handouts",
+    "build_packet.py": "packet",
+    "build_kiosk.py": "kiosk",
+    "audit.py": "audit",
+    "bench.py": "bench",
 }
 
 
 def python(arguments: list[str], cwd: Path, environment: dict[str, str]) -> subprocess.CompletedProcess:
     """This interpreter with this checkout's code, in an environment of the test's choosing."""
     environment = {**environment, "PYTHONPATH": str(ROOT / "scripts")}
-    return subprocess.run([sys.executable, *arguments], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, *arguments], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
 # The index and the help of each command
 # ---------------------------------------------------------------------------------------------------
 
+
 def test_careleaf_help_lists_every_workflow_on_one_line_each():
     result = run_careleaf(["--help"], COLUMNS="80")
     assert result.returncode == 0 and result.stderr == ""
     lines = result.stdout.splitlines()
     for command in COMMANDS:
-        assert any(re.fullmatch(rf"    {re.escape(command.name)} +{re.escape(command.summary)}", line) for line in lines), command.name
+        assert any(
+            re.fullmatch(rf"    {re.escape(command.name)} +{re.escape(command.summary)}", line) for line in lines
+        ), command.name
     assert set(MINIMAL) == set(NAMES)
 
 
@@ -96,6 +118,7 @@ def test_each_xliff_action_explains_itself(action, capsys):
 # One configuration: -f, before or after the command, default ./mkdocs.yml
 # ---------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("where", ["before", "after"])
 @pytest.mark.parametrize("name", NAMES)
 def test_every_command_reads_the_configuration_named_by_f(name, where, tmp_path, capsys):
@@ -111,7 +134,9 @@ def test_without_f_the_configuration_is_mkdocs_yml_in_the_current_folder(tmp_pat
     assert capsys.readouterr().err == "careleaf: mkdocs.yml: no such configuration file\n"
 
 
-def test_commands_run_on_a_library_whose_configuration_has_another_name_and_folder(small_tree, tmp_path, monkeypatch, capsys):
+def test_commands_run_on_a_library_whose_configuration_has_another_name_and_folder(
+    small_tree, tmp_path, monkeypatch, capsys
+):
     config = small_tree / "library.yml"
     (small_tree / "mkdocs.yml").rename(config)
     monkeypatch.chdir(tmp_path)  # nowhere near the library
@@ -122,7 +147,10 @@ def test_commands_run_on_a_library_whose_configuration_has_another_name_and_fold
     assert rows == [["finger", "es", "machine-draft", "E2", "U1"], ["wrist", "es", "machine-draft", "E2", "U1"], []]
     assert careleaf(["-f", str(config), "source-revision", "finger"]) == 0
     revision = read_page(small_tree / "docs" / "en" / "finger.md", "en").source_revision()
-    assert capsys.readouterr().out == f"source_revision:\n  red_flags: {revision['red_flags']}\n  text: {revision['text']}\n"
+    assert (
+        capsys.readouterr().out
+        == f"source_revision:\n  red_flags: {revision['red_flags']}\n  text: {revision['text']}\n"
+    )
     assert careleaf(["-f", str(config), "new", "elbow", "--category", "bones-and-joints"]) == 0
     assert (small_tree / "docs" / "es" / "elbow.md").is_file()
     assert careleaf(["-f", str(config), "xliff", "export", "es", "finger", "-o", str(tmp_path / "es.xlf")]) == 0
@@ -133,16 +161,28 @@ def test_commands_run_on_a_library_whose_configuration_has_another_name_and_fold
 # One way to fail: exit codes, one `careleaf:` line, no traceback
 # ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("arguments, message", [
-    (["approve", "finger"], "careleaf: approve: the following arguments are required: --by (see 'careleaf approve --help')"),
-    (["approve", "finger", "--by", "A, MD", "--date", "2026-13-01"],
-     "careleaf: approve: argument --date: not a date (YYYY-MM-DD): '2026-13-01' (see 'careleaf approve --help')"),
-    (["publish"], "careleaf: argument COMMAND: invalid choice: 'publish' (choose from "),
-    ([], "careleaf: no command given ('careleaf --help' lists them)"),
-    (["xliff", "import", "es.xlf", "--date", "2026-11-20"], "careleaf: xliff import: --date is the review date: give --reviewer too"),
-    (["source-revision", "elbow"], "careleaf: source-revision: no article 'elbow' in en"),
-    (["status", "--lang", "fr"], "careleaf: status: no language 'fr' in mkdocs.yml (languages: en, es)"),
-])
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (
+            ["approve", "finger"],
+            "careleaf: approve: the following arguments are required: --by (see 'careleaf approve --help')",
+        ),
+        (
+            ["approve", "finger", "--by", "A, MD", "--date", "2026-13-01"],
+            "careleaf: approve: argument --date: not a date (YYYY-MM-DD): '2026-13-01' (see 'careleaf approve --help')",
+        ),
+        (["publish"], "careleaf: argument COMMAND: invalid choice: 'publish' (choose from "),
+        ([], "careleaf: no command given ('careleaf --help' lists them)"),
+        (
+            ["xliff", "import", "es.xlf", "--date", "2026-11-20"],
+            "careleaf: xliff import: --date is the review date: give --reviewer too",
+        ),
+        (["source-revision", "elbow"], "careleaf: source-revision: no article 'elbow' in en"),
+        (["status", "--lang", "fr"], "careleaf: status: no language 'fr' in mkdocs.yml (languages: en, es)"),
+    ],
+)
 def test_a_usage_error_exits_2_with_one_careleaf_line(small_tree, arguments, message):
     result = run_careleaf(arguments, cwd=small_tree)
     assert result.returncode == 2
@@ -153,7 +193,10 @@ def test_a_configuration_that_is_not_yaml_is_one_line_and_exit_2(small_tree):
     edit(small_tree / "mkdocs.yml", "site_name: Test library", "site_name: [Test library")
     result = run_careleaf(["validate"], cwd=small_tree)
     assert result.returncode == 2
-    assert re.fullmatch(r"careleaf: mkdocs\.yml:\d+: not valid YAML: .*\n", result.stderr) and "Traceback" not in result.stderr
+    assert (
+        re.fullmatch(r"careleaf: mkdocs\.yml:\d+: not valid YAML: .*\n", result.stderr)
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_findings_exit_1(small_tree, capsys):
@@ -172,18 +215,25 @@ def test_users_need_no_mkdocs_2_warning_variable(small_tree):
 # The old scripts, for one release
 # ---------------------------------------------------------------------------------------------------
 
+
 def test_an_old_script_still_works_and_says_what_replaced_it(small_tree):
     result = run_careleaf(["source-revision", "finger"], cwd=small_tree)
-    shim = python([str(ROOT / "scripts" / "source_revision.py"), "finger", "--config", str(small_tree / "mkdocs.yml")],
-                  ROOT, dict(os.environ))
+    shim = python(
+        [str(ROOT / "scripts" / "source_revision.py"), "finger", "--config", str(small_tree / "mkdocs.yml")],
+        ROOT,
+        dict(os.environ),
+    )
     assert shim.returncode == 0 and shim.stdout == result.stdout
-    assert shim.stderr == ("careleaf: scripts/source_revision.py is replaced by 'careleaf source-revision' "
-                           "and goes in the next release\n")
+    assert shim.stderr == (
+        "careleaf: scripts/source_revision.py is replaced by 'careleaf source-revision' and goes in the next release\n"
+    )
 
 
 def test_the_old_validator_still_finds_the_configuration_beside_its_docs_folder(small_tree):
     (small_tree / "docs" / "es" / "wrist.md").unlink()
-    shim = python([str(ROOT / "scripts" / "validate.py"), str(small_tree / "docs"), "--today", TODAY], ROOT, dict(os.environ))
+    shim = python(
+        [str(ROOT / "scripts" / "validate.py"), str(small_tree / "docs"), "--today", TODAY], ROOT, dict(os.environ)
+    )
     assert shim.returncode == 1
     assert "docs/es/wrist.md" in shim.stdout
     assert shim.stderr.startswith("careleaf: scripts/validate.py is replaced by 'careleaf validate'")
@@ -191,8 +241,14 @@ def test_the_old_validator_still_finds_the_configuration_beside_its_docs_folder(
 
 def test_a_reader_that_stops_reading_gets_no_traceback(small_tree):
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
-    process = subprocess.Popen([sys.executable, "-m", "careleaf", "status"], cwd=small_tree, env=environment,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careleaf", "status"],
+        cwd=small_tree,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     process.stdout.close()  # as `careleaf status | head -0` does, before anything is written
     stderr = process.stderr.read()
     assert process.wait(timeout=120) == 1

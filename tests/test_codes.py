@@ -24,6 +24,7 @@ def index() -> CodeIndex:
 # The matching rule, on the shipped articles
 # ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("code", ["S62.610A", "S62610A", "s62.610a", " S62.610A ", "S62.666A"])
 def test_a_closed_finger_fracture_reaches_the_closed_fracture_article(index, code):
     assert index.match("icd10cm", code) == ["broken-finger-closed"]
@@ -85,25 +86,34 @@ def test_a_muscle_spasm_reaches_the_muscle_spasm_article(index, code):
     assert index.match("icd10cm", code) == ["muscle-spasm"]
 
 
-@pytest.mark.parametrize("system,sctid,slug", [
-    ("snomedct", "45352006", "muscle-spasm"),
-    ("SNOMED CT", "24424003", "broken-finger-closed"),
-    (SNOMEDCT, "21698002", "open-finger-fracture"),
-    ("snomed-ct", " 1342431003 ", "finger-dislocation"),
-])
+@pytest.mark.parametrize(
+    "system,sctid,slug",
+    [
+        ("snomedct", "45352006", "muscle-spasm"),
+        ("SNOMED CT", "24424003", "broken-finger-closed"),
+        (SNOMEDCT, "21698002", "open-finger-fracture"),
+        ("snomed-ct", " 1342431003 ", "finger-dislocation"),
+    ],
+)
 def test_a_snomed_ct_concept_reaches_its_article(index, system, sctid, slug):
     assert index.match(system, sctid) == [slug]
 
 
-@pytest.mark.parametrize("system,code", [
-    ("icd10cm", "Z99.89"),       # dependence on enabling machines
-    ("icd10cm", "S62.1"),        # another carpal bone: a category above none of the entries
-    ("icd10cm", "S62"),          # a request broader than every entry
-    ("icd10cm", "S62.511A"),     # the thumb: the finger articles leave it out
-    ("snomedct", "65966004"),    # fracture of forearm
-    ("http://snomed.info/sct", "31975004"),  # fracture of scaphoid: confirmed, not the suspected one the article is for
-    ("snomedct", "4535200"),     # a prefix of an id is another id, not a category
-])
+@pytest.mark.parametrize(
+    "system,code",
+    [
+        ("icd10cm", "Z99.89"),  # dependence on enabling machines
+        ("icd10cm", "S62.1"),  # another carpal bone: a category above none of the entries
+        ("icd10cm", "S62"),  # a request broader than every entry
+        ("icd10cm", "S62.511A"),  # the thumb: the finger articles leave it out
+        ("snomedct", "65966004"),  # fracture of forearm
+        (
+            "http://snomed.info/sct",
+            "31975004",
+        ),  # fracture of scaphoid: confirmed, not the suspected one the article is for
+        ("snomedct", "4535200"),  # a prefix of an id is another id, not a category
+    ],
+)
 def test_an_unknown_code_matches_nothing(index, system, code):
     assert index.match(system, code) == []
 
@@ -132,12 +142,16 @@ def test_every_shared_claim_is_returned_by_the_articles_it_names(index):
         # A request for it (with one of its 7th characters, for ICD-10-CM) gets every article sharing it.
         requested = entry.code if entry.seventh is None else entry.code.ljust(6, "X") + min(entry.seventh)
         assert index.match(entry.system, requested) == sorted(entry.shared_with | {entry.slug})
-    assert codes.ambiguities(index.entries) == [] and codes.unreturned_shares(index.entries, {e.slug for e in index.entries}) == []
+    assert (
+        codes.ambiguities(index.entries) == []
+        and codes.unreturned_shares(index.entries, {e.slug for e in index.entries}) == []
+    )
 
 
 # ---------------------------------------------------------------------------
 # The matching rule, on data made here
 # ---------------------------------------------------------------------------
+
 
 def test_the_longest_matching_prefix_wins():
     index = CodeIndex.from_front_matter({"hand": {"icd10cm": ["S62"]}, "finger": {"icd10cm": ["S62.6"]}})
@@ -147,22 +161,35 @@ def test_the_longest_matching_prefix_wins():
 
 
 def test_a_seventh_character_list_beats_the_same_prefix_without_one():
-    index = CodeIndex.from_front_matter({"any": {"icd10cm": ["S62.6"]},
-                                         "open": {"icd10cm": [{"code": "S62.6", "seventh": ["B"]}]}})
+    index = CodeIndex.from_front_matter(
+        {"any": {"icd10cm": ["S62.6"]}, "open": {"icd10cm": [{"code": "S62.6", "seventh": ["B"]}]}}
+    )
     assert index.match("icd10cm", "S62.610B") == ["open"]
     assert index.match("icd10cm", "S62.610A") == ["any"]
 
 
 def test_an_article_is_returned_once_by_its_best_entry():
-    index = CodeIndex.from_front_matter({"finger": {"icd10cm": ["S62", "S62.6", "S62.61"]}, "hand": {"icd10cm": ["S62"]}})
+    index = CodeIndex.from_front_matter(
+        {"finger": {"icd10cm": ["S62", "S62.6", "S62.61"]}, "hand": {"icd10cm": ["S62"]}}
+    )
     ranked = index.ranked("icd10cm", "S62.610A")
     assert [(m.slug, m.entry.label) for m in ranked] == [("finger", "S62.61"), ("hand", "S62")]
 
 
-SHARED = {"closed": {"icd10cm": [{"code": "S62.6", "seventh": ["A"]},
-                                 {"code": "S62.6", "seventh": ["D", "G"], "shared_with": ["open"]}]},
-          "open": {"icd10cm": [{"code": "s62.6", "seventh": ["B"]},
-                               {"code": "S626", "seventh": ["g", "D"], "shared_with": ["closed"]}]}}
+SHARED = {
+    "closed": {
+        "icd10cm": [
+            {"code": "S62.6", "seventh": ["A"]},
+            {"code": "S62.6", "seventh": ["D", "G"], "shared_with": ["open"]},
+        ]
+    },
+    "open": {
+        "icd10cm": [
+            {"code": "s62.6", "seventh": ["B"]},
+            {"code": "S626", "seventh": ["g", "D"], "shared_with": ["closed"]},
+        ]
+    },
+}
 
 
 def test_a_claim_two_articles_share_answers_with_both_and_the_rest_with_one():
@@ -199,26 +226,44 @@ def test_a_share_the_other_article_does_not_return_is_reported():
 
 def test_the_lookup_table_ranks_entries_as_specificity_orders_them():
     # The infobutton page's script compares one number per entry where codes.py compares (length, listed).
-    index = CodeIndex.from_front_matter({"a": {"icd10cm": ["S62", "S62.6", {"code": "S62.6", "seventh": ["A"]}, "S62.61"]},
-                                         "b": {"icd10cm": [{"code": "S62", "seventh": ["B"]}], "snomedct": ["24424003"]}})
+    index = CodeIndex.from_front_matter(
+        {
+            "a": {"icd10cm": ["S62", "S62.6", {"code": "S62.6", "seventh": ["A"]}, "S62.61"]},
+            "b": {"icd10cm": [{"code": "S62", "seventh": ["B"]}], "snomedct": ["24424003"]},
+        }
+    )
     table = index.lookup_table()
-    ranks = {(row["code"], tuple(row["seventh"] or ())): row["rank"] for row in table["codes"] if row["system"] == ICD10CM}
+    ranks = {
+        (row["code"], tuple(row["seventh"] or ())): row["rank"] for row in table["codes"] if row["system"] == ICD10CM
+    }
     by_specificity = sorted(index.entries, key=lambda entry: entry.specificity)
-    assert [ranks[(entry.code, tuple(sorted(entry.seventh or ())))] for entry in by_specificity if entry.system == ICD10CM] == \
-        sorted(ranks.values())
+    assert [
+        ranks[(entry.code, tuple(sorted(entry.seventh or ())))] for entry in by_specificity if entry.system == ICD10CM
+    ] == sorted(ranks.values())
     assert len(set(ranks.values())) == len(ranks)  # no two different specificities share a rank
     assert {"system": SNOMEDCT, "code": "24424003", "slug": "b", "rank": 16, "seventh": None} in table["codes"]
     assert table["prefix_systems"] == [ICD10CM] and table["seventh_position"] == 7
     assert all(table["aliases"][name] == codes.system_oid(name) for name in table["aliases"])
 
 
-@pytest.mark.parametrize("name", ["2.16.840.1.113883.6.90", "icd10cm", "ICD-10-CM", "icd-10-cm", "urn:oid:2.16.840.1.113883.6.90",
-                                  "http://hl7.org/fhir/sid/icd-10-cm"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "2.16.840.1.113883.6.90",
+        "icd10cm",
+        "ICD-10-CM",
+        "icd-10-cm",
+        "urn:oid:2.16.840.1.113883.6.90",
+        "http://hl7.org/fhir/sid/icd-10-cm",
+    ],
+)
 def test_icd10cm_is_named_by_oid_or_name(name):
     assert codes.system_oid(name) == ICD10CM
 
 
-@pytest.mark.parametrize("name", ["2.16.840.1.113883.6.96", "snomedct", "SNOMED CT", "SNOMED-CT", "http://snomed.info/sct"])
+@pytest.mark.parametrize(
+    "name", ["2.16.840.1.113883.6.96", "snomedct", "SNOMED CT", "SNOMED-CT", "http://snomed.info/sct"]
+)
 def test_snomedct_is_named_by_oid_or_name(name):
     assert codes.system_oid(name) == SNOMEDCT
 
@@ -239,6 +284,7 @@ def test_normalise_icd10cm():
 # The validator, on small trees
 # ---------------------------------------------------------------------------
 
+
 def add_codes(tree: Path, path: str, block: str) -> Path:
     """Put a `codes:` block (YAML lines under it, indented two spaces) into a page's front matter."""
     page = tree / path
@@ -253,8 +299,11 @@ def assert_one_error(tree: Path, capsys, path: str, line_text: str, message: str
 
 
 def test_well_formed_codes_pass(small_tree, capsys):
-    add_codes(small_tree, "docs/en/finger.md",
-              '  icd10cm:\n    - code: S62.6\n      seventh: [A, D]\n    - S63.2\n  snomedct:\n    - "24424003"\n    - 1342431003\n')
+    add_codes(
+        small_tree,
+        "docs/en/finger.md",
+        '  icd10cm:\n    - code: S62.6\n      seventh: [A, D]\n    - S63.2\n  snomedct:\n    - "24424003"\n    - 1342431003\n',
+    )
     add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - code: S62.6\n      seventh: [B]\n    - s62.0\n")
     exit_code, found, out = errors(small_tree, capsys)
     assert exit_code == 0 and "0 error(s), 0 warning(s)" in out, out
@@ -263,17 +312,26 @@ def test_well_formed_codes_pass(small_tree, capsys):
 @pytest.mark.parametrize("written", ["S6.26", "62.6", "S62.", "S62.61234", "S62-6", "S62 6", "[S62.6]"])
 def test_a_malformed_icd10cm_code_is_an_error_at_its_line(small_tree, capsys, written):
     add_codes(small_tree, "docs/en/finger.md", f"  icd10cm:\n    - S63.2\n    - '{written}'\n")
-    assert_one_error(small_tree, capsys, "docs/en/finger.md", f"- '{written}'",
-                     f"'{written}' is not an ICD-10-CM code: a letter, a digit, a letter or digit, then an optional dot "
-                     "and up to 4 letters or digits (S62.6, M62.831, S62.610A)", "codes-icd10cm")
+    assert_one_error(
+        small_tree,
+        capsys,
+        "docs/en/finger.md",
+        f"- '{written}'",
+        f"'{written}' is not an ICD-10-CM code: a letter, a digit, a letter or digit, then an optional dot "
+        "and up to 4 letters or digits (S62.6, M62.831, S62.610A)",
+        "codes-icd10cm",
+    )
 
 
-@pytest.mark.parametrize("seventh,message", [
-    ("[AB]", "a 7th character is one letter (or digit), not 'AB'"),
-    ("['']", "a 7th character is one letter (or digit), not ''"),
-    ("A", "'seventh' lists 7th characters such as [A, D], not 'A' (leave it out to cover them all)"),
-    ("[]", "'seventh' lists 7th characters such as [A, D], not [] (leave it out to cover them all)"),
-])
+@pytest.mark.parametrize(
+    "seventh,message",
+    [
+        ("[AB]", "a 7th character is one letter (or digit), not 'AB'"),
+        ("['']", "a 7th character is one letter (or digit), not ''"),
+        ("A", "'seventh' lists 7th characters such as [A, D], not 'A' (leave it out to cover them all)"),
+        ("[]", "'seventh' lists 7th characters such as [A, D], not [] (leave it out to cover them all)"),
+    ],
+)
 def test_a_malformed_seventh_character_list_is_an_error_at_its_line(small_tree, capsys, seventh, message):
     add_codes(small_tree, "docs/en/finger.md", f"  icd10cm:\n    - code: S62.6\n      seventh: {seventh}\n")
     assert_one_error(small_tree, capsys, "docs/en/finger.md", "seventh:", message, "codes-icd10cm-seventh")
@@ -281,24 +339,41 @@ def test_a_malformed_seventh_character_list_is_an_error_at_its_line(small_tree, 
 
 def test_a_seventh_character_list_on_a_full_code_is_an_error(small_tree, capsys):
     add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - code: S62.610A\n      seventh: [A]\n")
-    assert_one_error(small_tree, capsys, "docs/en/finger.md", "seventh:",
-                     "S62.610A already has its 7th character: 'seventh' goes with a shorter code such as S62.610",
-                     "codes-icd10cm-seventh")
+    assert_one_error(
+        small_tree,
+        capsys,
+        "docs/en/finger.md",
+        "seventh:",
+        "S62.610A already has its 7th character: 'seventh' goes with a shorter code such as S62.610",
+        "codes-icd10cm-seventh",
+    )
 
 
 def test_a_snomed_ct_id_with_a_wrong_check_digit_is_an_error(small_tree, capsys):
     add_codes(small_tree, "docs/en/wrist.md", '  snomedct:\n    - "31975004"\n    - "45352007"\n')
-    assert_one_error(small_tree, capsys, "docs/en/wrist.md", '"45352007"',
-                     "SNOMED CT id 45352007 fails its check digit (Verhoeff): for the digits before it the last digit "
-                     "would be 6; is a digit mistyped?", "codes-snomedct-check-digit")
+    assert_one_error(
+        small_tree,
+        capsys,
+        "docs/en/wrist.md",
+        '"45352007"',
+        "SNOMED CT id 45352007 fails its check digit (Verhoeff): for the digits before it the last digit "
+        "would be 6; is a digit mistyped?",
+        "codes-snomedct-check-digit",
+    )
 
 
 def test_a_snomed_ct_description_id_is_not_a_diagnosis(small_tree, capsys):
     # A real description id (partition 01, check digit valid): a term for a concept, not the concept.
     add_codes(small_tree, "docs/en/wrist.md", '  snomedct:\n    - "4695177012"\n')
-    assert_one_error(small_tree, capsys, "docs/en/wrist.md", '"4695177012"',
-                     "SNOMED CT id 4695177012 is a description id (partition 01): a diagnosis is a concept, whose id "
-                     "has partition 00 or 10", "codes-snomedct-partition")
+    assert_one_error(
+        small_tree,
+        capsys,
+        "docs/en/wrist.md",
+        '"4695177012"',
+        "SNOMED CT id 4695177012 is a description id (partition 01): a diagnosis is a concept, whose id "
+        "has partition 00 or 10",
+        "codes-snomedct-partition",
+    )
 
 
 def test_a_snomed_ct_id_with_no_such_partition_is_an_error(small_tree, capsys):
@@ -306,9 +381,15 @@ def test_a_snomed_ct_id_with_no_such_partition_is_an_error(small_tree, capsys):
 
     sctid = "4535237" + verhoeff.calc_check_digit("4535237")  # partition 37: no kind of identifier
     add_codes(small_tree, "docs/en/wrist.md", f'  snomedct:\n    - "{sctid}"\n')
-    assert_one_error(small_tree, capsys, "docs/en/wrist.md", f'"{sctid}"',
-                     f"SNOMED CT id {sctid} has partition 37 (the two digits before the check digit), which no "
-                     "identifier has (00, 01, 02, 10, 11, 12)", "codes-snomedct-partition")
+    assert_one_error(
+        small_tree,
+        capsys,
+        "docs/en/wrist.md",
+        f'"{sctid}"',
+        f"SNOMED CT id {sctid} has partition 37 (the two digits before the check digit), which no "
+        "identifier has (00, 01, 02, 10, 11, 12)",
+        "codes-snomedct-partition",
+    )
 
 
 @pytest.mark.parametrize("written", ["'12345'", "'0453520060'", "'4535200A'", "'1234567890123456789'", "4.5e7"])
@@ -320,76 +401,130 @@ def test_a_malformed_snomed_ct_id_is_an_error(small_tree, capsys, written):
     assert found[0].endswith("[codes-snomedct]")
 
 
-HOW_TO_FIX = ("give each its own code or 7th characters, or, if both articles answer it, make it the same claim in "
-              "each and name the other article in its 'shared_with'")
+HOW_TO_FIX = (
+    "give each its own code or 7th characters, or, if both articles answer it, make it the same claim in "
+    "each and name the other article in its 'shared_with'"
+)
 
 
 def test_two_articles_claiming_the_same_code_and_7th_characters_is_ambiguous(small_tree, capsys):
     finger = add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - code: S62.6\n      seventh: [A, D]\n")
     add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - S62.0\n    - code: s62.6\n      seventh: [B, D]\n")
-    assert_one_error(small_tree, capsys, "docs/en/wrist.md", "- code: s62.6",
-                     f"ambiguous: ICD-10-CM S62.6 with 7th character(s) D is also claimed by docs/en/finger.md:"
-                     f"{line_of(finger, '- code: S62.6')} at the same specificity, so a request for it would match more "
-                     f"than one article: {HOW_TO_FIX}", "codes-ambiguous")
+    assert_one_error(
+        small_tree,
+        capsys,
+        "docs/en/wrist.md",
+        "- code: s62.6",
+        f"ambiguous: ICD-10-CM S62.6 with 7th character(s) D is also claimed by docs/en/finger.md:"
+        f"{line_of(finger, '- code: S62.6')} at the same specificity, so a request for it would match more "
+        f"than one article: {HOW_TO_FIX}",
+        "codes-ambiguous",
+    )
 
 
 def test_two_articles_claiming_the_same_snomed_ct_concept_is_ambiguous(small_tree, capsys):
     finger = add_codes(small_tree, "docs/en/finger.md", '  snomedct:\n    - "24424003"\n')
     add_codes(small_tree, "docs/en/wrist.md", "  snomedct:\n    - 24424003\n")
-    assert_one_error(small_tree, capsys, "docs/en/wrist.md", "- 24424003",
-                     f"ambiguous: SNOMED CT 24424003 is also claimed by docs/en/finger.md:{line_of(finger, '24424003')} "
-                     f"at the same specificity, so a request for it would match more than one article: {HOW_TO_FIX}",
-                     "codes-ambiguous")
+    assert_one_error(
+        small_tree,
+        capsys,
+        "docs/en/wrist.md",
+        "- 24424003",
+        f"ambiguous: SNOMED CT 24424003 is also claimed by docs/en/finger.md:{line_of(finger, '24424003')} "
+        f"at the same specificity, so a request for it would match more than one article: {HOW_TO_FIX}",
+        "codes-ambiguous",
+    )
 
 
 def test_a_claim_both_articles_declare_shared_passes(small_tree, capsys):
-    add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - code: S62.6\n      seventh: [A]\n    - code: S62.6\n"
-              "      seventh: [D, G]\n      shared_with: [wrist]\n  snomedct:\n    - code: '24424003'\n      shared_with: [wrist]\n")
-    add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - code: S62.6\n      seventh: [B]\n    - code: s626\n"
-              "      seventh: [G, D]\n      shared_with: [finger]\n  snomedct:\n    - {code: 24424003, shared_with: [finger]}\n")
+    add_codes(
+        small_tree,
+        "docs/en/finger.md",
+        "  icd10cm:\n    - code: S62.6\n      seventh: [A]\n    - code: S62.6\n"
+        "      seventh: [D, G]\n      shared_with: [wrist]\n  snomedct:\n    - code: '24424003'\n      shared_with: [wrist]\n",
+    )
+    add_codes(
+        small_tree,
+        "docs/en/wrist.md",
+        "  icd10cm:\n    - code: S62.6\n      seventh: [B]\n    - code: s626\n"
+        "      seventh: [G, D]\n      shared_with: [finger]\n  snomedct:\n    - {code: 24424003, shared_with: [finger]}\n",
+    )
     exit_code, found, out = errors(small_tree, capsys)
     assert exit_code == 0 and "0 error(s), 0 warning(s)" in out, out
 
 
-@pytest.mark.parametrize("wrist_block,overlap", [
-    # The other article makes the same claim but does not name this one back.
-    ("  icd10cm:\n    - code: S62.6\n      seventh: [D, G]\n", "with 7th character(s) D, G"),
-    # Both name each other, but the claims are not the same: they overlap in D only.
-    ("  icd10cm:\n    - code: S62.6\n      seventh: [B, D]\n      shared_with: [finger]\n", "with 7th character(s) D"),
-])
+@pytest.mark.parametrize(
+    "wrist_block,overlap",
+    [
+        # The other article makes the same claim but does not name this one back.
+        ("  icd10cm:\n    - code: S62.6\n      seventh: [D, G]\n", "with 7th character(s) D, G"),
+        # Both name each other, but the claims are not the same: they overlap in D only.
+        (
+            "  icd10cm:\n    - code: S62.6\n      seventh: [B, D]\n      shared_with: [finger]\n",
+            "with 7th character(s) D",
+        ),
+    ],
+)
 def test_a_share_not_declared_as_the_same_claim_on_both_sides_is_ambiguous(small_tree, capsys, wrist_block, overlap):
-    finger = add_codes(small_tree, "docs/en/finger.md",
-                       "  icd10cm:\n    - code: S62.6\n      seventh: [D, G]\n      shared_with: [wrist]\n")
+    finger = add_codes(
+        small_tree,
+        "docs/en/finger.md",
+        "  icd10cm:\n    - code: S62.6\n      seventh: [D, G]\n      shared_with: [wrist]\n",
+    )
     wrist = add_codes(small_tree, "docs/en/wrist.md", wrist_block)
     exit_code, found, out = errors(small_tree, capsys)
     assert exit_code == 1, out
     ambiguous = [line for line in found if line.endswith("[codes-ambiguous]")]
-    assert ambiguous == [f"docs/en/wrist.md:{line_of(wrist, '- code: S62.6')}: error: ambiguous: ICD-10-CM S62.6 {overlap} "
-                         f"is also claimed by docs/en/finger.md:{line_of(finger, '- code: S62.6')} at the same specificity, "
-                         f"so a request for it would match more than one article: {HOW_TO_FIX} [codes-ambiguous]"], out
+    assert ambiguous == [
+        f"docs/en/wrist.md:{line_of(wrist, '- code: S62.6')}: error: ambiguous: ICD-10-CM S62.6 {overlap} "
+        f"is also claimed by docs/en/finger.md:{line_of(finger, '- code: S62.6')} at the same specificity, "
+        f"so a request for it would match more than one article: {HOW_TO_FIX} [codes-ambiguous]"
+    ], out
 
 
-@pytest.mark.parametrize("named,message", [
-    ("wrist", "'shared_with' names wrist, whose docs/en/wrist.md does not claim ICD-10-CM S62.6 [D, G]: claim it there "
-              "too, naming finger in its 'shared_with', or take wrist out of this one"),
-    ("elbow", "'shared_with' names elbow, which is not an article (no en/elbow.md)"),
-])
+@pytest.mark.parametrize(
+    "named,message",
+    [
+        (
+            "wrist",
+            "'shared_with' names wrist, whose docs/en/wrist.md does not claim ICD-10-CM S62.6 [D, G]: claim it there "
+            "too, naming finger in its 'shared_with', or take wrist out of this one",
+        ),
+        ("elbow", "'shared_with' names elbow, which is not an article (no en/elbow.md)"),
+    ],
+)
 def test_a_share_the_named_article_does_not_return_is_an_error(small_tree, capsys, named, message):
-    add_codes(small_tree, "docs/en/finger.md",
-              f"  icd10cm:\n    - code: S62.6\n      seventh: [D, G]\n      shared_with: [{named}]\n")
+    add_codes(
+        small_tree,
+        "docs/en/finger.md",
+        f"  icd10cm:\n    - code: S62.6\n      seventh: [D, G]\n      shared_with: [{named}]\n",
+    )
     add_codes(small_tree, "docs/en/wrist.md", "  icd10cm:\n    - code: S62.6\n      seventh: [B]\n")
     assert_one_error(small_tree, capsys, "docs/en/finger.md", "- code: S62.6", message, "codes-shared")
 
 
-@pytest.mark.parametrize("written,message", [
-    ("wrist", "'shared_with' lists the slugs of the other articles that answer this code too, such as "
-              "[open-finger-fracture], not 'wrist'"),
-    ("[]", "'shared_with' lists the slugs of the other articles that answer this code too, such as "
-           "[open-finger-fracture], not []"),
-    ("[finger]", "'shared_with' names the other articles, not this one (finger)"),
-])
+@pytest.mark.parametrize(
+    "written,message",
+    [
+        (
+            "wrist",
+            "'shared_with' lists the slugs of the other articles that answer this code too, such as "
+            "[open-finger-fracture], not 'wrist'",
+        ),
+        (
+            "[]",
+            "'shared_with' lists the slugs of the other articles that answer this code too, such as "
+            "[open-finger-fracture], not []",
+        ),
+        ("[finger]", "'shared_with' names the other articles, not this one (finger)"),
+    ],
+)
 def test_a_malformed_shared_with_is_an_error_at_its_line(small_tree, capsys, written, message):
-    add_codes(small_tree, "docs/en/finger.md", f"  icd10cm:\n    - code: S62.6\n      seventh: [D]\n      shared_with: {written}\n")
+    add_codes(
+        small_tree,
+        "docs/en/finger.md",
+        f"  icd10cm:\n    - code: S62.6\n      seventh: [D]\n      shared_with: {written}\n",
+    )
     assert_one_error(small_tree, capsys, "docs/en/finger.md", "shared_with:", message, "codes-shared")
 
 
@@ -403,20 +538,34 @@ def test_the_same_code_at_different_specificities_is_not_ambiguous(small_tree, c
 def test_codes_in_a_translation_are_an_error_at_their_line(small_tree, capsys):
     add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - S62.6\n")
     add_codes(small_tree, "docs/es/finger.md", "  icd10cm:\n    - S62.6\n")
-    assert_one_error(small_tree, capsys, "docs/es/finger.md", "codes:",
-                     "clinical codes belong on the English page (en/finger.md): translations inherit them, so remove "
-                     "'codes' here", "codes-in-translation")
+    assert_one_error(
+        small_tree,
+        capsys,
+        "docs/es/finger.md",
+        "codes:",
+        "clinical codes belong on the English page (en/finger.md): translations inherit them, so remove 'codes' here",
+        "codes-in-translation",
+    )
 
 
-@pytest.mark.parametrize("block,line_text,message", [
-    ("  ICD-10-CM: [S62.6]\n", "ICD-10-CM:", "write the code system 'ICD-10-CM' as 'icd10cm' in 'codes'"),
-    ("  loinc: ['8867-4']\n", "loinc:", "unknown code system 'loinc' in 'codes': use icd10cm or snomedct"),
-    ("  icd10cm: S62.6\n", "icd10cm:", "'codes.icd10cm' must be a list of codes, not 'S62.6'"),
-    ("  icd10cm:\n    - code: S62.6\n      seventh: [A]\n      note: closed\n", "note:",
-     "an ICD-10-CM entry takes 'code', 'seventh' and 'shared_with', not 'note'"),
-    ("  snomedct:\n    - code: '24424003'\n      seventh: [A]\n", "seventh:",
-     "a SNOMED CT entry takes 'code' and 'shared_with', not 'seventh'"),
-])
+@pytest.mark.parametrize(
+    "block,line_text,message",
+    [
+        ("  ICD-10-CM: [S62.6]\n", "ICD-10-CM:", "write the code system 'ICD-10-CM' as 'icd10cm' in 'codes'"),
+        ("  loinc: ['8867-4']\n", "loinc:", "unknown code system 'loinc' in 'codes': use icd10cm or snomedct"),
+        ("  icd10cm: S62.6\n", "icd10cm:", "'codes.icd10cm' must be a list of codes, not 'S62.6'"),
+        (
+            "  icd10cm:\n    - code: S62.6\n      seventh: [A]\n      note: closed\n",
+            "note:",
+            "an ICD-10-CM entry takes 'code', 'seventh' and 'shared_with', not 'note'",
+        ),
+        (
+            "  snomedct:\n    - code: '24424003'\n      seventh: [A]\n",
+            "seventh:",
+            "a SNOMED CT entry takes 'code' and 'shared_with', not 'seventh'",
+        ),
+    ],
+)
 def test_a_codes_block_of_the_wrong_shape_is_an_error_at_its_line(small_tree, capsys, block, line_text, message):
     add_codes(small_tree, "docs/en/finger.md", block)
     assert_one_error(small_tree, capsys, "docs/en/finger.md", line_text, message, "codes-format")
@@ -426,5 +575,7 @@ def test_a_code_listed_twice_in_one_article_is_a_warning(small_tree, capsys):
     page = add_codes(small_tree, "docs/en/finger.md", "  icd10cm:\n    - S62.6\n    - s626\n")
     exit_code, found, out = errors(small_tree, capsys)
     assert exit_code == 0 and found == [], out
-    assert (f"docs/en/finger.md:{line_of(page, '- s626')}: warning: ICD-10-CM S62.6 repeats line "
-            f"{line_of(page, '- S62.6')} of this article [codes-duplicate]") in out
+    assert (
+        f"docs/en/finger.md:{line_of(page, '- s626')}: warning: ICD-10-CM S62.6 repeats line "
+        f"{line_of(page, '- S62.6')} of this article [codes-duplicate]"
+    ) in out

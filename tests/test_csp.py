@@ -3,8 +3,8 @@ proved in Chromium on the web build (over HTTP) and on the kiosk copy (from disk
 
 from __future__ import annotations
 
-import hashlib
 import base64
+import hashlib
 import re
 import shutil
 import threading
@@ -118,7 +118,11 @@ def off_site():
 
 def with_injection(html: str, off_site_url: str, keep_policy: bool = True) -> str:
     """The page with unsafe markup pasted into its article (and, for the control, without its policy)."""
-    html = html.replace('<section class="careleaf-content"', INJECTED.format(off_site=off_site_url) + '<section class="careleaf-content"', 1)
+    html = html.replace(
+        '<section class="careleaf-content"',
+        INJECTED.format(off_site=off_site_url) + '<section class="careleaf-content"',
+        1,
+    )
     if not keep_policy:
         html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
     return html
@@ -155,11 +159,14 @@ def test_preview_allows_live_reload_without_hashes_that_would_cancel_it():
 
 
 def test_iframe_worker_bootstrap_embeds_its_functions_and_the_worker_url():
-    shim = ('(()=>{function c(s){parent.postMessage(s,"}")}function d(...s){return s}'
-            'var o=class{constructor(e){w.write(`<html><script>postMessage=${c};importScripts=${d};x("${e}")<\\/script>'
-            '<script src=${e}><\\/script>`)}}})();')
+    shim = (
+        '(()=>{function c(s){parent.postMessage(s,"}")}function d(...s){return s}'
+        'var o=class{constructor(e){w.write(`<html><script>postMessage=${c};importScripts=${d};x("${e}")<\\/script>'
+        "<script src=${e}><\\/script>`)}}})();"
+    )
     assert csp.iframe_worker_bootstrap(shim, "../search.js") == (
-        'postMessage=function c(s){parent.postMessage(s,"}")};importScripts=function d(...s){return s};x("../search.js")')
+        'postMessage=function c(s){parent.postMessage(s,"}")};importScripts=function d(...s){return s};x("../search.js")'
+    )
     shipped = (ROOT / "node_modules/iframe-worker/shim/index.js").read_text(encoding="utf-8")
     assert '"../w.js"' in csp.iframe_worker_bootstrap(shipped, "../w.js")
 
@@ -176,13 +183,21 @@ def test_every_page_carries_the_policy_before_any_resource(built_site):
         # Moved ahead by the policy, the encoding must still be declared within the first 1024 bytes.
         assert html.encode("utf-8").find(b'<meta charset="utf-8">') + 22 <= 1024, path
         directives = _directives(head[0]["content"])
-        inline = [script.string for script in soup.find_all("script")
-                  if not script.get("src") and script.get("type") in (None, "module")]
+        inline = [
+            script.string
+            for script in soup.find_all("script")
+            if not script.get("src") and script.get("type") in (None, "module")
+        ]
         assert directives["script-src"] == ["'self'", *dict.fromkeys(_expected_hash(text) for text in inline)], path
         assert {name: sources for name, sources in directives.items() if name != "script-src"} == {
-            name: list(sources) for name, sources in csp.WEB_POLICY.items() if name != "script-src"}, path
-        assert not [(element.name, attribute) for element in soup.find_all(True) for attribute in element.attrs
-                    if attribute.startswith("on")], f"{path}: an inline event handler would be refused"
+            name: list(sources) for name, sources in csp.WEB_POLICY.items() if name != "script-src"
+        }, path
+        assert not [
+            (element.name, attribute)
+            for element in soup.find_all(True)
+            for attribute in element.attrs
+            if attribute.startswith("on")
+        ], f"{path}: an inline event handler would be refused"
 
 
 # ---------------------------------------------------------------------------
@@ -244,7 +259,9 @@ def test_injected_off_site_image_script_and_handler_are_refused(watched, served_
     site, url = served_copy
     article = (site / page_path("es", "muscle-spasm")).read_text(encoding="utf-8")
     (site / "es" / "injected.html").write_text(with_injection(article, off_site.url), encoding="utf-8")
-    (site / "es" / "control.html").write_text(with_injection(article, off_site.url, keep_policy=False), encoding="utf-8")
+    (site / "es" / "control.html").write_text(
+        with_injection(article, off_site.url, keep_policy=False), encoding="utf-8"
+    )
 
     # Without the policy the same markup reaches the other host and runs: the probe can see a failure.
     control = watched()
@@ -259,7 +276,11 @@ def test_injected_off_site_image_script_and_handler_are_refused(watched, served_
     assert off_site.requests == []
     assert session.page.evaluate("[window.injectedScriptRan, window.injectedHandlerRan]") == [None, None]
     refused = {(violation["directive"], violation["blocked"]) for violation in session.violations}
-    assert refused == {("img-src", f"{off_site.url}/pixel.gif"), ("script-src-elem", "inline"), ("script-src-attr", "inline")}
+    assert refused == {
+        ("img-src", f"{off_site.url}/pixel.gif"),
+        ("script-src-elem", "inline"),
+        ("script-src-attr", "inline"),
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -280,8 +301,14 @@ def offline(watched):
     """A watched context in which every request off file:// is refused and recorded."""
     session = watched()
     session.outside = []
-    session.context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
-                          else (session.outside.append(route.request.url), route.abort()))
+    session.context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("file://")
+            else (session.outside.append(route.request.url), route.abort())
+        ),
+    )
     return session
 
 
@@ -308,7 +335,11 @@ def test_kiosk_refuses_an_injected_off_site_image_and_script(offline, kiosk_copy
     assert off_site.requests == []
     assert offline.page.evaluate("[window.injectedScriptRan, window.injectedHandlerRan]") == [None, None]
     refused = {(violation["directive"], violation["blocked"]) for violation in offline.violations}
-    assert refused == {("img-src", f"{off_site.url}/pixel.gif"), ("script-src-elem", "inline"), ("script-src-attr", "inline")}
+    assert refused == {
+        ("img-src", f"{off_site.url}/pixel.gif"),
+        ("script-src-elem", "inline"),
+        ("script-src-attr", "inline"),
+    }
 
 
 def test_kiosk_self_means_any_local_file(offline, kiosk_copy, tmp_path):
@@ -320,7 +351,10 @@ def test_kiosk_self_means_any_local_file(offline, kiosk_copy, tmp_path):
     shutil.copytree(kiosk_copy, folder)
     article = (folder / "es" / "muscle-spasm.html").read_text(encoding="utf-8")
     probe = f'<img id="local-file" src="{elsewhere.as_uri()}" alt="">'
-    (folder / "es" / "local.html").write_text(article.replace('<section class="careleaf-content"', probe + '<section class="careleaf-content"', 1), encoding="utf-8")
+    (folder / "es" / "local.html").write_text(
+        article.replace('<section class="careleaf-content"', probe + '<section class="careleaf-content"', 1),
+        encoding="utf-8",
+    )
     offline.open((folder / "es" / "local.html").as_uri())
     assert offline.page.evaluate("document.getElementById('local-file').naturalWidth") == 1
     assert offline.violations == []

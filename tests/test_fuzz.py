@@ -18,9 +18,8 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, copy_project
-
 from careleaf.cli import main as careleaf  # the command under test
+from conftest import ROOT, copy_project
 
 TODAY = "2026-11-20"
 EXAMPLES = int(os.environ.get("CARELEAF_FUZZ_EXAMPLES", "500"))
@@ -29,23 +28,70 @@ FILES = sorted(
     for pattern in ("docs/*/*.md", "locales/*.yml", "locales/glossary/*.yml")
     for path in ROOT.glob(pattern)
 )
-PROBLEM_LINE = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+): (?P<severity>error|warning): (?P<message>.+) \[(?P<code>[a-z0-9-]+)\]$")
-SUMMARY_LINE = re.compile(r"^\d+ error\(s\), \d+ warning\(s\) in \d+ file\(s\); \d+ page\(s\) checked in \d+ language\(s\)$")
-FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROBLEM_LINE = re.compile(
+    r"^(?P<path>[^\s:][^:]*):(?P<line>\d+): (?P<severity>error|warning): (?P<message>.+) \[(?P<code>[a-z0-9-]+)\]$"
+)
+SUMMARY_LINE = re.compile(
+    r"^\d+ error\(s\), \d+ warning\(s\) in \d+ file\(s\); \d+ page\(s\) checked in \d+ language\(s\)$"
+)
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # ---------------------------------------------------------------------------
 # Mutations: (name, arguments), applied to a file's bytes
 # ---------------------------------------------------------------------------
 
 BILLION_LAUGHS = 'lol0: &a0 ["lol", "lol"]\n' + "".join(
-    f"lol{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]\n" for level in range(1, 10))
+    f"lol{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]\n" for level in range(1, 10)
+)
 NASTY_SNIPPETS = [
-    "2027-13-45", "2026-02-30", "2026-01-10 25:00:00", "0000-01-01", "!!int abc", "!!timestamp soon", "!!binary é",
-    "!!python/name:os.system", "*nowhere", "&anchor [1]", "~", "", "[", "{", "'", '"', "|", ">", "@", "`", "%", "- - -",
-    "? [a]\n: b", "{{broken}", "{0}", "{name!x}", "{a.b}", "1" * 5000, "\t- tabbed", "\x00", "\u2028", "\x85",
-    "\ufeff", "!!! emergency", "!!! urgent\n\n    - a new sign", "## Heading {#red-flags}", "```", "*[word]: x",
-    "<<: {a: 1}", "---", "...", BILLION_LAUGHS,
+    "2027-13-45",
+    "2026-02-30",
+    "2026-01-10 25:00:00",
+    "0000-01-01",
+    "!!int abc",
+    "!!timestamp soon",
+    "!!binary é",
+    "!!python/name:os.system",
+    "*nowhere",
+    "&anchor [1]",
+    "~",
+    "",
+    "[",
+    "{",
+    "'",
+    '"',
+    "|",
+    ">",
+    "@",
+    "`",
+    "%",
+    "- - -",
+    "? [a]\n: b",
+    "{{broken}",
+    "{0}",
+    "{name!x}",
+    "{a.b}",
+    "1" * 5000,
+    "\t- tabbed",
+    "\x00",
+    "\u2028",
+    "\x85",
+    "\ufeff",
+    "!!! emergency",
+    "!!! urgent\n\n    - a new sign",
+    "## Heading {#red-flags}",
+    "```",
+    "*[word]: x",
+    "<<: {a: 1}",
+    "---",
+    "...",
+    BILLION_LAUGHS,
 ]
 
 
@@ -57,8 +103,10 @@ def _flow_yaml(value) -> str:
 yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12), st.dates())
 yaml_values = st.recursive(
     yaml_scalars,
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.one_of(st.text(max_size=6), st.integers(), st.none()), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.one_of(st.text(max_size=6), st.integers(), st.none()), children, max_size=3)
+    ),
     max_leaves=8,
 ).map(_flow_yaml)
 yaml_value_texts = st.one_of(
@@ -85,7 +133,9 @@ mutations = st.one_of(
     ),
     st.one_of(
         st.tuples(st.just("insert_bytes"), positions, st.binary(min_size=1, max_size=8)),
-        st.tuples(st.just("invalid_utf8"), positions, st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xe9t\xe9"])),
+        st.tuples(
+            st.just("invalid_utf8"), positions, st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xe9t\xe9"])
+        ),
         st.tuples(st.just("truncate"), positions),
         st.tuples(st.just("empty")),
     ),
@@ -159,7 +209,11 @@ def line_count(path: Path) -> int:
 
 
 @FUZZ_SETTINGS
-@given(changes=st.lists(st.tuples(st.sampled_from(FILES), st.lists(mutations, min_size=1, max_size=3)), min_size=1, max_size=3))
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(FILES), st.lists(mutations, min_size=1, max_size=3)), min_size=1, max_size=3
+    )
+)
 def test_broken_files_give_one_clear_line_each_never_a_traceback(project, changes):
     originals = {name: (project / name).read_bytes() for name, _ in changes}
     try:
@@ -178,7 +232,7 @@ def test_broken_files_give_one_clear_line_each_never_a_traceback(project, change
     lines = [line for line in out.split("\n") if line]
     assert SUMMARY_LINE.match(lines[-1]), lines[-1]
     problems = [PROBLEM_LINE.match(line) for line in lines[:-1]]
-    assert all(problems), [line for line, match in zip(lines, problems) if not match]
+    assert all(problems), [line for line, match in zip(lines, problems, strict=False) if not match]
     for problem in problems:
         event(problem["code"])  # --hypothesis-show-statistics: which checks the mutations reached
         lines_in_file = mutated.get(problem["path"]) or line_count(project / problem["path"])

@@ -7,11 +7,10 @@ import subprocess
 
 import pytest
 
-from careleaf.model.content import Library
-from careleaf.model import project as project_settings
-from conftest import MKDOCS, ROOT, copy_project, edit
-
 from careleaf.cli import main as careleaf  # the command under test
+from careleaf.model import project as project_settings
+from careleaf.model.content import Library
+from conftest import MKDOCS, ROOT, copy_project, edit
 
 PROPERDOCS = ROOT / ".venv-properdocs" / "bin" / "properdocs"
 SLUGS = Library.load(project_settings.load(ROOT / "mkdocs.yml")).slugs
@@ -20,7 +19,9 @@ SLUGS = Library.load(project_settings.load(ROOT / "mkdocs.yml")).slugs
 def approval_required(tmp_path):
     """A copy of the project that requires clinical approval, which no article has."""
     project = copy_project(tmp_path / "project")
-    edit(project / "mkdocs.yml", "clinical_review:\n        required: false", "clinical_review:\n        required: true")
+    edit(
+        project / "mkdocs.yml", "clinical_review:\n        required: false", "clinical_review:\n        required: true"
+    )
     # Refused or not, nothing here needs the PDFs: leave Chromium out of it.
     edit(project / "mkdocs.yml", "      handouts:\n", "      handouts:\n        build: false\n")
     return project
@@ -28,17 +29,31 @@ def approval_required(tmp_path):
 
 def refusal() -> str:
     first = sorted(SLUGS)[0]
-    return (f"careleaf: refused: mkdocs build --strict, the publishing build, does not accept this library "
-            f"({len(SLUGS)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
-            f"this article (the careleaf plugin's clinical_review.required): careleaf approve {first} --by \"Name, credential\" "
-            f"[clinical-review-pending]; every one: careleaf validate --strict\n")
+    return (
+        f"careleaf: refused: mkdocs build --strict, the publishing build, does not accept this library "
+        f"({len(SLUGS)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
+        f'this article (the careleaf plugin\'s clinical_review.required): careleaf approve {first} --by "Name, credential" '
+        f"[clinical-review-pending]; every one: careleaf validate --strict\n"
+    )
 
 
 def test_no_packet_is_printed_from_a_library_the_publishing_build_refuses(tmp_path, capsys):
     project = approval_required(tmp_path)
     target = tmp_path / "packet.pdf"
-    code = careleaf(["-f", str(project / "mkdocs.yml"), "packet", "--site", str(tmp_path / "site"),
-                     "--lang", "es", "muscle-spasm", "-o", str(target)])
+    code = careleaf(
+        [
+            "-f",
+            str(project / "mkdocs.yml"),
+            "packet",
+            "--site",
+            str(tmp_path / "site"),
+            "--lang",
+            "es",
+            "muscle-spasm",
+            "-o",
+            str(target),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1
     assert (captured.out, captured.err) == ("", refusal())
@@ -61,11 +76,19 @@ def test_a_strict_build_refuses_to_run_quiet(tmp_path):
     project = copy_project(tmp_path / "project")
     edit(project / "docs/es/muscle-spasm.md", "\n## ", "\nVea [la otra página](no-such-page.md).\n\n## ")
     site = tmp_path / "site"
-    result = subprocess.run([*MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(site)], cwd=project,
-                            capture_output=True, text=True, timeout=300, env=_environment())
+    result = subprocess.run(
+        [*MKDOCS, "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=_environment(),
+    )
     assert result.returncode == 1
-    assert ("ERROR   -  --strict does not work with --quiet: MkDocs then counts no warning, so nothing would fail "
-            "the build; run it without --quiet") in result.stderr.splitlines()
+    assert (
+        "ERROR   -  --strict does not work with --quiet: MkDocs then counts no warning, so nothing would fail "
+        "the build; run it without --quiet"
+    ) in result.stderr.splitlines()
     assert "Traceback" not in result.stderr and not site.exists()
 
 
@@ -77,8 +100,14 @@ def test_a_refused_strict_build_leaves_the_published_site_as_it_was(tmp_path, to
     site.mkdir()
     (site / "index.html").write_text("the site as published before", encoding="utf-8")
     command = [*MKDOCS] if tool == "mkdocs" else [str(PROPERDOCS)]
-    result = subprocess.run([*command, "build", "--strict", "--site-dir", str(site)], cwd=project,
-                            capture_output=True, text=True, timeout=600, env=_environment())
+    result = subprocess.run(
+        [*command, "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=_environment(),
+    )
     assert result.returncode == 1
     assert f"Aborted with {len(SLUGS)} warnings in strict mode!" in result.stderr + result.stdout
     assert [path.name for path in site.iterdir()] == ["index.html"]

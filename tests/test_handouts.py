@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from careleaf.outputs.handouts import body_size, comparable, pdf_text, text_sizes
 from conftest import copy_project, edit, mkdocs_build, run_careleaf
-from test_build import ARTICLES, CATALOGUES, PROJECT, SLUGS, page_path, words_to_know
+from test_build import ARTICLES, CATALOGUES, PROJECT, page_path, words_to_know
 
 LETTER = (612, 792)  # points
 A4 = (596, 843)  # 210 x 297 mm as Chromium rounds it
@@ -36,7 +36,7 @@ def test_printing_a_built_site_again_takes_every_unchanged_page_from_the_cache(b
     header = next(line for line in result.stdout.splitlines() if line.startswith("article"))
     assert header.split()[1:] == list(PROJECT.languages)
     assert f"{total} PDFs in " in result.stdout
-    assert f" 0 printed " in result.stdout and f"{total} unchanged" in result.stdout
+    assert " 0 printed " in result.stdout and f"{total} unchanged" in result.stdout
     assert "accessibility problems: 0;" in result.stdout and "requests blocked: 0" in result.stdout
 
 
@@ -54,7 +54,11 @@ def test_the_build_prints_again_only_the_pages_that_changed(tmp_path):
     second = mkdocs_build(project, tmp_path / "site", strict=False)  # the translations are now stale
     assert second.returncode == 0, second.stderr
     printed = printed_jobs(second.stderr)
-    assert {"en/finger-dislocation", "en/finger-dislocation (large-print)", "es/finger-dislocation (bilingual)"} <= printed
+    assert {
+        "en/finger-dislocation",
+        "en/finger-dislocation (large-print)",
+        "es/finger-dislocation (bilingual)",
+    } <= printed
     assert all(job.split(" ")[0].endswith("/finger-dislocation") for job in printed), printed
     assert note in pdf_text(tmp_path / "site" / "handouts" / "en" / "finger-dislocation.pdf")
 
@@ -65,13 +69,17 @@ def test_a_site_built_without_handouts_links_to_none(tmp_path):
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "site" / "handouts").exists()
-    soup = BeautifulSoup((tmp_path / "site" / "es" / "finger-dislocation" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(
+        (tmp_path / "site" / "es" / "finger-dislocation" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     assert soup.select_one(".careleaf-actions button") is not None
     assert soup.select(".careleaf-actions a") == []
 
 
 @pytest.mark.parametrize("slug,lang", ARTICLES)
-def test_single_language_handout_fits_four_letter_pages_with_its_complete_red_flags(built_site, built_handouts, slug, lang):
+def test_single_language_handout_fits_four_letter_pages_with_its_complete_red_flags(
+    built_site, built_handouts, slug, lang
+):
     pdf = built_handouts / lang / f"{slug}.pdf"
     reader = PdfReader(pdf)
     assert 1 <= len(reader.pages) <= 4
@@ -108,7 +116,9 @@ def test_large_print_handout_sets_every_character_at_16_points_or_more(built_han
 
 @pytest.mark.parametrize("suffix", ["pdf", "large-print.pdf"])
 @pytest.mark.parametrize("slug,lang", ARTICLES)
-def test_handout_prints_each_red_flag_card_whole_on_one_page_with_its_heading(built_site, built_handouts, slug, lang, suffix):
+def test_handout_prints_each_red_flag_card_whole_on_one_page_with_its_heading(
+    built_site, built_handouts, slug, lang, suffix
+):
     pdf = built_handouts / lang / f"{slug}.{suffix}"
     pages = [comparable(pdf_page_text(pdf, number)) for number in range(1, len(PdfReader(pdf).pages) + 1)]
     soup = BeautifulSoup((built_site / page_path(lang, slug)).read_text(encoding="utf-8"), "html.parser")
@@ -134,7 +144,8 @@ def test_handout_embeds_every_font(built_handouts, slug, lang):
             descriptor = descriptor_owner.get("/FontDescriptor")
             # Type 3 fonts carry their glyphs as drawings inside the PDF: embedded by nature.
             embedded = font["/Subtype"] == "/Type3" or (
-                descriptor is not None and any(key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                descriptor is not None
+                and any(key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3"))
             )
             fonts[str(font.get("/BaseFont", name))] = embedded
     assert fonts and all(fonts.values()), fonts
@@ -153,13 +164,14 @@ def test_bilingual_handout_has_both_languages_complete_in_eight_pages(built_site
 
 
 def test_a4_handouts_fit_four_pages_too(browser, built_site, tmp_path):
-    from careleaf.outputs import handouts as printer
     from careleaf.model.content import Library
+    from careleaf.outputs import handouts as printer
 
     site = tmp_path / "site"
     shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("*.pdf"))
-    run = printer.build(Library.load(PROJECT), site, progress=lambda line: None, kinds=(printer.CLEAR,), page_size="A4",
-                        browser=browser)
+    run = printer.build(
+        Library.load(PROJECT), site, progress=lambda line: None, kinds=(printer.CLEAR,), page_size="A4", browser=browser
+    )
     assert len(run.results) == len(ARTICLES)
     for result in run.results:
         reader = PdfReader(result.job.target)
@@ -168,8 +180,12 @@ def test_a4_handouts_fit_four_pages_too(browser, built_site, tmp_path):
 
 
 def pdf_page_text(pdf, number: int) -> str:
-    return subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def lang_title_in(text: str, built_site, slug: str, lang: str) -> bool:
@@ -221,10 +237,16 @@ def test_the_print_cache_keeps_a_finished_variant_for_each_date_it_finished(tmp_
     entry = cache.store_print(job, tmp_path / "site", b"%PDF raw", ["A"], [])
     epochs = [None, 1_795_000_000, 1_700_000_000, None, 1_795_000_000, 1_700_000_000]
     for epoch in epochs:
-        cache.finished(job, entry, accessible_pdf.Finishing("A", "en", epoch, tmp_path / "site", "https://x.example/", ("A",)))
+        cache.finished(
+            job, entry, accessible_pdf.Finishing("A", "en", epoch, tmp_path / "site", "https://x.example/", ("A",))
+        )
         assert job.target.read_bytes() == f"%PDF raw finished {epoch}".encode()
     assert finished_for == epochs[:3]
     for epoch in range(1, handouts.FINISHED_VARIANTS + 1):  # more dates than it keeps: the oldest goes
-        cache.finished(job, entry, accessible_pdf.Finishing("A", "en", epoch, tmp_path / "site", "https://x.example/", ("A",)))
-    cache.finished(job, entry, accessible_pdf.Finishing("A", "en", None, tmp_path / "site", "https://x.example/", ("A",)))
+        cache.finished(
+            job, entry, accessible_pdf.Finishing("A", "en", epoch, tmp_path / "site", "https://x.example/", ("A",))
+        )
+    cache.finished(
+        job, entry, accessible_pdf.Finishing("A", "en", None, tmp_path / "site", "https://x.example/", ("A",))
+    )
     assert finished_for[-1] is None and len(finished_for) == 3 + handouts.FINISHED_VARIANTS + 1

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from careleaf.model import project as project_settings
 from careleaf.build.views import image_size
+from careleaf.model import project as project_settings
 from conftest import ROOT, SMALL_CONFIG, logo_file
 from test_accessibility import SCREENSHOTS
 from test_build import LANGUAGES, PROJECT, page_path
@@ -35,7 +35,11 @@ def test_header_shows_the_hospital_short_name_whole_and_cuts_only_the_line_end(b
             assert hospital["text"] == PROJECT.hospital_short_names[lang]
             # Whole: nothing of the name is hidden, and it lies inside the title's box.
             assert hospital["scroll"] <= hospital["client"], (lang, width, hospital)
-            assert title["left"] - 0.5 <= hospital["left"] and hospital["right"] <= title["right"] + 0.5, (lang, width, header)
+            assert title["left"] - 0.5 <= hospital["left"] and hospital["right"] <= title["right"] + 0.5, (
+                lang,
+                width,
+                header,
+            )
             # The name comes first in the reading direction; the library's name follows it, to the line's end.
             if header["dir"] == "rtl":
                 assert library["right"] <= hospital["left"], (lang, width, header)
@@ -43,15 +47,22 @@ def test_header_shows_the_hospital_short_name_whole_and_cuts_only_the_line_end(b
                 assert hospital["right"] <= library["left"], (lang, width, header)
             if width == 320 and lang in ("en", "ar"):
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(SCREENSHOTS / f"header-{lang}-320px.png"), clip={"x": 0, "y": 0, "width": 320, "height": 56})
+                page.screenshot(
+                    path=str(SCREENSHOTS / f"header-{lang}-320px.png"),
+                    clip={"x": 0, "y": 0, "width": 320, "height": 56},
+                )
     finally:
         page.close()
 
 
 def test_a_language_without_a_short_name_shows_the_full_name(tmp_path):
-    (tmp_path / "mkdocs.yml").write_text(SMALL_CONFIG.replace("        name: Test Hospital\n",
-                                                              "        name: Test Hospital\n        short_name: {es: Test, fr: Test FR}\n"),
-                                         encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        SMALL_CONFIG.replace(
+            "        name: Test Hospital\n",
+            "        name: Test Hospital\n        short_name: {es: Test, fr: Test FR}\n",
+        ),
+        encoding="utf-8",
+    )
     shutil.copy(ROOT / "overrides" / "assets" / "logo.svg", logo_file(tmp_path))
     project = project_settings.load(tmp_path / "mkdocs.yml")
     assert project.hospital_short_names == {"en": "Test Hospital", "es": "Test"}
@@ -62,17 +73,23 @@ def test_every_language_of_this_library_has_its_own_short_name():
     assert all(name != project.hospital["name"] for name in project.hospital_short_names.values())
 
 
-@pytest.mark.parametrize("content,size", [
-    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"/>', {"width": 24, "height": 24}),
-    ('<svg xmlns="http://www.w3.org/2000/svg" width="120px" height="40" viewBox="0 0 24 8"/>', {"width": 120, "height": 40}),
-    ('<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0,0,30,10"/>', {"width": 30, "height": 10}),
-    ('<svg xmlns="http://www.w3.org/2000/svg"/>', None),
-    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 wide tall"/>', None),
-    ("<svg", None),
-    ('<svg xmlns="http://www.w3.org/2000/svg" width="1e999" height="10" viewBox="0 0 inf 10"/>', None),
-    ('<?xml version="1.0" encoding="bogus"?><svg/>', None),
-    ('<svg xmlns="http://www.w3.org/2000/svg" width="0.2" height="0.2"/>', {"width": 1, "height": 1}),
-])
+@pytest.mark.parametrize(
+    "content,size",
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"/>', {"width": 24, "height": 24}),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="120px" height="40" viewBox="0 0 24 8"/>',
+            {"width": 120, "height": 40},
+        ),
+        ('<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0,0,30,10"/>', {"width": 30, "height": 10}),
+        ('<svg xmlns="http://www.w3.org/2000/svg"/>', None),
+        ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 wide tall"/>', None),
+        ("<svg", None),
+        ('<svg xmlns="http://www.w3.org/2000/svg" width="1e999" height="10" viewBox="0 0 inf 10"/>', None),
+        ('<?xml version="1.0" encoding="bogus"?><svg/>', None),
+        ('<svg xmlns="http://www.w3.org/2000/svg" width="0.2" height="0.2"/>', {"width": 1, "height": 1}),
+    ],
+)
 def test_the_logo_is_sized_from_its_own_file(tmp_path, content, size):
     logo = tmp_path / "logo.svg"
     logo.write_text(content, encoding="utf-8")

@@ -11,8 +11,8 @@ import pytest
 from babel import Locale
 
 from careleaf.model.codes import ICD10CM, SNOMEDCT, CodeIndex
-from careleaf.outputs.infobutton import INDEX_FILE
 from careleaf.model.patient_language import NOTICE_PARAMETER, UNKNOWN, PatientLanguages
+from careleaf.outputs.infobutton import INDEX_FILE
 from conftest import FALLBACK_SLUG
 from test_accessibility import axe_violations
 from test_build import CATALOGUES, LANGUAGES, LIBRARY, PROJECT, SLUGS, page_path, read
@@ -30,10 +30,21 @@ def entry_page(lang: str) -> str:
     return "infobutton/" if lang == PROJECT.default_language else f"{lang}/infobutton/"
 
 
-def request(code: str | None = None, system: str = ICD10CM, lang: str | None = None, name: str | None = None,
-            page: str = "infobutton/", **more: str) -> str:
+def request(
+    code: str | None = None,
+    system: str = ICD10CM,
+    lang: str | None = None,
+    name: str | None = None,
+    page: str = "infobutton/",
+    **more: str,
+) -> str:
     """An infobutton URL (site-relative) as a record system writes it."""
-    params = [(f"{MAIN}c", code), (f"{MAIN}cs", system if code is not None else None), (f"{MAIN}dn", name), (LANGUAGE, lang)]
+    params = [
+        (f"{MAIN}c", code),
+        (f"{MAIN}cs", system if code is not None else None),
+        (f"{MAIN}dn", name),
+        (LANGUAGE, lang),
+    ]
     params += list(more.items())
     return f"{page}?{urlencode([(key, value) for key, value in params if value is not None])}"
 
@@ -75,7 +86,9 @@ def land(page, site: str, path: str, expected: str | None = None) -> str:
 
 
 def shown_slugs(page) -> list[str]:
-    return page.eval_on_selector_all(".careleaf-infobutton__matches li", "items => items.map(item => item.dataset.slug)")
+    return page.eval_on_selector_all(
+        ".careleaf-infobutton__matches li", "items => items.map(item => item.dataset.slug)"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -84,30 +97,32 @@ def shown_slugs(page) -> list[str]:
 
 LANDINGS = [
     # (code, system, requested language, the page the EHR opened, article, language it opens in)
-    ("S62.610A", ICD10CM, "es", "infobutton/", "broken-finger-closed", "es"),        # closed finger fracture
-    ("S62610A", ICD10CM, "es-US", "infobutton/", "broken-finger-closed", "es"),      # no dot, a region
-    ("s62.610a", ICD10CM, "ES", "zh/infobutton/", "broken-finger-closed", "es"),     # lower case code, upper case language
-    ("S62.610B", ICD10CM, "zh", "infobutton/", "open-finger-fracture", "zh"),        # open finger fracture
+    ("S62.610A", ICD10CM, "es", "infobutton/", "broken-finger-closed", "es"),  # closed finger fracture
+    ("S62610A", ICD10CM, "es-US", "infobutton/", "broken-finger-closed", "es"),  # no dot, a region
+    ("s62.610a", ICD10CM, "ES", "zh/infobutton/", "broken-finger-closed", "es"),  # lower case code, upper case language
+    ("S62.610B", ICD10CM, "zh", "infobutton/", "open-finger-fracture", "zh"),  # open finger fracture
     ("S62610B", ICD10CM, "zh-CN", "es/infobutton/", "open-finger-fracture", "zh"),
     ("S62.610B", ICD10CM, "AR-EG", "ar/infobutton/", "open-finger-fracture", "ar"),
-    ("S63.259A", ICD10CM, "es_US", "infobutton/", "finger-dislocation", "es"),       # finger dislocation
+    ("S63.259A", ICD10CM, "es_US", "infobutton/", "finger-dislocation", "es"),  # finger dislocation
     ("S63.200A", ICD10CM, "vi", "infobutton/", "finger-dislocation", "vi"),
-    ("M62.831", ICD10CM, "es", "infobutton/", "muscle-spasm", "es"),                 # calf muscle spasm
+    ("M62.831", ICD10CM, "es", "infobutton/", "muscle-spasm", "es"),  # calf muscle spasm
     ("M62831", ICD10CM, "ar", "vi/infobutton/", "muscle-spasm", "ar"),
-    ("24424003", SNOMEDCT, "zh", "infobutton/", "broken-finger-closed", "zh"),       # SNOMED CT concepts
+    ("24424003", SNOMEDCT, "zh", "infobutton/", "broken-finger-closed", "zh"),  # SNOMED CT concepts
     ("21698002", SNOMEDCT, "es-MX", "infobutton/", "open-finger-fracture", "es"),
     ("1342431003", SNOMEDCT, "ar", "infobutton/", "finger-dislocation", "ar"),
-    ("45352006", "SNOMED CT", "vi", "infobutton/", "muscle-spasm", "vi"),            # a system named by name
+    ("45352006", "SNOMED CT", "vi", "infobutton/", "muscle-spasm", "vi"),  # a system named by name
     ("M62.831", f"urn:oid:{ICD10CM}", "en-US", "es/infobutton/", "muscle-spasm", "en"),
-    ("S62.610A", ICD10CM, "fr", "infobutton/", "broken-finger-closed", "en"),        # no French: English (and a notice)
+    ("S62.610A", ICD10CM, "fr", "infobutton/", "broken-finger-closed", "en"),  # no French: English (and a notice)
     ("S62.610A", ICD10CM, "fr-CA", "es/infobutton/", "broken-finger-closed", "en"),
-    ("M62.831", ICD10CM, None, "es/infobutton/", "muscle-spasm", "es"),              # no language: the page's
+    ("M62.831", ICD10CM, None, "es/infobutton/", "muscle-spasm", "es"),  # no language: the page's
     ("M62.831", ICD10CM, None, "infobutton/", "muscle-spasm", "en"),
 ]
 
 
 @pytest.mark.parametrize("code,system,lang,opened,slug,landed", LANDINGS)
-def test_a_request_lands_on_its_article_in_the_patients_language(visit, served_site, code, system, lang, opened, slug, landed):
+def test_a_request_lands_on_its_article_in_the_patients_language(
+    visit, served_site, code, system, lang, opened, slug, landed
+):
     expected = article_url(served_site, slug, landed, asked="fr" if lang and lang.startswith("fr") else None)
     assert land(visit, served_site, request(code, system, lang, page=opened), expected) == expected
     assert visit.locator("html").get_attribute("lang") == landed
@@ -116,27 +131,72 @@ def test_a_request_lands_on_its_article_in_the_patients_language(visit, served_s
 
 def test_repeated_and_numbered_codes_use_the_first_one_an_article_answers(visit, served_site):
     # Repeated .v.c, one .v.cs for all: Z99.9 answers nothing, M62.831 does.
-    path = "infobutton/?" + urlencode([(f"{MAIN}c", "Z99.9"), (f"{MAIN}c", "M62.831"), (f"{MAIN}cs", ICD10CM), (LANGUAGE, "es")])
+    path = "infobutton/?" + urlencode(
+        [(f"{MAIN}c", "Z99.9"), (f"{MAIN}c", "M62.831"), (f"{MAIN}cs", ICD10CM), (LANGUAGE, "es")]
+    )
     assert land(visit, served_site, path, article_url(served_site, "muscle-spasm", "es"))
     # Repeated codes of different systems, paired by position.
-    path = "infobutton/?" + urlencode([(f"{MAIN}c", "S62.610B"), (f"{MAIN}cs", ICD10CM), (f"{MAIN}c", "24424003"),
-                                       (f"{MAIN}cs", SNOMEDCT), (LANGUAGE, "zh")])
+    path = "infobutton/?" + urlencode(
+        [
+            (f"{MAIN}c", "S62.610B"),
+            (f"{MAIN}cs", ICD10CM),
+            (f"{MAIN}c", "24424003"),
+            (f"{MAIN}cs", SNOMEDCT),
+            (LANGUAGE, "zh"),
+        ]
+    )
     assert land(visit, served_site, path, article_url(served_site, "open-finger-fracture", "zh"))
     # Numbered .v.c1 with its own .v.cs1 after an unnumbered code nothing answers.
     path = request("Z99.9", lang="ar", **{f"{MAIN}c1": "1342431003", f"{MAIN}cs1": SNOMEDCT})
     assert land(visit, served_site, path, article_url(served_site, "finger-dislocation", "ar"))
     # .v.c0, .v.c1: the lower number first, whatever the order in the address.
-    path = "infobutton/?" + urlencode([(f"{MAIN}c1", "S62.610B"), (f"{MAIN}cs1", ICD10CM), (f"{MAIN}c0", "M62.831"),
-                                       (f"{MAIN}cs0", ICD10CM), (LANGUAGE, "vi")])
+    path = "infobutton/?" + urlencode(
+        [
+            (f"{MAIN}c1", "S62.610B"),
+            (f"{MAIN}cs1", ICD10CM),
+            (f"{MAIN}c0", "M62.831"),
+            (f"{MAIN}cs0", ICD10CM),
+            (LANGUAGE, "vi"),
+        ]
+    )
     assert land(visit, served_site, path, article_url(served_site, "muscle-spasm", "vi"))
 
 
 # The page applies careleaf/model/codes.py's rule exactly: the same answer as CodeIndex.match for each of these.
-PARITY = [(ICD10CM, code) for code in (
-    "S62.610A", "S62610B", "s62.666a", " S62.610D ", "S62.610G", "S62.610K", "S62.610P", "S62.610S", "S62.6", "S62.61",
-    "S62", "S62.001A", "S62.002D", "S62.035A", "S62.0", "S63.259A", "S63.289D", "S63.290S", "S63.2", "S63", "M62.831",
-    "m62.830", "M62.83", "M62.8", "R25.2", "R25", "Z99.9", "S52.501A", "24424003",
-)] + [(SNOMEDCT, code) for code in ("24424003", " 21698002", "31975004", "1342431003", "45352006", "4535200", "S62.6")]
+PARITY = [
+    (ICD10CM, code)
+    for code in (
+        "S62.610A",
+        "S62610B",
+        "s62.666a",
+        " S62.610D ",
+        "S62.610G",
+        "S62.610K",
+        "S62.610P",
+        "S62.610S",
+        "S62.6",
+        "S62.61",
+        "S62",
+        "S62.001A",
+        "S62.002D",
+        "S62.035A",
+        "S62.0",
+        "S63.259A",
+        "S63.289D",
+        "S63.290S",
+        "S63.2",
+        "S63",
+        "M62.831",
+        "m62.830",
+        "M62.83",
+        "M62.8",
+        "R25.2",
+        "R25",
+        "Z99.9",
+        "S52.501A",
+        "24424003",
+    )
+] + [(SNOMEDCT, code) for code in ("24424003", " 21698002", "31975004", "1342431003", "45352006", "4535200", "S62.6")]
 
 
 def test_the_page_answers_every_code_as_codes_py_does(visit, served_site):
@@ -163,18 +223,35 @@ NAMES_NONE = "This page is not available in the language that was asked for. Her
 
 PATIENT_LANGUAGES = [
     # (informationRecipient.languageCode.c, language of the article opened, the notice it shows)
-    ("spa", "es", None), ("ara", "ar", None), ("vie", "vi", None), ("zho", "zh", None), ("chi", "zh", None),
-    ("sp", "es", None), ("es-US", "es", None), ("SPA", "es", None), ("zh-Hans-CN", "zh", None), ("es_419", "es", None),
-    ("zh-Hant", "zh", TRADITIONAL), ("zh-TW", "zh", TRADITIONAL), ("zh-HK", "zh", TRADITIONAL), ("zh_MO", "zh", TRADITIONAL),
-    ("kor", "en", KOREAN), ("ko", "en", KOREAN), ("KO-kr", "en", KOREAN),
+    ("spa", "es", None),
+    ("ara", "ar", None),
+    ("vie", "vi", None),
+    ("zho", "zh", None),
+    ("chi", "zh", None),
+    ("sp", "es", None),
+    ("es-US", "es", None),
+    ("SPA", "es", None),
+    ("zh-Hans-CN", "zh", None),
+    ("es_419", "es", None),
+    ("zh-Hant", "zh", TRADITIONAL),
+    ("zh-TW", "zh", TRADITIONAL),
+    ("zh-HK", "zh", TRADITIONAL),
+    ("zh_MO", "zh", TRADITIONAL),
+    ("kor", "en", KOREAN),
+    ("ko", "en", KOREAN),
+    ("KO-kr", "en", KOREAN),
     ("xx", "en", NAMES_NONE),
 ]
 
 
 @pytest.mark.parametrize("code,landed,notice", PATIENT_LANGUAGES)
-def test_a_record_systems_language_code_opens_the_article_in_that_language_or_says_why_not(visit, served_site, code, landed, notice):
+def test_a_record_systems_language_code_opens_the_article_in_that_language_or_says_why_not(
+    visit, served_site, code, landed, notice
+):
     path = "/" + page_path(landed, "muscle-spasm").removesuffix("index.html")
-    land(visit, served_site, request("M62.831", lang=code, page="es/infobutton/"), lambda url: urlsplit(url).path == path)
+    land(
+        visit, served_site, request("M62.831", lang=code, page="es/infobutton/"), lambda url: urlsplit(url).path == path
+    )
     assert visit.locator("html").get_attribute("lang") == landed
     assert visit.locator("h1").first.inner_text().strip() == LIBRARY.best("muscle-spasm", landed).title
     if notice is None:
@@ -202,10 +279,56 @@ def page_table(built_site) -> PatientLanguages:
 # The page answers a language code exactly as careleaf/model/patient_language.py does: each of these, and a sample
 # of every code the table holds (ISO 639-1, 639-2/T and /B, deprecated codes), with regions and scripts.
 LANGUAGE_PARITY = [
-    "spa", "ara", "vie", "zho", "chi", "sp", "es-US", "zh-Hant", "zh-TW", "kor", "ko", "eng", "en-GB", "fr", "fre",
-    "zh-Hans-TW", "zh-Hant-CN", "zh-SG", "zh-US", "zh-hk-hant", "chi_TW", "zh-Latn", "yue", "tl", "iw", "und", "UND-us",
-    "", " ", " es ", "\tar\n", "-es", "_zh", "es--US", "mul", "zxx", "mis", "qaa", "constructor", "__proto__", "toString",
-    "hasOwnProperty", "valueOf", "es\u00a0", "\u212ao", "ES-\u0130", "<b>es</b>", "es-419", "ar-Latn", "vi-VN-x-private",
+    "spa",
+    "ara",
+    "vie",
+    "zho",
+    "chi",
+    "sp",
+    "es-US",
+    "zh-Hant",
+    "zh-TW",
+    "kor",
+    "ko",
+    "eng",
+    "en-GB",
+    "fr",
+    "fre",
+    "zh-Hans-TW",
+    "zh-Hant-CN",
+    "zh-SG",
+    "zh-US",
+    "zh-hk-hant",
+    "chi_TW",
+    "zh-Latn",
+    "yue",
+    "tl",
+    "iw",
+    "und",
+    "UND-us",
+    "",
+    " ",
+    " es ",
+    "\tar\n",
+    "-es",
+    "_zh",
+    "es--US",
+    "mul",
+    "zxx",
+    "mis",
+    "qaa",
+    "constructor",
+    "__proto__",
+    "toString",
+    "hasOwnProperty",
+    "valueOf",
+    "es\u00a0",
+    "\u212ao",
+    "ES-\u0130",
+    "<b>es</b>",
+    "es-419",
+    "ar-Latn",
+    "vi-VN-x-private",
 ]
 
 
@@ -214,7 +337,9 @@ def test_the_page_answers_every_language_code_as_patient_language_py_does(visit,
     for code in codes:
         answer = page_table.answer(code)
         expected = article_url(served_site, "muscle-spasm", answer.language or "es", answer.asked)
-        assert land(visit, served_site, request("M62.831", lang=code, page="es/infobutton/"), expected) == expected, repr(code)
+        assert land(visit, served_site, request("M62.831", lang=code, page="es/infobutton/"), expected) == expected, (
+            repr(code)
+        )
     assert len(codes) > 70
 
 
@@ -250,8 +375,14 @@ def test_a_list_or_a_message_carries_the_notice_too(visit, served_site):
     assert visit.inner_text(".careleaf-infobutton__message") == CATALOGUES["en"]["infobutton"]["no_match"]
 
 
-@pytest.mark.parametrize("path", [f"muscle-spasm/?{NOTICE_PARAMETER}=ko", f"zh/muscle-spasm/?{NOTICE_PARAMETER}=zh-Hant",
-                                  f"ar/muscle-spasm/?{NOTICE_PARAMETER}=ko"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"muscle-spasm/?{NOTICE_PARAMETER}=ko",
+        f"zh/muscle-spasm/?{NOTICE_PARAMETER}=zh-Hant",
+        f"ar/muscle-spasm/?{NOTICE_PARAMETER}=ko",
+    ],
+)
 def test_an_article_with_the_notice_passes_axe(visit, served_site, path):
     visit.goto(f"{served_site}/{path}")
     visit.wait_for_selector(f"{NOTICE}:not([hidden])")
@@ -263,11 +394,17 @@ def test_an_article_with_the_notice_passes_axe(visit, served_site, path):
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code,lang,opened", [
-    ("S62.6", "es", "infobutton/"), ("S62.6", "zh", "zh/infobutton/"), ("S62.6", "ar", "vi/infobutton/"),  # a category
-    # A follow-up visit for a finger fracture: S62's D and G do not say open or closed, both articles claim them.
-    ("S62.610D", "vi", "infobutton/"), ("s62.625g", "es", "ar/infobutton/"),
-])
+@pytest.mark.parametrize(
+    "code,lang,opened",
+    [
+        ("S62.6", "es", "infobutton/"),
+        ("S62.6", "zh", "zh/infobutton/"),
+        ("S62.6", "ar", "vi/infobutton/"),  # a category
+        # A follow-up visit for a finger fracture: S62's D and G do not say open or closed, both articles claim them.
+        ("S62.610D", "vi", "infobutton/"),
+        ("s62.625g", "es", "ar/infobutton/"),
+    ],
+)
 def test_a_request_several_articles_answer_lists_them_in_the_patients_language(visit, served_site, code, lang, opened):
     expected = INDEX.match(ICD10CM, code)
     assert expected == ["broken-finger-closed", "open-finger-fracture"]
@@ -278,8 +415,12 @@ def test_a_request_several_articles_answer_lists_them_in_the_patients_language(v
     # In the library's order (by title in the reader's language), with title and summary as the library shows them.
     listed = [page for pages in LIBRARY.by_category(lang).values() for page in pages if page.slug in expected]
     assert shown_slugs(visit) == [page.slug for page in listed]
-    titles = visit.eval_on_selector_all(".careleaf-infobutton__matches .careleaf-card__title", "links => links.map(a => a.textContent)")
-    summaries = visit.eval_on_selector_all(".careleaf-infobutton__matches .careleaf-card__summary", "ps => ps.map(p => p.textContent)")
+    titles = visit.eval_on_selector_all(
+        ".careleaf-infobutton__matches .careleaf-card__title", "links => links.map(a => a.textContent)"
+    )
+    summaries = visit.eval_on_selector_all(
+        ".careleaf-infobutton__matches .careleaf-card__summary", "ps => ps.map(p => p.textContent)"
+    )
     assert titles == [page.title for page in listed] and summaries == [page.summary for page in listed]
     assert not visit.locator(".careleaf-library").is_visible()
     assert not visit.locator(".careleaf-infobutton__asked").is_visible()
@@ -298,26 +439,34 @@ def test_an_unknown_code_says_so_in_the_patients_language_with_the_display_name_
     assert visit.inner_text(".careleaf-infobutton__asked") == f"{strings['asked']} {name}"
     assert visit.locator(".careleaf-infobutton img, .careleaf-infobutton b").count() == 0  # text, never markup
     # The library, as the home page lists it, and Material's search one button away.
-    library = visit.eval_on_selector_all(".careleaf-library .careleaf-card", "cards => cards.map(card => card.dataset.slug)")
+    library = visit.eval_on_selector_all(
+        ".careleaf-library .careleaf-card", "cards => cards.map(card => card.dataset.slug)"
+    )
     assert sorted(library) == sorted(SLUGS)
-    assert visit.locator(".careleaf-library").is_visible() and not visit.locator(".careleaf-infobutton__matches").is_visible()
+    assert (
+        visit.locator(".careleaf-library").is_visible()
+        and not visit.locator(".careleaf-infobutton__matches").is_visible()
+    )
     visit.click(".careleaf-infobutton__search button")
     visit.wait_for_function("() => document.activeElement === document.querySelector('.md-search__input')")
     assert visit.evaluate("() => document.getElementById('__search').checked")
 
 
-@pytest.mark.parametrize("path,message", [
-    ("infobutton/", "no_code"),                                              # no parameters
-    (request(name="Broken toe"), "no_code"),                                 # a name and no code
-    (request("S62.610A", system="2.16.840.1.113883.6.3"), "no_match"),       # ICD-10 (WHO), not ICD-10-CM
-    (request("S62.610A", system=""), "no_match"),
-    (request("S62.610K"), "no_match"),                                       # nonunion: no article answers
-    (request("S62.001A"), "no_match"),                                       # a scaphoid fracture, confirmed: not
-    (request("S62.001D"), "no_match"),                                       # the suspected one the wrist article is for
-    (request("31975004", system=SNOMEDCT), "no_match"),
-    (request("S62.610S"), "no_match"),                                       # sequela: late effects
-    (f"infobutton/?{MAIN}cs={ICD10CM}&{MAIN}c=", "no_match"),
-])
+@pytest.mark.parametrize(
+    "path,message",
+    [
+        ("infobutton/", "no_code"),  # no parameters
+        (request(name="Broken toe"), "no_code"),  # a name and no code
+        (request("S62.610A", system="2.16.840.1.113883.6.3"), "no_match"),  # ICD-10 (WHO), not ICD-10-CM
+        (request("S62.610A", system=""), "no_match"),
+        (request("S62.610K"), "no_match"),  # nonunion: no article answers
+        (request("S62.001A"), "no_match"),  # a scaphoid fracture, confirmed: not
+        (request("S62.001D"), "no_match"),  # the suspected one the wrist article is for
+        (request("31975004", system=SNOMEDCT), "no_match"),
+        (request("S62.610S"), "no_match"),  # sequela: late effects
+        (f"infobutton/?{MAIN}cs={ICD10CM}&{MAIN}c=", "no_match"),
+    ],
+)
 def test_no_code_or_no_answer_says_so_and_shows_the_library(visit, served_site, path, message):
     land(visit, served_site, path)
     assert urlsplit(visit.url).path == "/infobutton/"
@@ -342,7 +491,9 @@ def test_without_javascript_the_page_shows_the_library(browser, served_site):
         context.close()
 
 
-@pytest.mark.parametrize("path", [request("S62.6", lang="ar"), request("Z99.9", lang="ar", name="Sore toe"), "vi/infobutton/"])
+@pytest.mark.parametrize(
+    "path", [request("S62.6", lang="ar"), request("Z99.9", lang="ar", name="Sore toe"), "vi/infobutton/"]
+)
 def test_the_entry_page_passes_axe_in_each_state(visit, served_site, path):
     land(visit, served_site, path)
     assert axe_violations(visit) == []
@@ -374,14 +525,20 @@ def test_every_language_has_an_entry_page_with_its_lookup_data_and_no_inline_scr
     switcher = {a["hreflang"]: a["href"] for a in soup.select("a.md-select__link")}
     assert set(switcher) == set(LANGUAGES)
     for other, href in switcher.items():
-        assert (built_site / entry_page(lang)).joinpath(href, "index.html").resolve() == (built_site / entry_page(other) / "index.html").resolve()
+        assert (built_site / entry_page(lang)).joinpath(href, "index.html").resolve() == (
+            built_site / entry_page(other) / "index.html"
+        ).resolve()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_entry_page_and_articles_find_their_languages_names_beside_the_entry_page(built_site, lang):
     names_file = built_site / entry_page(lang) / "languages.json"
     names = json.loads(names_file.read_text(encoding="utf-8"))
-    for path in (f"{entry_page(lang)}index.html", page_path(lang, "muscle-spasm"), page_path(lang, "open-finger-fracture")):
+    for path in (
+        f"{entry_page(lang)}index.html",
+        page_path(lang, "muscle-spasm"),
+        page_path(lang, "open-finger-fracture"),
+    ):
         [notice] = read(built_site, path).select(NOTICE)
         assert notice.has_attr("hidden") and notice["data-parameter"] == NOTICE_PARAMETER
         assert (built_site / path).parent.joinpath(notice["data-names"]).resolve() == names_file.resolve()
@@ -424,21 +581,30 @@ def site_file(site, address: str):
 def test_the_index_lists_every_code_of_every_article_with_the_article_in_every_language(built_site):
     index = json.loads((built_site / INDEX_FILE).read_text(encoding="utf-8"))
     assert list(index) == ["title", "id", "responses"] and index["id"] == f"{SITE_URL}{INDEX_FILE}"
-    claims = sorted((entry.system, entry.code, tuple(sorted(entry.seventh or ())), entry.slug) for entry in INDEX.entries)
+    claims = sorted(
+        (entry.system, entry.code, tuple(sorted(entry.seventh or ())), entry.slug) for entry in INDEX.entries
+    )
     found = []
     for response in index["responses"]:
         feed = response["feed"]
         claim = feed["careleaf"]
         found += [(claim["system"], claim["code"], tuple(claim["seventh"] or ()), slug) for slug in claim["articles"]]
         # What MedlinePlus Connect echoes of a request: the code as written, its system, who reads it.
-        display = claim["code"] if claim["system"] == SNOMEDCT else f"{claim['code'][:3]}.{claim['code'][3:]}".rstrip(".")
-        assert feed["category"] == [{"scheme": f"{MAIN}c", "term": display}, {"scheme": f"{MAIN}cs", "term": claim["system"]},
-                                    {"scheme": "informationRecipient", "term": "PAT"}]
-        assert feed["title"]["_value"] and feed["subtitle"]["_value"].endswith(display + (
-            f" [{', '.join(claim['seventh'])}]" if claim["seventh"] else ""))
+        display = (
+            claim["code"] if claim["system"] == SNOMEDCT else f"{claim['code'][:3]}.{claim['code'][3:]}".rstrip(".")
+        )
+        assert feed["category"] == [
+            {"scheme": f"{MAIN}c", "term": display},
+            {"scheme": f"{MAIN}cs", "term": claim["system"]},
+            {"scheme": "informationRecipient", "term": "PAT"},
+        ]
+        assert feed["title"]["_value"] and feed["subtitle"]["_value"].endswith(
+            display + (f" [{', '.join(claim['seventh'])}]" if claim["seventh"] else "")
+        )
         # Each article that makes the claim, in every language.
-        assert [(item["careleaf"]["article"], item["careleaf"]["language"]) for item in feed["entry"]] == \
-            [(slug, lang) for slug in claim["articles"] for lang in LANGUAGES]
+        assert [(item["careleaf"]["article"], item["careleaf"]["language"]) for item in feed["entry"]] == [
+            (slug, lang) for slug in claim["articles"] for lang in LANGUAGES
+        ]
         for item in feed["entry"]:
             page = LIBRARY.best(item["careleaf"]["article"], item["careleaf"]["language"])
             assert item["lang"] == page.lang
@@ -446,15 +612,21 @@ def test_the_index_lists_every_code_of_every_article_with_the_article_in_every_l
             [link] = item["link"]
             assert link["href"] == item["id"]["_value"] and link["rel"] == "alternate"
             assert site_file(built_site, link["href"]).is_file(), link["href"]
-            assert read(built_site, str(site_file(built_site, link["href"]).relative_to(built_site))).html["lang"] == item["careleaf"]["language"]
+            assert (
+                read(built_site, str(site_file(built_site, link["href"]).relative_to(built_site))).html["lang"]
+                == item["careleaf"]["language"]
+            )
     assert sorted(found) == claims
     assert len({response["feed"]["id"]["_value"] for response in index["responses"]}) == len(index["responses"])
     # Every code of every article's front matter is there, as the editor wrote it.
     for slug in SLUGS:
         written = LIBRARY.source(slug).meta["codes"]
         listed = written.get("icd10cm", []) + written.get("snomedct", [])
-        terms = {response["feed"]["category"][0]["term"] for response in index["responses"]
-                 if slug in response["feed"]["careleaf"]["articles"]}
+        terms = {
+            response["feed"]["category"][0]["term"]
+            for response in index["responses"]
+            if slug in response["feed"]["careleaf"]["articles"]
+        }
         assert {str(item["code"]) if isinstance(item, dict) else str(item) for item in listed} == terms, slug
 
 
@@ -465,21 +637,36 @@ def test_a_claim_two_articles_share_is_one_feed_with_both_articles(built_site):
     assert shared
     for entry in shared:
         seventh = sorted(entry.seventh) if entry.seventh is not None else None
-        [feed] = [response["feed"] for response in index["responses"]
-                  if [response["feed"]["careleaf"][key] for key in ("system", "code", "seventh")] == [entry.system, entry.code, seventh]]
+        [feed] = [
+            response["feed"]
+            for response in index["responses"]
+            if [response["feed"]["careleaf"][key] for key in ("system", "code", "seventh")]
+            == [entry.system, entry.code, seventh]
+        ]
         requested = entry.code if entry.seventh is None else entry.code.ljust(6, "X") + min(entry.seventh)
-        assert feed["careleaf"]["articles"] == INDEX.match(entry.system, requested) == sorted(entry.shared_with | {entry.slug})
+        assert (
+            feed["careleaf"]["articles"]
+            == INDEX.match(entry.system, requested)
+            == sorted(entry.shared_with | {entry.slug})
+        )
         for lang in LANGUAGES:
             items = [item for item in feed["entry"] if item["careleaf"]["language"] == lang]
-            assert [item["title"]["_value"] for item in items] == \
-                [LIBRARY.best(slug, lang).title for slug in feed["careleaf"]["articles"]]
+            assert [item["title"]["_value"] for item in items] == [
+                LIBRARY.best(slug, lang).title for slug in feed["careleaf"]["articles"]
+            ]
 
 
 def test_an_untranslated_article_is_listed_at_its_fallback_page_in_english(fallback_site):
     index = json.loads((fallback_site / INDEX_FILE).read_text(encoding="utf-8"))
-    items = [item for response in index["responses"] for item in response["feed"]["entry"]
-             if item["careleaf"] == {"article": FALLBACK_SLUG, "language": "es"}]
-    assert items and all(item["lang"] == "en" and item["link"][0]["href"] == f"{SITE_URL}es/{FALLBACK_SLUG}/" for item in items)
+    items = [
+        item
+        for response in index["responses"]
+        for item in response["feed"]["entry"]
+        if item["careleaf"] == {"article": FALLBACK_SLUG, "language": "es"}
+    ]
+    assert items and all(
+        item["lang"] == "en" and item["link"][0]["href"] == f"{SITE_URL}es/{FALLBACK_SLUG}/" for item in items
+    )
     assert items[0]["title"]["_value"] == LIBRARY.source(FALLBACK_SLUG).title
     assert site_file(fallback_site, items[0]["link"][0]["href"]).is_file()
 

@@ -14,16 +14,18 @@ import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 
-from careleaf.outputs import kiosk
+from careleaf.build.views import placeholder_values
 from careleaf.model import project as project_settings
 from careleaf.model.content import Library
 from careleaf.model.locales import load_all
-from careleaf.build.views import placeholder_values
+from careleaf.outputs import kiosk
 from conftest import ROOT, copy_project, edit, run_careleaf, search_results
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")
 LIBRARY = Library.load(PROJECT)
-CATALOGUES = {lang: catalogue.tree(**placeholder_values(PROJECT.hospital)) for lang, catalogue in load_all(PROJECT).items()}
+CATALOGUES = {
+    lang: catalogue.tree(**placeholder_values(PROJECT.hospital)) for lang, catalogue in load_all(PROJECT).items()
+}
 IDLE_SECONDS = 3
 
 
@@ -35,8 +37,12 @@ def kiosk_path(lang: str, slug: str = "index") -> str:
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory):
     """The kiosk zip built twice from the same commit (short idle timeout for the test)."""
-    first = kiosk.build_bundle(PROJECT, tmp_path_factory.mktemp("dist1"), idle_seconds=IDLE_SECONDS, progress=lambda line: None)
-    second = kiosk.build_bundle(PROJECT, tmp_path_factory.mktemp("dist2"), idle_seconds=IDLE_SECONDS, progress=lambda line: None)
+    first = kiosk.build_bundle(
+        PROJECT, tmp_path_factory.mktemp("dist1"), idle_seconds=IDLE_SECONDS, progress=lambda line: None
+    )
+    second = kiosk.build_bundle(
+        PROJECT, tmp_path_factory.mktemp("dist2"), idle_seconds=IDLE_SECONDS, progress=lambda line: None
+    )
     return first, second
 
 
@@ -54,8 +60,14 @@ def offline_page(browser):
     """A page whose every request off file:// is blocked and recorded."""
     context = browser.new_context()
     outside: list[str] = []
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
-                  else (outside.append(route.request.url), route.abort()))
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith("file://")
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
     page = context.new_page()
     page.outside_requests = outside
     yield page
@@ -85,7 +97,10 @@ def test_manifest_tells_an_operator_what_is_on_the_kiosk(unzipped, bundles):
     assert [article["slug"] for article in manifest["articles"]] == LIBRARY.slugs
     for article in manifest["articles"]:
         source = LIBRARY.source(article["slug"])
-        assert (article["reviewed"], article["review_due"]) == (str(source.meta["reviewed"]), str(source.meta["review_due"]))
+        assert (article["reviewed"], article["review_due"]) == (
+            str(source.meta["reviewed"]),
+            str(source.meta["review_due"]),
+        )
     assert manifest["idle_seconds"] == IDLE_SECONDS and manifest["print"] is False
 
 
@@ -129,7 +144,9 @@ def test_search_from_disk_finds_the_article_in_the_reader_language(offline_page,
     results = search_results(offline_page, (unzipped / kiosk_path(lang)).as_uri(), query)
     folder = unzipped.as_uri() + ("/" if lang == PROJECT.default_language else f"/{lang}/")
     assert any(result.startswith(f"{folder}muscle-spasm.html") for result in results), results
-    other = [f"{unzipped.as_uri()}/{code}/" for code in PROJECT.languages if code not in (lang, PROJECT.default_language)]
+    other = [
+        f"{unzipped.as_uri()}/{code}/" for code in PROJECT.languages if code not in (lang, PROJECT.default_language)
+    ]
     assert all(result.startswith(folder) and not result.startswith(tuple(other)) for result in results), results
     assert offline_page.outside_requests == []
 
@@ -139,7 +156,9 @@ def test_no_link_leaves_the_kiosk(offline_page, unzipped):
     for lang in PROJECT.languages:
         page.goto((unzipped / kiosk_path(lang, "open-finger-fracture")).as_uri())
         targets = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-        assert targets and all(target.startswith("file://") for target in targets), [t for t in targets if not t.startswith("file://")]
+        assert targets and all(target.startswith("file://") for target in targets), [
+            t for t in targets if not t.startswith("file://")
+        ]
         # The nurse line is still shown, as text.
         assert PROJECT.hospital["nurse_line"] in page.locator(".careleaf-about--screen").inner_text()
         assert page.locator(".careleaf-actions").count() == 0  # printing is off unless configured
@@ -154,7 +173,9 @@ def test_the_kiosk_shows_the_hospital_numbers_as_text_not_links(unzipped):
         assert soup.select('a[href^="tel:"]') == [], path
     for lang in PROJECT.languages:
         soup = BeautifulSoup((unzipped / kiosk_path(lang, "muscle-spasm")).read_text(encoding="utf-8"), "html.parser")
-        numbers = soup.select(".care-card__fallback span.careleaf-phone-number, .careleaf-about span.careleaf-phone-number")
+        numbers = soup.select(
+            ".care-card__fallback span.careleaf-phone-number, .careleaf-about span.careleaf-phone-number"
+        )
         # The urgent card's fallback and the nurse line on screen and on paper, as the hospital wrote it, left to right.
         assert [(span.get_text(), span["dir"]) for span in numbers] == [(PROJECT.hospital["nurse_line"], "ltr")] * 3
         emergency = soup.select(".careleaf-about__emergency strong")
@@ -180,7 +201,9 @@ def test_a_404_page_opened_from_disk_loads_and_links_nothing_outside_the_kiosk_f
     page_file = unzipped / kiosk_404(lang)
     # Every address the page writes, resolved as the browser resolves it from disk, is a file in the folder.
     soup = BeautifulSoup(page_file.read_text(encoding="utf-8"), "html.parser")
-    addresses = [element[attribute] for attribute in ("src", "href") for element in soup.find_all(attrs={attribute: True})]
+    addresses = [
+        element[attribute] for attribute in ("src", "href") for element in soup.find_all(attrs={attribute: True})
+    ]
     assert addresses
     for address in addresses:
         target = urljoin(page_file.as_uri(), address).split("#")[0]
@@ -189,8 +212,13 @@ def test_a_404_page_opened_from_disk_loads_and_links_nothing_outside_the_kiosk_f
     # And loading it in Chromium requests nothing outside the folder.
     context = browser.new_context()
     requested: list[str] = []
-    context.route("**/*", lambda route: (requested.append(route.request.url),
-                                         route.continue_() if route.request.url.startswith(folder) else route.abort()))
+    context.route(
+        "**/*",
+        lambda route: (
+            requested.append(route.request.url),
+            route.continue_() if route.request.url.startswith(folder) else route.abort(),
+        ),
+    )
     page = context.new_page()
     page.goto(page_file.as_uri())
     page.wait_for_load_state("networkidle")
@@ -219,7 +247,9 @@ def test_a_kiosk_with_printing_is_byte_identical_too_and_carries_every_handout(t
     bundles = []
     for run in ("first", "second"):
         monkeypatch.setenv("CARELEAF_HANDOUT_CACHE", str(tmp_path / f"cache-{run}"))
-        bundles.append(kiosk.build_bundle(PROJECT, tmp_path / f"dist-{run}", print_enabled=True, progress=lambda line: None))
+        bundles.append(
+            kiosk.build_bundle(PROJECT, tmp_path / f"dist-{run}", print_enabled=True, progress=lambda line: None)
+        )
     assert bundles[0].zip_path.read_bytes() == bundles[1].zip_path.read_bytes()
     with zipfile.ZipFile(bundles[0].zip_path) as archive:
         names = archive.namelist()
@@ -227,7 +257,7 @@ def test_a_kiosk_with_printing_is_byte_identical_too_and_carries_every_handout(t
         handout = next(name for name in pdfs if name.endswith("/handouts/es/muscle-spasm.pdf"))
         epoch = kiosk.commit_epoch(ROOT)
         with pikepdf.open(io.BytesIO(archive.read(handout))) as pdf:
-            stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("D:%Y%m%d%H%M%S")
+            stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("D:%Y%m%d%H%M%S")
             assert str(pdf.docinfo.CreationDate).startswith(stamp)
     languages = len(PROJECT.languages)
     assert len(pdfs) == len(LIBRARY.slugs) * (2 * languages + languages - 1)
@@ -238,7 +268,9 @@ def test_a_kiosk_with_printing_is_byte_identical_too_and_carries_every_handout(t
 def test_a_library_the_publishing_build_refuses_gets_no_kiosk(tmp_path):
     # Clinical approval required and nothing approved: `mkdocs build --strict` refuses every English article.
     project = copy_project(tmp_path / "project")
-    edit(project / "mkdocs.yml", "clinical_review:\n        required: false", "clinical_review:\n        required: true")
+    edit(
+        project / "mkdocs.yml", "clinical_review:\n        required: false", "clinical_review:\n        required: true"
+    )
     dist = tmp_path / "dist"
     result = run_careleaf(["kiosk", "-f", str(project / "mkdocs.yml"), "--dist", str(dist)], cwd=project, timeout=300)
     first = sorted(LIBRARY.slugs)[0]
@@ -247,7 +279,7 @@ def test_a_library_the_publishing_build_refuses_gets_no_kiosk(tmp_path):
     assert result.stderr == (
         f"careleaf: refused: mkdocs build --strict, the publishing build, does not accept this library "
         f"({len(LIBRARY.slugs)} error(s), 0 warning(s)); the first: docs/en/{first}.md:1: error: no clinician has approved "
-        f"this article (the careleaf plugin's clinical_review.required): careleaf approve {first} --by \"Name, credential\" "
+        f'this article (the careleaf plugin\'s clinical_review.required): careleaf approve {first} --by "Name, credential" '
         f"[clinical-review-pending]; every one: careleaf validate --strict\n"
     )
     assert not dist.exists()

@@ -7,7 +7,9 @@ from bs4 import BeautifulSoup
 
 
 def render(text: str) -> BeautifulSoup:
-    html = markdown.markdown(text, extensions=["careleaf.build.language_of_parts", "careleaf.model.glossary", "md_in_html", "attr_list"])
+    html = markdown.markdown(
+        text, extensions=["careleaf.build.language_of_parts", "careleaf.model.glossary", "md_in_html", "attr_list"]
+    )
     return BeautifulSoup(html, "html.parser")
 
 
@@ -40,8 +42,12 @@ def test_code_and_parts_that_give_their_own_language_are_left_alone():
 
 
 def test_built_chinese_article_marks_its_english_terms(built_site):
-    article = BeautifulSoup((built_site / "zh" / "muscle-spasm" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    article = BeautifulSoup(
+        (built_site / "zh" / "muscle-spasm" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     terms = english(article.find("article"))
     assert {"spasm", "cramp", "spasticity"} <= set(terms)
-    english_article = BeautifulSoup((built_site / "muscle-spasm" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    english_article = BeautifulSoup(
+        (built_site / "muscle-spasm" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     assert english(english_article.find("article")) == []

@@ -1,4 +1,5 @@
 """The package is laid out by role, and the roles lean on each other in one direction only."""
+
 import ast
 from pathlib import Path
 
@@ -25,7 +26,9 @@ def modules():
 def test_every_module_sits_in_a_role_package():
     flat = sorted(path.name for path in PACKAGE.glob("*.py") if path.name not in ("__init__.py", "__main__.py"))
     assert flat == []
-    assert sorted(path.name for path in PACKAGE.iterdir() if path.is_dir() and path.name != "__pycache__") == sorted(ROLES)
+    assert sorted(path.name for path in PACKAGE.iterdir() if path.is_dir() and path.name != "__pycache__") == sorted(
+        ROLES
+    )
 
 
 def test_lower_roles_import_only_the_roles_beneath_them():
@@ -43,6 +46,10 @@ def test_lower_roles_import_only_the_roles_beneath_them():
 
 def test_no_module_keeps_build_state_in_globals():
     # Build state lives on the plugin instance: a `global` statement would let one build leak into the next.
-    found = [f"{path.relative_to(PACKAGE)}:{node.lineno}" for path in modules()
-             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.Global)]
+    found = [
+        f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        for path in modules()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Global)
+    ]
     assert found == []

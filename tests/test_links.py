@@ -36,13 +36,22 @@ def link_check(site: Path, tmp_path: Path) -> tuple[int, int, str]:
         shutil.copytree(site, readable / "site")
         (tmp_path / "linkcheckerrc").write_text(CONFIG, encoding="utf-8")
         result = subprocess.run(
-            [str(Path(sys.executable).with_name("linkchecker")), "-f", str(tmp_path / "linkcheckerrc"),
-             str(readable / "site" / "index.html")],
-            capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(tmp_path)},
+            [
+                str(Path(sys.executable).with_name("linkchecker")),
+                "-f",
+                str(tmp_path / "linkcheckerrc"),
+                str(readable / "site" / "index.html"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "HOME": str(tmp_path)},
         )
     finally:
         shutil.rmtree(readable, ignore_errors=True)
-    summary = re.search(r"(\d+) links? in \d+ URLs? checked\. (\d+|No) warnings? found.*?(\d+|No) errors? found", result.stdout)
+    summary = re.search(
+        r"(\d+) links? in \d+ URLs? checked\. (\d+|No) warnings? found.*?(\d+|No) errors? found", result.stdout
+    )
     assert summary, result.stdout + result.stderr
     links, warnings, errors = (0 if value == "No" else int(value) for value in summary.groups())
     assert links > 500, result.stdout  # it did walk the site: pages, assets, handouts
@@ -72,4 +81,3 @@ def test_the_link_checker_reports_a_missing_handout_and_a_broken_anchor(built_si
     errors, warnings, report = link_check(site, tmp_path)
     assert errors == 1 and "muscle-spasm.large-print.pdf" in report
     assert warnings == 1 and "red-flag'" in report
-

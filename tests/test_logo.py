@@ -56,15 +56,21 @@ def test_the_hospital_logo_shows_on_the_web_and_every_handout_passes_verapdf(tmp
     assert {pdf.name: verdicts[pdf].problems() for pdf in handouts} == {pdf.name: [] for pdf in handouts}
     assert all(accessible_pdf.claims_pdf_ua(pdf) for pdf in handouts)
     # The logo is drawn on paper (an image, or the SVG's shapes and text), as decoration beside the hospital's name.
-    text = subprocess.run(["pdftotext", str(site / "handouts" / "en" / "finger-care.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(site / "handouts" / "en" / "finger-care.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "Riverside Community Hospital" in text
 
 
 def test_a_logo_that_is_not_there_is_one_line_naming_the_setting(tmp_path):
     project = korean_library(tmp_path / "project")
     edit(project / "mkdocs.yml", "logo: assets/logo.svg", "logo: assets/hospital-logo.png")
-    expected = "mkdocs.yml: plugins.careleaf.hospital.logo: assets/hospital-logo.png is not a file in docs/ or overrides/"
+    expected = (
+        "mkdocs.yml: plugins.careleaf.hospital.logo: assets/hospital-logo.png is not a file in docs/ or overrides/"
+    )
     validated = run_careleaf(["validate"], cwd=project)
     assert validated.returncode == 2
     assert validated.stderr.strip().splitlines() == [f"careleaf: {expected}"]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from careleaf.outputs import accessible_pdf, verapdf
 from careleaf.model.content import read_page
+from careleaf.outputs import accessible_pdf, verapdf
 from conftest import ROOT, copy_project, home, mkdocs_build
 from test_pdf_ua import break_role_map
 
@@ -106,15 +106,18 @@ def article_text(slug: str, lang: str, translation: str = "") -> str:
     return (
         f"---\ntitle: {words['title']}\nsummary: {words['summary']}\ncategory: bones-and-joints\n"
         f"related:\n  - {ARTICLES[slug]['related']}\nreviewed: 2026-11-21\nreview_due: 2027-11-21\n{translation}---\n\n"
-        f"{words['intro']}\n\n## {words['care_heading']}\n\n" + "".join(f"- {line}\n" for line in words["care"])
+        f"{words['intro']}\n\n## {words['care_heading']}\n\n"
+        + "".join(f"- {line}\n" for line in words["care"])
         + f"\n## {words['flags_heading']} {{#red-flags}}\n\n!!! emergency\n\n{signs('emergency')}\n!!! urgent\n\n{signs('urgent')}\n"
         f"## {words['next_heading']}\n\n{words['next']}\n"
     )
 
 
 def translation_block(revision: dict) -> str:
-    return (f"translation:\n  status: machine-draft\n  source_revision:\n"
-            f"    red_flags: {revision['red_flags']}\n    text: {revision['text']}\n")
+    return (
+        f"translation:\n  status: machine-draft\n  source_revision:\n"
+        f"    red_flags: {revision['red_flags']}\n    text: {revision['text']}\n"
+    )
 
 
 def korean_library(target: Path) -> Path:
@@ -129,8 +132,10 @@ def korean_library(target: Path) -> Path:
     for lang, entries in GLOSSARY.items():
         (project / "locales" / "glossary" / f"{lang}.yml").write_text(entries, encoding="utf-8")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    languages = ("      languages:\n        - locale: en\n          name: English\n          default: true\n          build: true\n"
-                 "        - locale: ko\n          name: 한국어\n          build: true\n")
+    languages = (
+        "      languages:\n        - locale: en\n          name: English\n          default: true\n          build: true\n"
+        "        - locale: ko\n          name: 한국어\n          build: true\n"
+    )
     config, replaced = re.subn(r"      languages:\n(        - locale: .*\n(          .*\n)*)+", languages, config)
     assert replaced == 1
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
@@ -142,9 +147,13 @@ def korean_library(target: Path) -> Path:
     korean = project / "docs" / "ko"
     korean.mkdir()
     revisions = {path.stem: read_page(path, "en").source_revision() for path in english.glob("*.md")}
-    (korean / "index.md").write_text(home("ko", revisions["index"]).replace("Welcome (ko).", "환영합니다."), encoding="utf-8")
+    (korean / "index.md").write_text(
+        home("ko", revisions["index"]).replace("Welcome (ko).", "환영합니다."), encoding="utf-8"
+    )
     for slug in ARTICLES:
-        (korean / f"{slug}.md").write_text(article_text(slug, "ko", translation_block(revisions[slug])), encoding="utf-8")
+        (korean / f"{slug}.md").write_text(
+            article_text(slug, "ko", translation_block(revisions[slug])), encoding="utf-8"
+        )
     return project
 
 
@@ -178,8 +187,13 @@ def test_korean_handouts_embed_real_fonts_and_pass_verapdf(korean_site, tmp_path
 def test_korean_handout_text_extracts_as_the_page_words(korean_site, slug):
     page = BeautifulSoup((korean_site / "ko" / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
     known = set(re.findall(HANGUL, unicodedata.normalize("NFC", page.get_text(" "))))
-    for pdf in (korean_site / "handouts" / "ko" / f"{slug}.pdf", korean_site / "handouts" / "ko" / f"{slug}.large-print.pdf"):
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for pdf in (
+        korean_site / "handouts" / "ko" / f"{slug}.pdf",
+        korean_site / "handouts" / "ko" / f"{slug}.large-print.pdf",
+    ):
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         words = re.findall(HANGUL, unicodedata.normalize("NFC", text))
         assert len(words) > 60
         missing = [word for word in words if word not in known]
@@ -220,8 +234,10 @@ def test_hangul_words_never_break_across_lines_on_a_phone(korean_site, browser):
         assert kept["broken"] == []
         # The same page with the browser's default line breaking splits words: the check can fail.
         # (the page's Content-Security-Policy refuses an injected style sheet; the CSS object model is allowed)
-        page.evaluate("() => document.querySelectorAll('*').forEach((element) => "
-                      "element.style.setProperty('word-break', 'normal', 'important'))")
+        page.evaluate(
+            "() => document.querySelectorAll('*').forEach((element) => "
+            "element.style.setProperty('word-break', 'normal', 'important'))"
+        )
         assert page.evaluate(_BROKEN_WORDS)["broken"] != []
     finally:
         page.close()

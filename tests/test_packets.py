@@ -7,7 +7,6 @@ import subprocess
 
 import pikepdf
 import pytest
-from bs4 import BeautifulSoup
 
 from careleaf.outputs import accessible_pdf, packets
 from careleaf.outputs.handouts import body_size, comparable, pdf_text
@@ -42,18 +41,32 @@ def test_packet_is_a_cover_then_each_handout_then_its_english(browser, built_sit
     job = packets.plan(LIBRARY, built_site, "es", list(reversed(PACKET)), tmp_path / "packet.pdf", with_english=True)
     lines = []
     packet = packets.build(LIBRARY, job, built_site, progress=lines.append, browser=browser)
-    assert lines == ["1/4 es/broken-finger-closed", "2/4 en/broken-finger-closed", "3/4 es/muscle-spasm", "4/4 en/muscle-spasm"]
+    assert lines == [
+        "1/4 es/broken-finger-closed",
+        "2/4 en/broken-finger-closed",
+        "3/4 es/muscle-spasm",
+        "4/4 en/muscle-spasm",
+    ]
     strings = CATALOGUES["es"]["packet"]
     expected = [("es", strings["cover_title"])] + [
-        (lang, title_of(built_site, slug, lang)) for slug in PACKET for lang in ("es", "en")]
+        (lang, title_of(built_site, slug, lang)) for slug in PACKET for lang in ("es", "en")
+    ]
     assert [(lang, title) for _, lang, title in packet.parts] == expected
     firsts = [first for first, _, _ in packet.parts]
     assert firsts[0] == 1 and firsts == sorted(firsts) and len(set(firsts)) == len(firsts)
     assert packet.problems == [] and packet.outside_requests == []
-    cover = comparable(subprocess.run(["pdftotext", "-l", "1", str(packet.target), "-"], capture_output=True,
-                                      text=True, check=True).stdout)
-    for text in (strings["cover_title"], strings["cover_intro"], strings["patient_name"], strings["date"],
-                 *(title_of(built_site, slug, "es") for slug in PACKET)):
+    cover = comparable(
+        subprocess.run(
+            ["pdftotext", "-l", "1", str(packet.target), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    for text in (
+        strings["cover_title"],
+        strings["cover_intro"],
+        strings["patient_name"],
+        strings["date"],
+        *(title_of(built_site, slug, "es") for slug in PACKET),
+    ):
         assert comparable(text) in cover
     with pikepdf.open(packet.target) as pdf:
         assert str(pdf.Root.Lang) == "es" and "en" in struct_languages(pdf)
@@ -62,7 +75,10 @@ def test_packet_is_a_cover_then_each_handout_then_its_english(browser, built_sit
     text = comparable(pdf_text(packet.target))
     for slug in PACKET:
         for lang in ("es", "en"):
-            signs = [li.get_text(" ", strip=True) for li in read(built_site, page_path(lang, slug)).select(".red-flags .care-card li")]
+            signs = [
+                li.get_text(" ", strip=True)
+                for li in read(built_site, page_path(lang, slug)).select(".red-flags .care-card li")
+            ]
             assert signs and [sign for sign in signs if comparable(sign) not in text] == []
 
 
@@ -75,17 +91,22 @@ def test_large_print_packet_is_set_at_18_points(browser, built_site, tmp_path):
 
 def test_careleaf_packet_prints_progress_and_a_summary(built_site, tmp_path):
     target = tmp_path / "packet.pdf"
-    result = run_careleaf(["packet", "--site", str(built_site), "--lang", "vi", *PACKET, "-o", str(target)], timeout=300)
+    result = run_careleaf(
+        ["packet", "--site", str(built_site), "--lang", "vi", *PACKET, "-o", str(target)], timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1/2 vi/broken-finger-closed" in result.stdout and "2/2 vi/muscle-spasm" in result.stdout
     assert f"{target}: " in result.stdout and "accessibility problems: 0; requests blocked: 0" in result.stdout
     assert target.is_file()
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (["--lang", "es", "no-such-article"], "unknown article(s): no-such-article"),
-    (["--lang", "fr", "muscle-spasm"], "no language 'fr'"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--lang", "es", "no-such-article"], "unknown article(s): no-such-article"),
+        (["--lang", "fr", "muscle-spasm"], "no language 'fr'"),
+    ],
+)
 def test_careleaf_packet_refuses_what_it_cannot_make_in_one_line(built_site, tmp_path, arguments, message):
     result = run_careleaf(["packet", "--site", str(built_site), *arguments, "-o", str(tmp_path / "x.pdf")], timeout=120)
     assert result.returncode == 2
@@ -108,19 +129,25 @@ def test_every_language_has_a_print_several_handouts_page_listing_every_article(
     # Without JavaScript every PDF is still one link away, and each one exists.
     for link in soup.select(".careleaf-packet__downloads a"):
         assert (built_site / packet_page(lang)).parent.joinpath(link["href"]).resolve().is_file(), link["href"]
-    assert len(soup.select(".careleaf-packet__downloads a")) == len(SLUGS) * (2 if lang == PROJECT.default_language else 3)
+    assert len(soup.select(".careleaf-packet__downloads a")) == len(SLUGS) * (
+        2 if lang == PROJECT.default_language else 3
+    )
     # The language switcher leads to this page in the other languages.
     switcher = {a["hreflang"]: a["href"] for a in soup.select("a.md-select__link")}
     assert set(switcher) == set(LANGUAGES)
     for other, href in switcher.items():
-        assert (built_site / packet_page(lang)).parent.joinpath(href, "index.html").resolve() == (built_site / packet_page(other)).resolve()
+        assert (built_site / packet_page(lang)).parent.joinpath(href, "index.html").resolve() == (
+            built_site / packet_page(other)
+        ).resolve()
 
 
 def test_staff_tick_articles_and_print_them_in_one_go(browser, served_site):
     page = browser.new_page()
     page.goto(f"{served_site}/es/print-handouts/")
-    page.evaluate("() => { window.print = () => { window.printedParts = [...document.querySelectorAll('.careleaf-part')]"
-                  ".map(part => part.lang + ':' + part.querySelector('h1').textContent.trim()); }; }")
+    page.evaluate(
+        "() => { window.print = () => { window.printedParts = [...document.querySelectorAll('.careleaf-part')]"
+        ".map(part => part.lang + ':' + part.querySelector('h1').textContent.trim()); }; }"
+    )
     page.click('.careleaf-packet__form button[type="submit"]')
     assert page.inner_text(".careleaf-packet__status") == CATALOGUES["es"]["packet"]["none_selected"]
     assert page.evaluate("window.printedParts") is None  # nothing ticked: no print dialog
@@ -129,10 +156,13 @@ def test_staff_tick_articles_and_print_them_in_one_go(browser, served_site):
     page.check("#packet-with-english")
     page.check("#packet-large-print")
     assert page.eval_on_selector_all(".careleaf-packet__chosen li", "items => items.map(item => item.textContent)") == [
-        LIBRARY.best(slug, "es").title for slug in PACKET]
+        LIBRARY.best(slug, "es").title for slug in PACKET
+    ]
     page.click('.careleaf-packet__form button[type="submit"]')
     page.wait_for_function("() => window.printedParts !== undefined")
-    assert page.evaluate("window.printedParts") == [f"{lang}:{LIBRARY.get(slug, lang).title}" for slug in PACKET for lang in ("es", "en")]
+    assert page.evaluate("window.printedParts") == [
+        f"{lang}:{LIBRARY.get(slug, lang).title}" for slug in PACKET for lang in ("es", "en")
+    ]
     assert page.evaluate("document.documentElement.classList.contains('careleaf-large-print')")
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.locator(".careleaf-part").count() == 0

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from careleaf.qa import bench
 from careleaf.build.parallel import LanguageBuildError, ParallelLanguages
+from careleaf.qa import bench
 from conftest import FALLBACK_SLUG, MKDOCS, ROOT, copy_project
 
 PARALLEL_LOG = "worker processes"
@@ -19,7 +19,13 @@ PARALLEL_LOG = "worker processes"
 def build(project: Path, site: Path, jobs: int, strict: bool = True, **env: str) -> str:
     command = [*MKDOCS, "build", "--clean", "--site-dir", str(site), "--config-file", str(project / "mkdocs.yml")]
     command += ["--strict"] if strict else []
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795000000", "CARELEAF_JOBS": str(jobs), **env}
+    environment = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "SOURCE_DATE_EPOCH": "1795000000",
+        "CARELEAF_JOBS": str(jobs),
+        **env,
+    }
     result = subprocess.run(command, cwd=project, capture_output=True, text=True, env=environment, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stderr
@@ -90,8 +96,10 @@ def test_a_worker_that_dies_fails_the_build(tmp_path, monkeypatch):
     assert not parallel.work.exists()
 
 
-HARD_SPANISH = ("La inmovilización musculoesquelética prolongada necesariamente requiere evaluaciones neurovasculares "
-                "exhaustivas, particularmente considerando constricciones circunferenciales y parestesias progresivas.")
+HARD_SPANISH = (
+    "La inmovilización musculoesquelética prolongada necesariamente requiere evaluaciones neurovasculares "
+    "exhaustivas, particularmente considerando constricciones circunferenciales y parestesias progresivas."
+)
 
 
 def test_readability_checked_alongside_a_parallel_build_still_warns_and_fails_strict(tmp_path):
@@ -100,13 +108,29 @@ def test_readability_checked_alongside_a_parallel_build_still_warns_and_fails_st
     article = project / "docs" / "es" / "muscle-spasm.md"
     text = article.read_text(encoding="utf-8")
     first_heading = text.index("\n## ")
-    article.write_text(text[:first_heading] + "\n\n" + " ".join([HARD_SPANISH] * 12) + "\n" + text[first_heading:], encoding="utf-8")
+    article.write_text(
+        text[:first_heading] + "\n\n" + " ".join([HARD_SPANISH] * 12) + "\n" + text[first_heading:], encoding="utf-8"
+    )
     log = build(project, tmp_path / "site", jobs=2, strict=False)
     assert "in 2 worker processes" in log
     assert "docs/es/muscle-spasm.md:1: warning: harder to read than the target: fernandez_huerta" in log
-    command = [*MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "strict"), "--config-file", str(project / "mkdocs.yml")]
-    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARELEAF_JOBS": "2"})
+    command = [
+        *MKDOCS,
+        "build",
+        "--strict",
+        "--site-dir",
+        str(tmp_path / "strict"),
+        "--config-file",
+        str(project / "mkdocs.yml"),
+    ]
+    result = subprocess.run(
+        command,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARELEAF_JOBS": "2"},
+    )
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "harder to read than the target" in output and "Aborted with 1 warnings in strict mode" in output
@@ -117,10 +141,26 @@ def test_a_warning_in_a_worker_language_fails_a_strict_build_naming_it(tmp_path)
     article = project / "docs" / "es" / "muscle-spasm.md"
     text = article.read_text(encoding="utf-8")
     first_heading = text.index("\n## ")
-    article.write_text(text[:first_heading] + "\n\nLea [esta página](no-existe.md).\n" + text[first_heading:], encoding="utf-8")
-    command = [*MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site"), "--config-file", str(project / "mkdocs.yml")]
-    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARELEAF_JOBS": "2"})
+    article.write_text(
+        text[:first_heading] + "\n\nLea [esta página](no-existe.md).\n" + text[first_heading:], encoding="utf-8"
+    )
+    command = [
+        *MKDOCS,
+        "build",
+        "--strict",
+        "--site-dir",
+        str(tmp_path / "site"),
+        "--config-file",
+        str(project / "mkdocs.yml"),
+    ]
+    result = subprocess.run(
+        command,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARELEAF_JOBS": "2"},
+    )
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "no-existe.md" in output

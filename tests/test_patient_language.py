@@ -12,10 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from careleaf.model.locales import load_all
-from careleaf.model.patient_language import (UNKNOWN, Answer, PatientLanguages, content_language_name, language_names, named_languages,
-                                       own_language_names)
 from careleaf.build.views import language_notice_view
+from careleaf.model.locales import load_all
+from careleaf.model.patient_language import (
+    UNKNOWN,
+    Answer,
+    PatientLanguages,
+    content_language_name,
+    language_names,
+    named_languages,
+    own_language_names,
+)
 from test_build import LANGUAGES, PROJECT
 
 ANSWERS = PatientLanguages.for_site(LANGUAGES, PROJECT.default_language)
@@ -31,34 +38,97 @@ ISO_639_2 = Path("/usr/share/iso-codes/json/iso_639-2.json")
 # What record systems send
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("code,language", [
-    ("es", "es"), ("spa", "es"), ("SPA", "es"), ("sp", "es"), ("SP", "es"),          # ISO 639-1, 639-2, MedlinePlus
-    ("es-US", "es"), ("es_US", "es"), ("es-419", "es"), ("ES-mx", "es"), (" es ", "es"),
-    ("ar", "ar"), ("ara", "ar"), ("arb", "ar"), ("ar-EG", "ar"), ("AR_sa", "ar"),
-    ("vi", "vi"), ("vie", "vi"), ("vi-VN", "vi"),
-    ("zh", "zh"), ("zho", "zh"), ("chi", "zh"), ("cmn", "zh"), ("zh-CN", "zh"), ("zh-Hans", "zh"),
-    ("zh-Hans-CN", "zh"), ("zh_hans_tw", "zh"), ("zh-SG", "zh"),                     # Simplified, wherever
-    ("en", "en"), ("eng", "en"), ("en-GB", "en"), ("EN_us", "en"),
-])
+
+@pytest.mark.parametrize(
+    "code,language",
+    [
+        ("es", "es"),
+        ("spa", "es"),
+        ("SPA", "es"),
+        ("sp", "es"),
+        ("SP", "es"),  # ISO 639-1, 639-2, MedlinePlus
+        ("es-US", "es"),
+        ("es_US", "es"),
+        ("es-419", "es"),
+        ("ES-mx", "es"),
+        (" es ", "es"),
+        ("ar", "ar"),
+        ("ara", "ar"),
+        ("arb", "ar"),
+        ("ar-EG", "ar"),
+        ("AR_sa", "ar"),
+        ("vi", "vi"),
+        ("vie", "vi"),
+        ("vi-VN", "vi"),
+        ("zh", "zh"),
+        ("zho", "zh"),
+        ("chi", "zh"),
+        ("cmn", "zh"),
+        ("zh-CN", "zh"),
+        ("zh-Hans", "zh"),
+        ("zh-Hans-CN", "zh"),
+        ("zh_hans_tw", "zh"),
+        ("zh-SG", "zh"),  # Simplified, wherever
+        ("en", "en"),
+        ("eng", "en"),
+        ("en-GB", "en"),
+        ("EN_us", "en"),
+    ],
+)
 def test_a_language_the_library_has_opens_in_that_language_without_a_notice(code, language):
     assert ANSWERS.answer(code) == Answer(language, None)
 
 
-@pytest.mark.parametrize("code", ["zh-Hant", "zh-TW", "zh-HK", "zh-MO", "zh-Hant-TW", "zh_hant_hk", "ZH-tw", "chi-TW",
-                                  "zho-Hant"])
+@pytest.mark.parametrize(
+    "code", ["zh-Hant", "zh-TW", "zh-HK", "zh-MO", "zh-Hant-TW", "zh_hant_hk", "ZH-tw", "chi-TW", "zho-Hant"]
+)
 def test_traditional_chinese_opens_the_simplified_page_with_a_notice(code):
     assert ANSWERS.answer(code) == Answer("zh", "zh-Hant")
 
 
-@pytest.mark.parametrize("code,asked", [("ko", "ko"), ("kor", "ko"), ("ko-KR", "ko"), ("fr", "fr"), ("fre", "fr"),
-                                        ("fra", "fr"), ("fr-CA", "fr"), ("iw", "he"), ("heb", "he"), ("tl", "fil"), ("tgl", "fil"),
-                                        ("yue", "yue"), ("so", "so"), ("som", "so"), ("ru", "ru"), ("rus", "ru")])
+@pytest.mark.parametrize(
+    "code,asked",
+    [
+        ("ko", "ko"),
+        ("kor", "ko"),
+        ("ko-KR", "ko"),
+        ("fr", "fr"),
+        ("fre", "fr"),
+        ("fra", "fr"),
+        ("fr-CA", "fr"),
+        ("iw", "he"),
+        ("heb", "he"),
+        ("tl", "fil"),
+        ("tgl", "fil"),
+        ("yue", "yue"),
+        ("so", "so"),
+        ("som", "so"),
+        ("ru", "ru"),
+        ("rus", "ru"),
+    ],
+)
 def test_a_language_the_library_lacks_opens_in_english_with_a_notice_naming_it(code, asked):
     assert ANSWERS.answer(code) == Answer(PROJECT.default_language, asked)
 
 
-@pytest.mark.parametrize("code", ["xx", "qaa", "sgn", "mul", "zxx", "mis", "klingon", "1", "constructor",
-                                  "toString", "<b>es</b>", "e s", "es\u00a0"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "xx",
+        "qaa",
+        "sgn",
+        "mul",
+        "zxx",
+        "mis",
+        "klingon",
+        "1",
+        "constructor",
+        "toString",
+        "<b>es</b>",
+        "e s",
+        "es\u00a0",
+    ],
+)
 def test_a_code_that_names_no_language_opens_in_english_with_a_notice_naming_none(code):
     assert ANSWERS.answer(code) == Answer(PROJECT.default_language, UNKNOWN)
 
@@ -84,8 +154,10 @@ def test_every_iso_639_2_code_means_what_its_iso_639_1_code_means():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=20), st.sampled_from(sorted(ANSWERS.table["languages"]))),
-       st.sampled_from(["", "-US", "_tw", "-Hant", "-419", "-Hans-HK"]))
+@given(
+    st.one_of(st.text(max_size=20), st.sampled_from(sorted(ANSWERS.table["languages"]))),
+    st.sampled_from(["", "-US", "_tw", "-Hant", "-419", "-Hans-HK"]),
+)
 def test_any_code_gets_an_answer_the_same_in_any_case_and_spelling(code, suffix):
     answer = ANSWERS.answer(code + suffix)
     assert answer.language in (*LANGUAGES, None)
@@ -99,6 +171,7 @@ def test_any_code_gets_an_answer_the_same_in_any_case_and_spelling(code, suffix)
 # ---------------------------------------------------------------------------
 # What the notice calls the language asked for, and the page shown
 # ---------------------------------------------------------------------------
+
 
 def test_the_names_are_cldrs_in_the_page_language_with_the_languages_own_name():
     english, chinese = NAMES["en"], NAMES["zh"]
@@ -122,14 +195,26 @@ def test_every_language_the_table_knows_is_named_on_the_pages_that_answer_it():
 
 def test_own_names_kept_in_the_result_cache_are_the_ones_worked_out(tmp_path):
     languages = ["ko", "zh-Hant", "ase", "fr"]
-    assert own_language_names(languages, tmp_path) == own_language_names(languages) == {
-        "ko": "한국어", "zh-Hant": "繁體中文", "ase": None, "fr": "français"}
+    assert (
+        own_language_names(languages, tmp_path)
+        == own_language_names(languages)
+        == {"ko": "한국어", "zh-Hant": "繁體中文", "ase": None, "fr": "français"}
+    )
     assert list((tmp_path / ".cache" / "careleaf").glob("own-language-names.json"))
     assert own_language_names(languages, tmp_path) == own_language_names(languages)  # read back from the cache
 
 
-@pytest.mark.parametrize("page,content,shown", [("en", "en", "English"), ("zh", "zh", "简体中文"), ("zh", "en", "英语"),
-                                                ("es", "es", "español"), ("ar", "ar", "العربية"), ("vi", "en", "Tiếng Anh")])
+@pytest.mark.parametrize(
+    "page,content,shown",
+    [
+        ("en", "en", "English"),
+        ("zh", "zh", "简体中文"),
+        ("zh", "en", "英语"),
+        ("es", "es", "español"),
+        ("ar", "ar", "العربية"),
+        ("vi", "en", "Tiếng Anh"),
+    ],
+)
 def test_the_notice_names_the_language_of_the_page_shown(page, content, shown):
     assert content_language_name(page, content, ANSWERS) == shown
 
@@ -141,12 +226,22 @@ def sentence(pieces: list[dict[str, str]], name: str, autonym: str | None = None
 
 def test_the_notice_reads_as_a_sentence_in_the_page_language():
     english = language_notice_view(CATALOGUES["en"], "en", "en", "infobutton/languages.json", ANSWERS, PROJECT.hospital)
-    assert sentence(english["named_own"], "Korean", "한국어") == "This page is not available in Korean (한국어). Here it is in English."
-    assert sentence(english["named"], "American Sign Language") == \
-        "This page is not available in American Sign Language. Here it is in English."
+    assert (
+        sentence(english["named_own"], "Korean", "한국어")
+        == "This page is not available in Korean (한국어). Here it is in English."
+    )
+    assert (
+        sentence(english["named"], "American Sign Language")
+        == "This page is not available in American Sign Language. Here it is in English."
+    )
     assert english["unnamed"] == "This page is not available in the language that was asked for. Here it is in English."
-    chinese = language_notice_view(CATALOGUES["zh"], "zh", "zh", "zh/infobutton/languages.json", ANSWERS, PROJECT.hospital)
-    assert sentence(chinese["named_own"], "繁体中文", "繁體中文") == "此页面没有繁体中文（繁體中文）版本。下面是简体中文版本。"
+    chinese = language_notice_view(
+        CATALOGUES["zh"], "zh", "zh", "zh/infobutton/languages.json", ANSWERS, PROJECT.hospital
+    )
+    assert (
+        sentence(chinese["named_own"], "繁体中文", "繁體中文")
+        == "此页面没有繁体中文（繁體中文）版本。下面是简体中文版本。"
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

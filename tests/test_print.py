@@ -18,7 +18,10 @@ def printed(browser, built_site):
     def open_page(lang: str, slug: str = "open-finger-fracture"):
         page = browser.new_page()
         page.outside_requests = []
-        page.on("request", lambda request: None if request.url.startswith("file://") else page.outside_requests.append(request.url))
+        page.on(
+            "request",
+            lambda request: None if request.url.startswith("file://") else page.outside_requests.append(request.url),
+        )
         page.goto((built_site / page_path(lang, slug)).as_uri())
         page.emulate_media(media="print")
         pages.append(page)
@@ -32,7 +35,14 @@ def printed(browser, built_site):
 @pytest.mark.parametrize("lang", PRINT_LANGUAGES)
 def test_print_hides_the_site_chrome(printed, lang):
     page = printed(lang)
-    for selector in (".md-header", ".md-sidebar--primary", ".md-search", ".md-select", ".md-footer", ".careleaf-actions"):
+    for selector in (
+        ".md-header",
+        ".md-sidebar--primary",
+        ".md-search",
+        ".md-select",
+        ".md-footer",
+        ".careleaf-actions",
+    ):
         assert not page.locator(selector).first.is_visible(), selector
     assert page.locator("h1").first.is_visible()
     assert page.outside_requests == []
@@ -90,4 +100,7 @@ def test_words_to_know_show_on_paper_only_and_glossary_words_print_as_plain_text
     # On screen the tooltips work: no box, and the words keep their dotted underline.
     page.emulate_media(media="screen")
     assert not box.is_visible()
-    assert page.locator(".careleaf-content abbr").first.evaluate("el => getComputedStyle(el).borderBottomStyle") == "dotted"
+    assert (
+        page.locator(".careleaf-content abbr").first.evaluate("el => getComputedStyle(el).borderBottomStyle")
+        == "dotted"
+    )

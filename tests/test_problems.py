@@ -1,4 +1,5 @@
 """One Problem type: its gate decides its severity, whether it stops the build, and how it is written."""
+
 import json
 
 from careleaf.checks.problems import ERROR, WARNING, Gate, Problem
@@ -19,4 +20,5 @@ def test_a_problem_is_written_as_before():
     assert problem.human() == "docs/es/a.md:7: warning: cards should run [tier-order]"
     assert json.dumps(problem.as_dict()) == (
         '{"path": "docs/es/a.md", "line": 7, "language": "es", "article": "a", "code": "tier-order", '
-        '"message": "cards should run", "severity": "warning"}')
+        '"message": "cards should run", "severity": "warning"}'
+    )

@@ -23,7 +23,9 @@ OVERFLOW = """() => {
 @pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_pages_reflow_without_horizontal_scrolling(browser, served_site, lang, layout):
-    context = browser.new_context(viewport={"width": layout["width"], "height": 800}, device_scale_factor=layout["scale"])
+    context = browser.new_context(
+        viewport={"width": layout["width"], "height": 800}, device_scale_factor=layout["scale"]
+    )
     page = context.new_page()
     problems = {}
     try:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
-
 from careleaf.cli import main as careleaf  # the command under test
+from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
 
 TODAY = "2026-11-20"
 
@@ -27,9 +25,11 @@ def test_changed_english_red_flags_make_every_translation_stale(small_tree, caps
     code, out = run(small_tree / "docs", capsys)
     assert code == 1
     line = line_of(small_tree / "docs/es/finger.md", "translation:")
-    assert (f"docs/es/finger.md:{line}: error: the red flags in docs/en/finger.md changed since this translation "
-            "was made: update this page's red-flag cards, then run careleaf mark-current es finger "
-            "[translation-stale-red-flags]") in out
+    assert (
+        f"docs/es/finger.md:{line}: error: the red flags in docs/en/finger.md changed since this translation "
+        "was made: update this page's red-flag cards, then run careleaf mark-current es finger "
+        "[translation-stale-red-flags]"
+    ) in out
     assert "docs/es/wrist.md" not in out
 
 
@@ -44,7 +44,22 @@ def test_changed_english_text_warns_and_fails_only_when_strict(small_tree, capsy
 def test_marking_a_translation_current_is_explicit_and_clears_it(small_tree, capsys):
     edit(small_tree / "docs/en/finger.md", "the pain gets worse", "the pain gets worse or spreads")
     assert run(small_tree / "docs", capsys)[0] == 1
-    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "mark-current", "es", "finger", "--reviewer", "Ana Ruiz, CMI", "--date", "2026-11-19"]) == 0
+    assert (
+        careleaf(
+            [
+                "-f",
+                str(small_tree / "mkdocs.yml"),
+                "mark-current",
+                "es",
+                "finger",
+                "--reviewer",
+                "Ana Ruiz, CMI",
+                "--date",
+                "2026-11-19",
+            ]
+        )
+        == 0
+    )
     code, out = run(small_tree / "docs", capsys)
     assert code == 0, out
     text = (small_tree / "docs/es/finger.md").read_text(encoding="utf-8")
@@ -62,8 +77,10 @@ def test_a_translation_that_lost_a_sign_names_both_files_and_the_tier(small_tree
     code, out = run(small_tree / "docs", capsys)
     assert code == 1
     english_line = line_of(small_tree / "docs/en/wrist.md", "!!! emergency")
-    assert (f"docs/es/wrist.md:{line_of(path, '!!! emergency')}: error: the 'emergency' card has 1 sign(s) here "
-            f"but 2 in docs/en/wrist.md:{english_line} [red-flags-parity]") in out
+    assert (
+        f"docs/es/wrist.md:{line_of(path, '!!! emergency')}: error: the 'emergency' card has 1 sign(s) here "
+        f"but 2 in docs/en/wrist.md:{english_line} [red-flags-parity]"
+    ) in out
 
 
 def test_a_translation_with_the_same_signs_passes_parity(small_tree, capsys):
@@ -76,7 +93,10 @@ def test_review_date_past_is_an_error_and_near_is_a_warning(small_tree, capsys):
     path = small_tree / "docs/en/finger.md"
     code, out = run(small_tree / "docs", capsys, "--today", "2027-07-01")  # due 2027-06-30
     assert code == 1
-    assert f"docs/en/finger.md:{line_of(path, 'review_due:')}: error: clinical review was due on 2027-06-30 (1 day(s) ago) [review-overdue]" in out
+    assert (
+        f"docs/en/finger.md:{line_of(path, 'review_due:')}: error: clinical review was due on 2027-06-30 (1 day(s) ago) [review-overdue]"
+        in out
+    )
     code, out = run(small_tree / "docs", capsys, "--today", "2027-05-01")
     assert code == 0
     assert "clinical review is due on 2027-06-30, in 60 day(s) [review-due-soon]" in out
@@ -89,7 +109,10 @@ def test_unfinished_scaffolding_text_cannot_publish(small_tree, capsys):
     edit(path, "Rest your hand.", "[TO WRITE: what to do at home]")
     code, out = run(small_tree / "docs", capsys)
     assert code == 1
-    assert f"docs/en/wrist.md:{line_of(path, '[TO WRITE')}: error: unfinished text: [TO WRITE: what to do at home] [placeholder]" in out
+    assert (
+        f"docs/en/wrist.md:{line_of(path, '[TO WRITE')}: error: unfinished text: [TO WRITE: what to do at home] [placeholder]"
+        in out
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -100,8 +123,11 @@ def test_unfinished_scaffolding_text_cannot_publish(small_tree, capsys):
 def test_editing_an_english_red_flag_makes_translations_stale_on_the_page_until_marked_current(tmp_path, capsys):
     project = copy_project(tmp_path / "project")
     english = project / "docs/en/possible-wrist-fracture.md"
-    edit(english, "    - your wrist still hurts after the time your provider said it would heal\n",
-         "    - your wrist still hurts 2 weeks after the time your provider said it would heal\n")
+    edit(
+        english,
+        "    - your wrist still hurts after the time your provider said it would heal\n",
+        "    - your wrist still hurts 2 weeks after the time your provider said it would heal\n",
+    )
     code, out = run(project / "docs", capsys)
     assert code == 1
     stale = sorted(line.split(":")[0] for line in out.splitlines() if "[translation-stale-red-flags]" in line)
@@ -110,7 +136,9 @@ def test_editing_an_english_red_flag_makes_translations_stale_on_the_page_until_
     # The build still renders the pages, each saying so; the publishing (strict) build refuses.
     result = mkdocs_build(project, tmp_path / "site", strict=False)
     assert result.returncode == 0, result.stderr
-    page = BeautifulSoup((tmp_path / "site/es/possible-wrist-fracture/index.html").read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup(
+        (tmp_path / "site/es/possible-wrist-fracture/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     notice = page.select_one(".careleaf-notice--stale")
     assert notice is not None and "La versión en inglés de esta página se actualizó el" in notice.get_text()
     assert notice.a["href"] == "../../possible-wrist-fracture/"
@@ -128,11 +156,15 @@ def test_editing_an_english_red_flag_makes_translations_stale_on_the_page_until_
 # Readability
 # ---------------------------------------------------------------------------
 
-HARD_ENGLISH = ("Notwithstanding considerable interindividual variability, musculoskeletal immobilization "
-                "necessitates comprehensive evaluation of neurovascular compromise, particularly circumferential "
-                "constriction, progressive paresthesia and disproportionate discomfort unresponsive to analgesia.")
-MEDIUM_ENGLISH = ("Keep your splint on every day, because the broken bone underneath it needs steady protection "
-                  "while it slowly heals and becomes stronger again over several weeks.")
+HARD_ENGLISH = (
+    "Notwithstanding considerable interindividual variability, musculoskeletal immobilization "
+    "necessitates comprehensive evaluation of neurovascular compromise, particularly circumferential "
+    "constriction, progressive paresthesia and disproportionate discomfort unresponsive to analgesia."
+)
+MEDIUM_ENGLISH = (
+    "Keep your splint on every day, because the broken bone underneath it needs steady protection "
+    "while it slowly heals and becomes stronger again over several weeks."
+)
 
 
 def test_hard_english_is_an_error_and_plain_english_passes(small_tree, capsys):
@@ -140,7 +172,10 @@ def test_hard_english_is_an_error_and_plain_english_passes(small_tree, capsys):
     edit(path, "Rest your hand.", HARD_ENGLISH)
     code, out = run(small_tree / "docs", capsys)
     assert code == 1
-    assert "docs/en/wrist.md:1: error: too hard to read: flesch_kincaid_grade" in out and "(target ≤ 7) [readability]" in out
+    assert (
+        "docs/en/wrist.md:1: error: too hard to read: flesch_kincaid_grade" in out
+        and "(target ≤ 7) [readability]" in out
+    )
 
 
 def test_english_above_target_but_under_the_limit_warns(small_tree, capsys):
@@ -151,9 +186,12 @@ def test_english_above_target_but_under_the_limit_warns(small_tree, capsys):
 
 
 def test_hard_spanish_is_an_error_by_fernandez_huerta(small_tree, capsys):
-    edit(small_tree / "docs/es/wrist.md", "Intro text in es.",
-         "La inmovilización musculoesquelética prolongada necesariamente requiere evaluaciones neurovasculares "
-         "exhaustivas, particularmente considerando constricciones circunferenciales y parestesias progresivas.")
+    edit(
+        small_tree / "docs/es/wrist.md",
+        "Intro text in es.",
+        "La inmovilización musculoesquelética prolongada necesariamente requiere evaluaciones neurovasculares "
+        "exhaustivas, particularmente considerando constricciones circunferenciales y parestesias progresivas.",
+    )
     code, out = run(small_tree / "docs", capsys)
     assert code == 1
     assert "docs/es/wrist.md:1: error: too hard to read: fernandez_huerta" in out
@@ -163,7 +201,9 @@ def test_report_lists_every_article_and_language_with_status_tiers_reading_and_r
     edit(small_tree / "docs/en/finger.md", "Rest your hand.", "Rest your hand often.")
     (small_tree / "docs/es/wrist.md").unlink()
     code, out = run(small_tree / "docs", capsys, "--report")
-    rows = {tuple(line.split()[:2]): line.split() for line in out.splitlines() if line.startswith(("finger ", "wrist "))}
+    rows = {
+        tuple(line.split()[:2]): line.split() for line in out.splitlines() if line.startswith(("finger ", "wrist "))
+    }
     assert rows[("finger", "en")][2:4] == ["ok", "E2"] and rows[("finger", "en")][4] == "U1"
     assert rows[("finger", "es")][2] == "stale"
     assert rows[("wrist", "es")][2] == "missing"
@@ -181,10 +221,14 @@ def test_report_lists_every_article_and_language_with_status_tiers_reading_and_r
 def test_a_term_missing_from_a_language_glossary_is_an_error(small_tree, capsys):
     (small_tree / "locales/glossary/en.yml").write_text(
         (small_tree / "locales/glossary/en.yml").read_text(encoding="utf-8")
-        + 'hand:\n  term: hand\n  forms: []\n  definition: "The part at the end of your arm."\n', encoding="utf-8")
+        + 'hand:\n  term: hand\n  forms: []\n  definition: "The part at the end of your arm."\n',
+        encoding="utf-8",
+    )
     code, out = run(small_tree / "docs", capsys)
     assert code == 1
-    assert "locales/glossary/es.yml:1: error: 'hand' needs a term and a definition in 'es' [glossary-missing-term]" in out
+    assert (
+        "locales/glossary/es.yml:1: error: 'hand' needs a term and a definition in 'es' [glossary-missing-term]" in out
+    )
 
 
 def test_a_missing_glossary_file_is_an_error(small_tree, capsys):
@@ -207,7 +251,11 @@ def test_shipped_glossary_defines_the_required_terms_in_every_language():
 def test_built_pages_mark_glossary_terms_with_their_definition(built_site):
     import yaml
 
-    for lang, slug, key in (("en", "muscle-spasm", "spasm"), ("zh", "muscle-spasm", "spasm"), ("ar", "possible-wrist-fracture", "scaphoid")):
+    for lang, slug, key in (
+        ("en", "muscle-spasm", "spasm"),
+        ("zh", "muscle-spasm", "spasm"),
+        ("ar", "possible-wrist-fracture", "scaphoid"),
+    ):
         entry = yaml.safe_load((ROOT / "locales/glossary" / f"{lang}.yml").read_text(encoding="utf-8"))[key]
         prefix = "" if lang == "en" else f"{lang}/"
         soup = BeautifulSoup((built_site / prefix / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
@@ -218,7 +266,9 @@ def test_built_pages_mark_glossary_terms_with_their_definition(built_site):
 
 def test_definition_shows_on_hover_and_on_tap(browser, served_site):
     for touch in (False, True):
-        context = browser.new_context(viewport={"width": 375 if touch else 1280, "height": 800}, has_touch=touch, is_mobile=touch)
+        context = browser.new_context(
+            viewport={"width": 375 if touch else 1280, "height": 800}, has_touch=touch, is_mobile=touch
+        )
         page = context.new_page()
         page.goto(f"{served_site}/es/muscle-spasm/")
         term = page.locator(".md-content abbr").first
@@ -248,7 +298,10 @@ def test_definition_shows_on_keyboard_focus(browser, served_site):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.tagName") == "ABBR":
             break
-    definition = page.evaluate("document.activeElement.getAttribute('title') || document.querySelector('#' + document.activeElement.getAttribute('aria-describedby')).textContent")
+    definition = page.evaluate(
+        "document.activeElement.getAttribute('title') || "
+        "document.querySelector('#' + document.activeElement.getAttribute('aria-describedby')).textContent"
+    )
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible", timeout=5_000)
     assert page.evaluate("document.activeElement.tagName") == "ABBR"
@@ -276,7 +329,11 @@ def test_new_article_scaffold_is_rejected_until_written_then_passes(small_tree, 
     # A writer fills in every placeholder; the translator marks the translation current.
     for lang in ("en", "es"):
         path = small_tree / "docs" / lang / "elbow.md"
-        text = re.sub(r"\[TO WRITE: ([^\]]*)\]", lambda m: f"Your elbow {len(m.group(1))} is fine", path.read_text(encoding="utf-8"))
+        text = re.sub(
+            r"\[TO WRITE: ([^\]]*)\]",
+            lambda m: f"Your elbow {len(m.group(1))} is fine",
+            path.read_text(encoding="utf-8"),
+        )
         path.write_text(text, encoding="utf-8")
     assert careleaf(["-f", config, "mark-current", "es", "elbow"]) == 0
     code, out = run(small_tree / "docs", capsys)

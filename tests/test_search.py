@@ -18,7 +18,9 @@ def search(browser, url: str, query: str) -> list[str]:
         page.close()
 
 
-@pytest.mark.parametrize("lang,query", [("en", "spasm"), ("es", "espasmo"), ("zh", "痉挛"), ("vi", "co thắt"), ("ar", "تشنج")])
+@pytest.mark.parametrize(
+    "lang,query", [("en", "spasm"), ("es", "espasmo"), ("zh", "痉挛"), ("vi", "co thắt"), ("ar", "تشنج")]
+)
 def test_search_finds_the_article_in_the_reader_language_only(browser, served_site, lang, query):
     url = f"{served_site}/{page_path(lang, 'index').removesuffix('index.html')}"
     results = search(browser, url, query)

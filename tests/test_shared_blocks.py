@@ -12,25 +12,33 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from careleaf.checks import safety
+from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model import approval
 from careleaf.model import project as project_settings
 from careleaf.model.content import Library
 from conftest import ROOT, edit, line_of
 
-from careleaf.cli import main as careleaf  # the command under test
-
 TODAY = "2026-11-20"
 NS = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
-ADVICE = {"en": "Keep your hand raised above your heart for the first 2 days.",
-          "es": "Mantenga la mano levantada por encima del corazón durante los primeros 2 días."}
-SIGNS = {"en": ["your fingers turn white", "you cannot feel your fingers"],
-         "es": ["los dedos se ponen blancos", "no siente los dedos"]}
+ADVICE = {
+    "en": "Keep your hand raised above your heart for the first 2 days.",
+    "es": "Mantenga la mano levantada por encima del corazón durante los primeros 2 días.",
+}
+SIGNS = {
+    "en": ["your fingers turn white", "you cannot feel your fingers"],
+    "es": ["los dedos se ponen blancos", "no siente los dedos"],
+}
 
 
 def block(lang: str, title: str, body: str, revision: dict | None = None) -> str:
-    translation = "" if revision is None else (
-        f"translation:\n  status: machine-draft\n  source_revision:\n"
-        f"    red_flags: {revision['red_flags']}\n    text: {revision['text']}\n")
+    translation = (
+        ""
+        if revision is None
+        else (
+            f"translation:\n  status: machine-draft\n  source_revision:\n"
+            f"    red_flags: {revision['red_flags']}\n    text: {revision['text']}\n"
+        )
+    )
     return f"---\ntitle: {title}\n{translation}---\n\n{body}\n"
 
 
@@ -43,7 +51,8 @@ def shared_tree(small_tree: Path, capsys) -> Path:
         folder.mkdir()
         (folder / "raise-your-hand.md").write_text(block(lang, "Raise your hand", ADVICE[lang]), encoding="utf-8")
         (folder / "blood-flow-signs.md").write_text(
-            block(lang, "Blood-flow signs", "".join(f"- {sign}\n" for sign in SIGNS[lang])), encoding="utf-8")
+            block(lang, "Blood-flow signs", "".join(f"- {sign}\n" for sign in SIGNS[lang])), encoding="utf-8"
+        )
         for slug in ("finger", "wrist"):
             page = small_tree / "docs" / lang / f"{slug}.md"
             edit(page, "Rest your hand.", 'Rest your hand.\n\n--8<-- "shared/raise-your-hand.md"')
@@ -88,8 +97,10 @@ def test_a_misspelt_include_is_an_error_on_its_line_naming_the_block_it_may_mean
     edit(page, '"shared/raise-your-hand.md"', '"shared/raise-your-hnd.md"')
     code, out = run(shared_tree, capsys)
     assert code == 1
-    assert (f"docs/es/wrist.md:{line_of(page, 'raise-your-hnd')}: error: no shared block shared/raise-your-hnd.md in "
-            "this language (did you mean 'shared/raise-your-hand.md'?) [shared-block-missing]") in out
+    assert (
+        f"docs/es/wrist.md:{line_of(page, 'raise-your-hnd')}: error: no shared block shared/raise-your-hnd.md in "
+        "this language (did you mean 'shared/raise-your-hand.md'?) [shared-block-missing]"
+    ) in out
 
 
 def test_an_include_that_is_not_a_shared_block_is_refused(shared_tree, capsys):
@@ -120,9 +131,11 @@ def test_a_sign_holding_a_list_inside_it_is_refused_where_it_is_written(shared_t
     edit(path, "- your fingers turn white", "- - your fingers turn white")
     code, out = run(shared_tree, capsys)
     assert code == 1
-    assert (f"docs/en/shared/blood-flow-signs.md:{line_of(path, 'turn white')}: error: a sign in the 'emergency' card "
-            "starts with another list marker ('-'): write one '- ' before each sign (included at docs/en/finger.md:"
-            f"{line_of(shared_tree / 'docs/en/finger.md', 'blood-flow-signs')}) [tier-sign-nested]") in out
+    assert (
+        f"docs/en/shared/blood-flow-signs.md:{line_of(path, 'turn white')}: error: a sign in the 'emergency' card "
+        "starts with another list marker ('-'): write one '- ' before each sign (included at docs/en/finger.md:"
+        f"{line_of(shared_tree / 'docs/en/finger.md', 'blood-flow-signs')}) [tier-sign-nested]"
+    ) in out
 
 
 def test_included_signs_count_in_red_flag_parity(shared_tree, capsys):
@@ -136,11 +149,29 @@ def test_included_signs_count_in_red_flag_parity(shared_tree, capsys):
 
 def test_changing_a_block_stales_every_approval_that_includes_it_and_its_translation(shared_tree, capsys):
     for slug in ("finger", "wrist"):
-        assert careleaf(["-f", str(shared_tree / "mkdocs.yml"), "approve", slug, "--by", "Dana Ortiz, MD", "--date", "2026-11-19"]) == 0
+        assert (
+            careleaf(
+                [
+                    "-f",
+                    str(shared_tree / "mkdocs.yml"),
+                    "approve",
+                    slug,
+                    "--by",
+                    "Dana Ortiz, MD",
+                    "--date",
+                    "2026-11-19",
+                ]
+            )
+            == 0
+        )
     before = library(shared_tree)
     assert all(approval.status(before.source(slug)) == approval.APPROVED for slug in ("finger", "wrist"))
 
-    edit(shared_tree / "docs/en/shared/blood-flow-signs.md", "- your fingers turn white", "- your fingers turn white or blue")
+    edit(
+        shared_tree / "docs/en/shared/blood-flow-signs.md",
+        "- your fingers turn white",
+        "- your fingers turn white or blue",
+    )
     after = library(shared_tree)
     # Re-approval: the clinician approved the text as read, and the block in it changed.
     assert all(approval.status(after.source(slug)) == approval.STALE for slug in ("finger", "wrist"))
@@ -150,8 +181,10 @@ def test_changing_a_block_stales_every_approval_that_includes_it_and_its_transla
     code, out = run(shared_tree, capsys)
     assert code == 1
     block_path = shared_tree / "docs/es/shared/blood-flow-signs.md"
-    assert (f"docs/es/shared/blood-flow-signs.md:{line_of(block_path, 'translation:')}: error: the red flags in "
-            "docs/en/shared/blood-flow-signs.md changed since this translation was made") in out
+    assert (
+        f"docs/es/shared/blood-flow-signs.md:{line_of(block_path, 'translation:')}: error: the red flags in "
+        "docs/en/shared/blood-flow-signs.md changed since this translation was made"
+    ) in out
     # The articles' own translations are current: nothing is asked of them.
     assert "mark-current es finger" not in out and "mark-current es wrist" not in out
 
@@ -172,13 +205,22 @@ def test_a_changed_advice_block_makes_its_pages_text_stale_not_their_cards(share
 
 def test_a_block_without_english_source_or_title_and_an_unused_block_are_reported(shared_tree, capsys):
     (shared_tree / "docs/es/shared/extra-advice.md").write_text(
-        block("es", "Extra", "Texto.", {"red_flags": "a", "text": "b"}), encoding="utf-8")
-    (shared_tree / "docs/en/shared/unused-advice.md").write_text("---\nsummary: no title\n---\n\nText.\n", encoding="utf-8")
+        block("es", "Extra", "Texto.", {"red_flags": "a", "text": "b"}), encoding="utf-8"
+    )
+    (shared_tree / "docs/en/shared/unused-advice.md").write_text(
+        "---\nsummary: no title\n---\n\nText.\n", encoding="utf-8"
+    )
     code, out = run(shared_tree, capsys)
     assert code == 1
-    assert "docs/es/shared/extra-advice.md:1: error: no English shared block docs/en/shared/extra-advice.md [translation-orphan]" in out
+    assert (
+        "docs/es/shared/extra-advice.md:1: error: no English shared block docs/en/shared/extra-advice.md [translation-orphan]"
+        in out
+    )
     assert "docs/en/shared/unused-advice.md:1: error: a shared block needs 'title'" in out
-    assert "docs/en/shared/unused-advice.md:1: warning: no article includes shared/unused-advice.md [shared-block-unused]" in out
+    assert (
+        "docs/en/shared/unused-advice.md:1: warning: no article includes shared/unused-advice.md [shared-block-unused]"
+        in out
+    )
 
 
 def test_a_block_cannot_include_another(shared_tree, capsys):
@@ -195,9 +237,12 @@ def test_xliff_exports_a_block_once_and_its_import_writes_the_block(shared_tree,
     assert careleaf(["-f", str(shared_tree / "mkdocs.yml"), "xliff", "export", "es", "-o", str(target)]) == 0
     capsys.readouterr()
     root = etree.parse(str(target)).getroot()
-    files = {file.get("original"): ["".join(unit.find("x:source", NS).itertext())
-                                     for unit in file.iter(f"{{{NS['x']}}}trans-unit")]
-             for file in root.findall("x:file", NS)}
+    files = {
+        file.get("original"): [
+            "".join(unit.find("x:source", NS).itertext()) for unit in file.iter(f"{{{NS['x']}}}trans-unit")
+        ]
+        for file in root.findall("x:file", NS)
+    }
     sources = [text for texts in files.values() for text in texts]
     # One file per block, its text once in the whole document; the articles keep only their own text.
     assert files["docs/en/shared/blood-flow-signs.md"][-2:] == SIGNS["en"]
@@ -274,8 +319,10 @@ def test_the_built_site_reads_the_blocks_and_publishes_no_shared_folder(built_si
 
 def test_a_link_between_articles_holds_no_glossary_mark():
     # A focusable <abbr> inside <a> is interactive content inside interactive content (the Nu checker's error).
-    html = markdown.markdown("Read [Open finger fracture](open-finger-fracture.md) about a fracture.\n\n"
-                             "*[fracture]: A broken bone.", extensions=["careleaf.model.glossary"])
+    html = markdown.markdown(
+        "Read [Open finger fracture](open-finger-fracture.md) about a fracture.\n\n*[fracture]: A broken bone.",
+        extensions=["careleaf.model.glossary"],
+    )
     link = BeautifulSoup(html, "html.parser").find("a")
     assert link.get_text() == "Open finger fracture" and link.find("abbr") is None
     assert [abbr.get_text() for abbr in BeautifulSoup(html, "html.parser").find_all("abbr")] == ["fracture"]

@@ -1,4 +1,5 @@
 """Rules every role follows, written once: atomic writes, asking git, text direction, where a language lives."""
+
 import subprocess
 from pathlib import Path
 
@@ -35,9 +36,21 @@ def test_git_answers_in_a_checkout_and_is_silent_outside_one(tmp_path):
     assert git(tmp_path, "rev-parse", "--is-inside-work-tree").strip() == "true"
 
 
-@pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("ar-EG", "rtl"), ("he", "rtl"), ("ur", "rtl"),
-                                                 ("ckb", "rtl"), ("en", "ltr"), ("zh", "ltr"), ("ht", "ltr"),
-                                                 ("x-private", "ltr"), ("", "ltr")])
+@pytest.mark.parametrize(
+    ("lang", "direction"),
+    [
+        ("ar", "rtl"),
+        ("ar-EG", "rtl"),
+        ("he", "rtl"),
+        ("ur", "rtl"),
+        ("ckb", "rtl"),
+        ("en", "ltr"),
+        ("zh", "ltr"),
+        ("ht", "ltr"),
+        ("x-private", "ltr"),
+        ("", "ltr"),
+    ],
+)
 def test_text_direction_comes_from_cldr_and_never_raises(lang, direction):
     assert text_direction(lang) == direction
     assert is_right_to_left(lang) is (direction == "rtl")
@@ -48,10 +61,12 @@ def test_the_default_language_lives_at_the_root_and_the_others_in_their_folder()
     assert site_folder("es", "en") == "es/"
 
 
-@pytest.mark.parametrize(("rule", "home"), [("tempfile.mkstemp", "util/files.py"),
-                                            ('"git"', "util/git.py"),
-                                            ("character_order", "model/languages.py")])
+@pytest.mark.parametrize(
+    ("rule", "home"),
+    [("tempfile.mkstemp", "util/files.py"), ('"git"', "util/git.py"), ("character_order", "model/languages.py")],
+)
 def test_each_rule_is_written_in_one_module(rule, home):
-    writers = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
-                     if rule in path.read_text(encoding="utf-8"))
+    writers = sorted(
+        str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py") if rule in path.read_text(encoding="utf-8")
+    )
     assert writers == [home]

@@ -62,8 +62,12 @@ def test_mkdocs_still_keeps_the_i18n_languages_as_written(monkeypatch, only):
         monkeypatch.setenv("CARELEAF_LANGUAGE", only)
     config = load_config(str(ROOT / "mkdocs.yml"))
     assert upstream.i18n_languages_as_written(config) == [
-        ("en", "English", True), ("es", "Español", False), ("zh", "中文", False), ("vi", "Tiếng Việt", False),
-        ("ar", "العربية", False)]
+        ("en", "English", True),
+        ("es", "Español", False),
+        ("zh", "中文", False),
+        ("vi", "Tiếng Việt", False),
+        ("ar", "العربية", False),
+    ]
 
 
 def test_a_config_without_the_options_it_was_loaded_from_is_named_loudly():
@@ -101,9 +105,15 @@ def test_a_theme_without_one_search_worker_is_named_loudly(tmp_path):
 
 def test_every_page_points_search_at_a_worker_the_site_has(built_site):
     for path in [built_site / "index.html", built_site / "es" / "muscle-spasm" / "index.html", built_site / "404.html"]:
-        config = json.loads(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("#__config").string)
+        config = json.loads(
+            BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("#__config").string
+        )
         # The 404 page's addresses start at the site's root: it is served at any depth.
-        worker = built_site / config["search"].lstrip("/") if config["search"].startswith("/") else path.parent / config["search"]
+        worker = (
+            built_site / config["search"].lstrip("/")
+            if config["search"].startswith("/")
+            else path.parent / config["search"]
+        )
         assert worker.resolve().is_file(), (path, config["search"])
 
 
@@ -112,7 +122,7 @@ def test_our_copy_of_materials_config_block_has_the_same_keys():
     # a key Material adds in an upgrade must be added to the copy too.
     def keys(template: Path) -> set[str]:
         text = template.read_text(encoding="utf-8")
-        block = text[text.index("{% block config %}"):]
+        block = text[text.index("{% block config %}") :]
         block = block[: block.index("{% endblock %}")]
         return set(re.findall(r'"([\w.]+)":', block))
 

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from careleaf.model import project as project_settings
 from careleaf.checks.validation import validate
-from conftest import CARELEAF_SETTINGS, ROOT, article, line_of, run_careleaf
-
 from careleaf.cli import main as careleaf  # the command under test
-
+from careleaf.model import project as project_settings
+from conftest import CARELEAF_SETTINGS, ROOT, article, line_of, run_careleaf
 
 # Review dates are checked against a fixed day, so these tests mean the same every day.
 TODAY = "2026-11-20"
@@ -36,7 +34,10 @@ def test_missing_red_flag_section_fails_naming_the_file(small_tree, capsys):
     path.write_text(article("es", "Finger", ["wrist"], red_flags=""), encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert "docs/es/finger.md:1: error: no red-flag section: add '## <heading> {#red-flags}' with its tiers [red-flags-missing]" in out
+    assert (
+        "docs/es/finger.md:1: error: no red-flag section: add '## <heading> {#red-flags}' with its tiers [red-flags-missing]"
+        in out
+    )
 
 
 def test_heading_without_the_id_is_named_at_its_line(small_tree, capsys):
@@ -45,8 +46,10 @@ def test_heading_without_the_id_is_named_at_its_line(small_tree, capsys):
     code, out = run(small_tree, capsys)
     line = line_of(path, "## When to get medical help")
     assert code == 1
-    assert (f"docs/en/wrist.md:{line}: error: heading 'When to get medical help' holds red-flag tiers "
-            "but lacks {#red-flags} [red-flags-no-id]") in out
+    assert (
+        f"docs/en/wrist.md:{line}: error: heading 'When to get medical help' holds red-flag tiers "
+        "but lacks {#red-flags} [red-flags-no-id]"
+    ) in out
 
 
 def test_empty_tier_is_an_error(small_tree, capsys):
@@ -54,7 +57,9 @@ def test_empty_tier_is_an_error(small_tree, capsys):
     path.write_text(path.read_text().replace("    - the pain gets worse\n", ""), encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert f"docs/en/finger.md:{line_of(path, '!!! urgent')}: error: the 'urgent' card lists no signs [tier-empty]" in out
+    assert (
+        f"docs/en/finger.md:{line_of(path, '!!! urgent')}: error: the 'urgent' card lists no signs [tier-empty]" in out
+    )
 
 
 def test_unknown_tier_type_is_an_error(small_tree, capsys):
@@ -62,8 +67,10 @@ def test_unknown_tier_type_is_an_error(small_tree, capsys):
     path.write_text(path.read_text().replace("!!! urgent", "!!! warning"), encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert (f"docs/es/wrist.md:{line_of(path, '!!! warning')}: error: unknown tier 'warning' "
-            "(use emergency, urgent, contact) [tier-unknown]") in out
+    assert (
+        f"docs/es/wrist.md:{line_of(path, '!!! warning')}: error: unknown tier 'warning' "
+        "(use emergency, urgent, contact) [tier-unknown]"
+    ) in out
 
 
 def test_collapsible_tier_is_refused(small_tree, capsys):
@@ -81,12 +88,18 @@ def test_tier_needs_emergency_or_urgent(small_tree, capsys):
     path.write_text(article("en", "Finger", ["wrist"], red_flags=red_flags), encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert f"docs/en/finger.md:{line_of(path, '{#red-flags}')}: error: the red-flag section needs an 'emergency' or an 'urgent' card [tier-required]" in out
+    assert (
+        f"docs/en/finger.md:{line_of(path, '{#red-flags}')}: error: "
+        "the red-flag section needs an 'emergency' or an 'urgent' card [tier-required]" in out
+    )
 
 
 def test_tier_outside_the_red_flag_section_is_an_error(small_tree, capsys):
     path = small_tree / "docs/en/finger.md"
-    path.write_text(path.read_text().replace("## Home care\n", "## Home care\n\n!!! urgent\n\n    - you feel faint\n"), encoding="utf-8")
+    path.write_text(
+        path.read_text().replace("## Home care\n", "## Home care\n\n!!! urgent\n\n    - you feel faint\n"),
+        encoding="utf-8",
+    )
     code, out = run(small_tree, capsys)
     assert code == 1
     assert f"docs/en/finger.md:{line_of(path, '!!! urgent')}:" in out and "[tier-outside-red-flags]" in out
@@ -104,19 +117,26 @@ def test_missing_translation_is_an_error_by_default(small_tree, capsys):
     (small_tree / "docs/es/wrist.md").unlink()
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert ("docs/es/wrist.md:1: error: no 'es' translation: every article needs its red-flag card in every language "
-            "(while 'es' is being translated, list it in the careleaf plugin's languages_in_progress in mkdocs.yml) "
-            "[translation-missing]") in out
+    assert (
+        "docs/es/wrist.md:1: error: no 'es' translation: every article needs its red-flag card in every language "
+        "(while 'es' is being translated, list it in the careleaf plugin's languages_in_progress in mkdocs.yml) "
+        "[translation-missing]"
+    ) in out
 
 
 def test_missing_translation_in_a_language_in_progress_warns_and_fails_only_when_strict(small_tree, capsys):
     config = small_tree / "mkdocs.yml"
-    config.write_text(config.read_text().replace(CARELEAF_SETTINGS, CARELEAF_SETTINGS + "      languages_in_progress: [es]\n"), encoding="utf-8")
+    config.write_text(
+        config.read_text().replace(CARELEAF_SETTINGS, CARELEAF_SETTINGS + "      languages_in_progress: [es]\n"),
+        encoding="utf-8",
+    )
     (small_tree / "docs/es/wrist.md").unlink()
     code, out = run(small_tree, capsys)
     assert code == 0, out
-    assert ("docs/es/wrist.md:1: warning: no 'es' translation yet ('es' is in progress): readers get the English page "
-            "with a notice [translation-missing]") in out
+    assert (
+        "docs/es/wrist.md:1: warning: no 'es' translation yet ('es' is in progress): readers get the English page "
+        "with a notice [translation-missing]"
+    ) in out
     code, _ = run(small_tree, capsys, "--strict")
     assert code == 1
 
@@ -124,7 +144,10 @@ def test_missing_translation_in_a_language_in_progress_warns_and_fails_only_when
 @pytest.mark.parametrize("setting", ["[en]", "[fr]", "es"])
 def test_languages_in_progress_must_name_translation_languages(small_tree, capsys, setting):
     config = small_tree / "mkdocs.yml"
-    config.write_text(config.read_text().replace(CARELEAF_SETTINGS, f"{CARELEAF_SETTINGS}      languages_in_progress: {setting}\n"), encoding="utf-8")
+    config.write_text(
+        config.read_text().replace(CARELEAF_SETTINGS, f"{CARELEAF_SETTINGS}      languages_in_progress: {setting}\n"),
+        encoding="utf-8",
+    )
     code = careleaf(["-f", str(small_tree / "mkdocs.yml"), "validate", "--today", TODAY])
     assert code == 2
     assert "mkdocs.yml: plugins.careleaf.languages_in_progress" in capsys.readouterr().err
@@ -135,7 +158,10 @@ def test_unknown_related_slug_is_an_error(small_tree, capsys):
     path.write_text(article("en", "Finger", ["wrist", "elbow"]), encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert f"docs/en/finger.md:{line_of(path, 'related:')}: error: related article 'elbow' does not exist [related-unknown]" in out
+    assert (
+        f"docs/en/finger.md:{line_of(path, 'related:')}: error: related article 'elbow' does not exist [related-unknown]"
+        in out
+    )
 
 
 def test_malformed_yaml_gives_a_line_not_a_traceback(small_tree, capsys):
@@ -144,7 +170,9 @@ def test_malformed_yaml_gives_a_line_not_a_traceback(small_tree, capsys):
     code, out = run(small_tree, capsys)
     assert code == 1
     assert "Traceback" not in out
-    assert "docs/es/finger.md:" in out and "error: front matter is not valid YAML" in out and "[front-matter-yaml]" in out
+    assert (
+        "docs/es/finger.md:" in out and "error: front matter is not valid YAML" in out and "[front-matter-yaml]" in out
+    )
 
 
 def test_dates_must_be_dates(small_tree, capsys):
@@ -152,8 +180,10 @@ def test_dates_must_be_dates(small_tree, capsys):
     path.write_text(path.read_text().replace("review_due: 2027-06-30", "review_due: next year"), encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert (f"docs/en/wrist.md:{line_of(path, 'review_due:')}: error: 'review_due' must be a date (YYYY-MM-DD), "
-            "not 'next year' [front-matter-type]") in out
+    assert (
+        f"docs/en/wrist.md:{line_of(path, 'review_due:')}: error: 'review_due' must be a date (YYYY-MM-DD), "
+        "not 'next year' [front-matter-type]"
+    ) in out
 
 
 def test_missing_front_matter_field_is_an_error(small_tree, capsys):
@@ -166,11 +196,17 @@ def test_missing_front_matter_field_is_an_error(small_tree, capsys):
 
 def test_missing_locale_key_is_an_error(small_tree, capsys):
     path = small_tree / "locales/es.yml"
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("english_original:")]
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("english_original:")
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert "locales/es.yml:1: error: missing key 'translation.english_original'" in out and "[locale-missing-key]" in out
+    assert (
+        "locales/es.yml:1: error: missing key 'translation.english_original'" in out and "[locale-missing-key]" in out
+    )
 
 
 def test_locale_that_drops_the_emergency_number_is_an_error(small_tree, capsys):
@@ -185,7 +221,9 @@ def test_locale_that_drops_the_emergency_number_is_an_error(small_tree, capsys):
 
 def test_non_utf8_file_gives_a_clear_line(small_tree, capsys):
     path = small_tree / "docs/es/wrist.md"
-    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1", errors="replace") + "\ncafé\n".encode("latin-1"))
+    path.write_bytes(
+        path.read_text(encoding="utf-8").encode("latin-1", errors="replace") + "\ncafé\n".encode("latin-1")
+    )
     code, out = run(small_tree, capsys)
     assert code == 1
     assert "docs/es/wrist.md:" in out and "error: the file is not valid UTF-8" in out and "[file-encoding]" in out
@@ -205,7 +243,10 @@ def test_translation_without_status_is_an_error(small_tree, capsys):
     path.write_text(text, encoding="utf-8")
     code, out = run(small_tree, capsys)
     assert code == 1
-    assert f"docs/es/finger.md:{line_of(path, 'translation:')}: error: translation.status must be one of machine-draft, reviewed, not None [translation-status]" in out
+    assert (
+        f"docs/es/finger.md:{line_of(path, 'translation:')}: error: "
+        "translation.status must be one of machine-draft, reviewed, not None [translation-status]" in out
+    )
 
 
 def test_json_lists_problems_and_tier_counts(small_tree, capsys):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from careleaf.checks.safety import PLACEHOLDER
 from careleaf.model.content import SLUG, TIER_KINDS, Library, read_page
 from careleaf.model.locales import load_all
 from careleaf.model.project import Project
-from careleaf.checks.safety import PLACEHOLDER
 
 SECTIONS = ("What is it?", "How do I care for myself at home?", "What happens next?")
 
@@ -31,8 +31,13 @@ def article_text(category: str, heading: str, today: dt.date, revision: dict | N
         f"review_due: {today.replace(year=today.year + 1).isoformat()}",
     ]
     if revision is not None:
-        front += ["translation:", "  status: machine-draft", "  source_revision:",
-                  f"    red_flags: {revision['red_flags']}", f"    text: {revision['text']}"]
+        front += [
+            "translation:",
+            "  status: machine-draft",
+            "  source_revision:",
+            f"    red_flags: {revision['red_flags']}",
+            f"    text: {revision['text']}",
+        ]
     body = [_todo("1 to 3 plain sentences: what this page helps with"), ""]
     for section in SECTIONS:
         body += [f"## {_todo(section)}", "", _todo("short sentences, 'you', the action first"), ""]

@@ -18,8 +18,8 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -30,21 +30,23 @@ SELF = "'self'"
 NONE = "'none'"
 
 # The published site, served over HTTP: nothing from any other host, no inline code but Material's own.
-WEB_POLICY: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "default-src": (SELF,),
-    "script-src": (SELF,),
-    "style-src": (SELF,),
-    # Material's icons are data: URLs inside its stylesheet.
-    "img-src": (SELF, "data:"),
-    "font-src": (SELF,),
-    "connect-src": (SELF,),
-    # Material's search runs in a Web Worker.
-    "worker-src": (SELF,),
-    "object-src": (NONE,),
-    "frame-src": (NONE,),
-    "base-uri": (SELF,),
-    "form-action": (SELF,),
-})
+WEB_POLICY: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "default-src": (SELF,),
+        "script-src": (SELF,),
+        "style-src": (SELF,),
+        # Material's icons are data: URLs inside its stylesheet.
+        "img-src": (SELF, "data:"),
+        "font-src": (SELF,),
+        "connect-src": (SELF,),
+        # Material's search runs in a Web Worker.
+        "worker-src": (SELF,),
+        "object-src": (NONE,),
+        "frame-src": (NONE,),
+        "base-uri": (SELF,),
+        "form-action": (SELF,),
+    }
+)
 
 # The kiosk copy, opened from file://. There Chromium's 'self' matches every file: URL (a file has
 # no host to compare), so it means "any local file, never the network". No real worker starts from
@@ -58,12 +60,28 @@ PREVIEW_SCRIPTS = ("'unsafe-inline'",)
 
 # Script types a browser runs (HTML's JavaScript MIME type essences, and modules); any other
 # type (Material's application/json #__config) is a data block and never runs.
-_JAVASCRIPT_TYPES = frozenset({
-    "", "module", "text/javascript", "application/javascript", "application/ecmascript",
-    "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/javascript1.0",
-    "text/javascript1.1", "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
-    "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript", "text/x-javascript",
-})
+_JAVASCRIPT_TYPES = frozenset(
+    {
+        "",
+        "module",
+        "text/javascript",
+        "application/javascript",
+        "application/ecmascript",
+        "application/x-ecmascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "text/javascript1.0",
+        "text/javascript1.1",
+        "text/javascript1.2",
+        "text/javascript1.3",
+        "text/javascript1.4",
+        "text/javascript1.5",
+        "text/jscript",
+        "text/livescript",
+        "text/x-ecmascript",
+        "text/x-javascript",
+    }
+)
 
 # iframe-worker writes its bootstrap as `<script>...${name}...<\/script>` into a template literal.
 _SHIM_BOOTSTRAP = re.compile(r"<script>((?:(?!<\\?/script>).)*)<\\/script>", re.S)
@@ -142,8 +160,9 @@ def policy(directives: Mapping[str, tuple[str, ...]], script_sources: list[str] 
     return "; ".join(parts)
 
 
-def with_policy(html: str, directives: Mapping[str, tuple[str, ...]], *, preview: bool = False,
-                worker_shim: str | None = None) -> str:
+def with_policy(
+    html: str, directives: Mapping[str, tuple[str, ...]], *, preview: bool = False, worker_shim: str | None = None
+) -> str:
     """The page with its placeholder replaced by a policy that allows its own inline scripts.
     `worker_shim`: the iframe-worker shim's source, where the page's search runs through it."""
     found = html.count(PLACEHOLDER)
@@ -174,6 +193,6 @@ def _function_source(source: str, name: str) -> str | None:
         elif char == "}":
             depth -= 1
             if depth == 0:
-                return source[start:index + 1]
+                return source[start : index + 1]
         index += 1
     raise PolicyError(f"function {name} in the iframe-worker shim never ends")

@@ -22,8 +22,10 @@ _LATIN_LETTER = r"A-Za-z\u00C0-\u024F"
 _LATIN_RUN = re.compile(rf"[{_LATIN_LETTER}][{_LATIN_LETTER}0-9'’\-]*(?: [{_LATIN_LETTER}][{_LATIN_LETTER}0-9'’\-]*)*")
 _LATIN_WORD = re.compile(rf"[{_LATIN_LETTER}]+")
 # Han, kana, Hangul, Arabic, Hebrew, Thai, Devanagari, Cyrillic, Greek: letters of other scripts.
-_OTHER_LETTERS = re.compile(r"[\u0370-\u03FF\u0400-\u04FF\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\u0900-\u097F"
-                            r"\u0E00-\u0E7F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_OTHER_LETTERS = re.compile(
+    r"[\u0370-\u03FF\u0400-\u04FF\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\u0900-\u097F"
+    r"\u0E00-\u0E7F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFB50-\uFDFF\uFE70-\uFEFF]"
+)
 _UNTOUCHED = {"code", "pre", "kbd", "samp", "script", "style"}
 _OPENING_TAG = re.compile(r"^<([A-Za-z][\w-]*)(\s[^>]*)?>$", re.S)
 _CLOSING_TAG = re.compile(r"^</([A-Za-z][\w-]*)\s*>$")
@@ -79,7 +81,7 @@ class LanguageOfPartsTreeprocessor(Treeprocessor):
             position = done
             if not any(says_lang for _, says_lang in self._open_raw_tags):
                 for run in _LATIN_RUN.finditer(text, done, end):
-                    pieces += [(text[position:run.start()], False), (run.group(0), True)]
+                    pieces += [(text[position : run.start()], False), (run.group(0), True)]
                     position = run.end()
             pieces.append((text[position:end] + (placeholder.group(0) if placeholder else ""), False))
             if placeholder:
@@ -101,7 +103,7 @@ class LanguageOfPartsTreeprocessor(Treeprocessor):
         elif closing:
             names = [name for name, _ in self._open_raw_tags]
             if closing.group(1).lower() in names:
-                del self._open_raw_tags[len(names) - 1 - names[::-1].index(closing.group(1).lower()):]
+                del self._open_raw_tags[len(names) - 1 - names[::-1].index(closing.group(1).lower()) :]
 
 
 def _spans(pieces: list[tuple[str, bool]]) -> list[etree.Element]:

@@ -6,7 +6,7 @@ page's size no longer grows with the whole library.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -39,7 +39,7 @@ def categorized(nav: Navigation, source_of: Callable, category_name: Callable[[s
         page.parent = None
     nav.items = [*home, *sections, *others]
     nav.pages = [*home, *sectioned, *others]
-    for previous, current in zip([None, *nav.pages], nav.pages):
+    for previous, current in zip([None, *nav.pages], nav.pages, strict=False):
         current.previous_page = previous
         if previous is not None:
             previous.next_page = current

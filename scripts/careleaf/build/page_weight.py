@@ -18,7 +18,7 @@ _INDENTATION = re.compile(r"\n[ \t]+")
 def trim_indentation(html: str) -> str:
     parts, done = [], 0
     for element in _PRESERVED.finditer(html):
-        parts += [_INDENTATION.sub("\n", html[done:element.start()]), element.group(0)]
+        parts += [_INDENTATION.sub("\n", html[done : element.start()]), element.group(0)]
         done = element.end()
     parts.append(_INDENTATION.sub("\n", html[done:]))
     return "".join(parts)

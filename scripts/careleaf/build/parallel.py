@@ -22,10 +22,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-
+from careleaf.build.publish import LANGUAGES, OwnedFolder
 from careleaf.util import upstream
 from careleaf.util.processes import ProcessError
-from careleaf.build.publish import LANGUAGES, OwnedFolder
 
 RESULT_FILE = "result.pickle"
 SITE_FOLDER = "site"
@@ -163,8 +162,10 @@ def sitemap_stand_in(file: Any) -> SimpleNamespace:
     page = file.page
     return SimpleNamespace(
         url=file.url,
-        page=None if page is None else SimpleNamespace(
-            is_link=page.is_link, canonical_url=page.canonical_url, update_date=page.update_date
-        ),
-        alternates={locale: SimpleNamespace(url=alternate.url) for locale, alternate in upstream.alternates(file).items()},
+        page=None
+        if page is None
+        else SimpleNamespace(is_link=page.is_link, canonical_url=page.canonical_url, update_date=page.update_date),
+        alternates={
+            locale: SimpleNamespace(url=alternate.url) for locale, alternate in upstream.alternates(file).items()
+        },
     )

@@ -28,7 +28,7 @@ import json
 import logging
 import shutil
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,31 +41,43 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_relative_url
 
-from careleaf.model.languages import site_folder
-from careleaf.model import config as careleaf_config
 from careleaf.build import csp
-from careleaf.util import upstream
-from careleaf.model import glossary
-from careleaf.outputs import handouts, infobutton
-from careleaf.model import project as project_settings
-from careleaf.util.browser import BrowserMissing
-from careleaf.model.codes import CodeIndex
-from careleaf.model.config import CareleafConfig
-from careleaf.model.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
-from careleaf.outputs.kiosk import build_epoch
-from careleaf.model.locales import load_all
 from careleaf.build.navigation import categorized
 from careleaf.build.page_weight import minified_css, trim_indentation
 from careleaf.build.parallel import ParallelLanguages
-from careleaf.util.processes import BackgroundCall
-from careleaf.outputs.print import qr_file_name, write_qr_svg
 from careleaf.build.publish import StagedSite
 from careleaf.build.search import split_index
+from careleaf.build.views import (
+    PACKET_PAGE,
+    absolute_url,
+    header_view,
+    image_size,
+    infobutton_view,
+    language_attrs,
+    language_notice_view,
+    not_found_view,
+    packet_view,
+    page_view,
+    placeholder_values,
+    tier_cards,
+)
 from careleaf.checks.readability import readability_problems
 from careleaf.checks.unsafe_markup import markup_problems
 from careleaf.checks.validation import validate
-from careleaf.build.views import (PACKET_PAGE, absolute_url, header_view, image_size, infobutton_view, language_attrs, language_notice_view,
-                            not_found_view, packet_view, page_view, placeholder_values, tier_cards)
+from careleaf.model import config as careleaf_config
+from careleaf.model import glossary
+from careleaf.model import project as project_settings
+from careleaf.model.codes import CodeIndex
+from careleaf.model.config import CareleafConfig
+from careleaf.model.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
+from careleaf.model.languages import site_folder
+from careleaf.model.locales import load_all
+from careleaf.outputs import handouts, infobutton
+from careleaf.outputs.kiosk import build_epoch
+from careleaf.outputs.print import qr_file_name, write_qr_svg
+from careleaf.util import upstream
+from careleaf.util.browser import BrowserMissing
+from careleaf.util.processes import BackgroundCall
 
 log = logging.getLogger("mkdocs.plugins.careleaf")
 # Material segments Chinese with jieba, which otherwise narrates its dictionary loading.
@@ -132,8 +144,8 @@ class _Language:
 
     logo_size: dict | None = None
     worker_shim: str | None = None
-    env: Any = None          # the environment pages are rendered with (on_nav)
-    build_env: Any = None    # MkDocs' environment for the theme's own templates (on_env)
+    env: Any = None  # the environment pages are rendered with (on_nav)
+    build_env: Any = None  # MkDocs' environment for the theme's own templates (on_env)
     files: Files | None = None
     nav: Any = None
     home_alternates: list | None = None
@@ -169,8 +181,10 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Refuse to build a library that breaks the red-flag contract or the schema."""
         if config.strict and not upstream.strict_counts_warnings():
-            raise PluginError("--strict does not work with --quiet: MkDocs then counts no warning, so nothing "
-                              "would fail the build; run it without --quiet")
+            raise PluginError(
+                "--strict does not work with --quiet: MkDocs then counts no warning, so nothing "
+                "would fail the build; run it without --quiet"
+            )
         self._lang = _Language()
         if not upstream.building_a_language(config) or self._build is None:
             self._start_build(config)
@@ -218,7 +232,9 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         default language starts, start the other languages' builds in worker processes."""
         project, catalogue = self._project, self._validated.catalogues[_reader_language(config)]
         config.site_name = catalogue.text("site_name", **placeholder_values(project.hospital))
-        config.extra["careleaf_header"] = header_view(project, catalogue, _reader_language(config), self._lang.logo_size)
+        config.extra["careleaf_header"] = header_view(
+            project, catalogue, _reader_language(config), self._lang.logo_size
+        )
         i18n = upstream.i18n_plugin(config)
         if "alternate" in config.extra:
             # static-i18n sets the switcher per page as an attribute and resets only the item, so a
@@ -252,8 +268,12 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         nothing and which no record system links to)."""
         overrides = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
         for file in files:
-            if (overrides is not None and file.src_uri.endswith(".css") and file.abs_src_path
-                    and overrides in Path(file.abs_src_path).resolve().parents):
+            if (
+                overrides is not None
+                and file.src_uri.endswith(".css")
+                and file.abs_src_path
+                and overrides in Path(file.abs_src_path).resolve().parents
+            ):
                 file.content_string = minified_css(file.content_string)
         project = self._project
         if not project.kiosk["enabled"]:
@@ -261,14 +281,20 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             catalogue = self._validated.catalogues[reader]
             path = site_folder(reader, project.default_language) + PACKET_PAGE
             title = json.dumps(catalogue.text("packet.title"), ensure_ascii=False)
-            files.append(File.generated(config, path, content=f"---\ntitle: {title}\ntemplate: print-handouts.html\n---\n"))
+            files.append(
+                File.generated(config, path, content=f"---\ntitle: {title}\ntemplate: print-handouts.html\n---\n")
+            )
             path = site_folder(reader, project.default_language) + infobutton.INFOBUTTON_PAGE
             title = json.dumps(catalogue.text("infobutton.title"), ensure_ascii=False)
             # A record system's door, not a page to browse to or find by searching.
-            files.append(File.generated(
-                config, path, inclusion=InclusionLevel.NOT_IN_NAV,
-                content=f"---\ntitle: {title}\ntemplate: infobutton.html\nsearch:\n  exclude: true\n---\n",
-            ))
+            files.append(
+                File.generated(
+                    config,
+                    path,
+                    inclusion=InclusionLevel.NOT_IN_NAV,
+                    content=f"---\ntitle: {title}\ntemplate: infobutton.html\nsearch:\n  exclude: true\n---\n",
+                )
+            )
         return files
 
     @event_priority(-110)
@@ -312,8 +338,13 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         return f"{markdown}\n\n{self._validated.glossaries[source.lang].markdown(markdown)}\n"
 
     # MkDocs types the context as a closed TypedDict, but templates read the keys plugins add (careleaf).
-    def on_page_context(self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig,  # type: ignore[override]
-                        nav) -> dict[str, Any]:
+    def on_page_context(  # type: ignore[override]
+        self,
+        context: dict[str, Any],
+        page: MkDocsPage,
+        config: MkDocsConfig,
+        nav,
+    ) -> dict[str, Any]:
         if Path(page.file.src_uri).name == PACKET_PAGE:
             return self._packet_context(context, page, config)
         if Path(page.file.src_uri).name == infobutton.INFOBUTTON_PAGE:
@@ -350,8 +381,12 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         return self._with_policy(trim_indentation(output), config, page.file.src_uri)
 
     # MkDocs types the context as a closed TypedDict, but templates read the keys plugins add (not_found).
-    def on_template_context(self, context: dict[str, Any], template_name: str,  # type: ignore[override]
-                            config: MkDocsConfig) -> dict[str, Any]:
+    def on_template_context(  # type: ignore[override]
+        self,
+        context: dict[str, Any],
+        template_name: str,
+        config: MkDocsConfig,
+    ) -> dict[str, Any]:
         """The 404 page speaks the reader's language and leads back to that language's home. MkDocs gives a
         404 page addresses from the site's root (a server answers it at any depth); a kiosk opens it from
         disk, where the root is the disk's: there every address is relative to where the page ends up."""
@@ -365,8 +400,9 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             # page is written. Templates read the attribute, which on_pre_build set (see there).
             self._lang.alternate_off_404 = off = [getattr(config.extra, "alternate", None)]
             root = urlsplit(config.site_url or "/").path
-            _set_language_switcher(config, [{**alternate, "link": alternate["link"].removeprefix(root)}
-                                            for alternate in off[0] or []])
+            _set_language_switcher(
+                config, [{**alternate, "link": alternate["link"].removeprefix(root)} for alternate in off[0] or []]
+            )
         context["not_found"] = not_found_view(self._project, self._validated.catalogues, reader, relative_base)
         return context
 
@@ -469,8 +505,9 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             for note in notes:
                 log.warning(note)
             try:
-                settings = careleaf_config.validated(merged, config.config_file_path,
-                                                     from_extra=careleaf_config.moved_keys(self._options, config.extra))
+                settings = careleaf_config.validated(
+                    merged, config.config_file_path, from_extra=careleaf_config.moved_keys(self._options, config.extra)
+                )
             except careleaf_config.SettingsError as error:
                 raise PluginError(str(error)) from None
         custom_dir = config.theme.custom_dir
@@ -482,8 +519,9 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
                 languages=upstream.i18n_languages_as_written(config),
                 site_url=config.site_url or "",
                 custom_dir=Path(custom_dir) if custom_dir else None,
-                markdown_extensions=project_settings.markdown_extensions_as_built(config.markdown_extensions,
-                                                                                  config.mdx_configs),
+                markdown_extensions=project_settings.markdown_extensions_as_built(
+                    config.markdown_extensions, config.mdx_configs
+                ),
             )
         except project_settings.ProjectError as error:
             raise PluginError(str(error)) from error
@@ -526,8 +564,13 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         """Every page's PDF handouts, in the site before it is published: the site links to no PDF it lacks."""
         project = self._project
         try:
-            run = handouts.build(self._validated.library, site_dir, epoch=build_epoch(project.root), progress=log.info,
-                                 directory_urls=directory_urls)
+            run = handouts.build(
+                self._validated.library,
+                site_dir,
+                epoch=build_epoch(project.root),
+                progress=log.info,
+                directory_urls=directory_urls,
+            )
         except (BrowserMissing, FileNotFoundError) as error:
             raise PluginError(f"PDF handouts: {error} (or set the careleaf plugin's handouts.build: false)") from error
         for line in handouts.summary(run, project.languages):
@@ -572,9 +615,14 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         if project.kiosk["enabled"]:
             return None
         default = project.default_language
-        return language_notice_view(self._validated.catalogues[reader], reader, content_lang,
-                                    infobutton.language_names_file(reader, default),
-                                    infobutton.patient_languages(self._article_urls(), reader, default), project.hospital)
+        return language_notice_view(
+            self._validated.catalogues[reader],
+            reader,
+            content_lang,
+            infobutton.language_names_file(reader, default),
+            infobutton.patient_languages(self._article_urls(), reader, default),
+            project.hospital,
+        )
 
     def _packet_context(self, context: dict[str, Any], page: MkDocsPage, config: MkDocsConfig) -> dict[str, Any]:
         """The packet page's data, and a language switcher that leads to the packet page in each language."""
@@ -585,8 +633,15 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             english = upstream.alternates(self._files.get_file_from_path(f"{slug}.md")).get(default)
             return english.url if english is not None else None
 
-        context["careleaf"] = packet_view(self._validated.library, self._validated.catalogues, _reader_language(config),
-                                          self._url_for, english_url, page_url=page.url, base_url=context["base_url"])
+        context["careleaf"] = packet_view(
+            self._validated.library,
+            self._validated.catalogues,
+            _reader_language(config),
+            self._url_for,
+            english_url,
+            page_url=page.url,
+            base_url=context["base_url"],
+        )
         self._switch_to_same_page(config, lambda lang: site_folder(lang, default) + PACKET_URL)
         return context
 
@@ -594,9 +649,16 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         """The infobutton page's library and lookup data, and a switcher to the infobutton page in each language."""
         reader, default = _reader_language(config), self._project.default_language
         lookup = infobutton.lookup_data(self._validated.codes, self._article_urls(), reader, default)
-        context["careleaf"] = infobutton_view(self._validated.library, self._validated.catalogues, reader, self._url_for, lookup,
-                                              page_url=page.url, base_url=context["base_url"],
-                                              language_notice=self._language_notice(reader, reader))
+        context["careleaf"] = infobutton_view(
+            self._validated.library,
+            self._validated.catalogues,
+            reader,
+            self._url_for,
+            lookup,
+            page_url=page.url,
+            base_url=context["base_url"],
+            language_notice=self._language_notice(reader, reader),
+        )
         self._switch_to_same_page(config, lambda lang: infobutton.page_url(lang, default))
         return context
 
@@ -604,10 +666,14 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         """A generated page's language switcher leads to the same page in each language (`url_in(lang)`)."""
         if self._lang.home_alternates:
             # Page URLs like every other page's alternates (the url filter makes them relative).
-            _set_language_switcher(config, [
-                {**home, "link": url_in(home["lang"])}
-                for home in self._lang.home_alternates if home["lang"] in self._project.languages
-            ])
+            _set_language_switcher(
+                config,
+                [
+                    {**home, "link": url_in(home["lang"])}
+                    for home in self._lang.home_alternates
+                    if home["lang"] in self._project.languages
+                ],
+            )
 
     def _article_urls(self) -> dict[str, dict[str, str]]:
         """Each article's URL in every language built, as static-i18n placed it (a translation, or the English
@@ -625,17 +691,21 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         """infobutton/index.json: every code an article claims, with that article in every language; and beside each
         language's entry page, the names a notice on that language's pages may show (once a site)."""
         project = self._project
-        title = self._validated.catalogues[project.default_language].text("site_name", **placeholder_values(project.hospital))
-        index = infobutton.knowledge_index(self._validated.library, self._validated.codes, self._article_urls(),
-                                           project.site_url, title)
+        title = self._validated.catalogues[project.default_language].text(
+            "site_name", **placeholder_values(project.hospital)
+        )
+        index = infobutton.knowledge_index(
+            self._validated.library, self._validated.codes, self._article_urls(), project.site_url, title
+        )
         target = site_dir / infobutton.INDEX_FILE
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         # What a notice on each language's pages may call the language a record asked for (fetched only then).
         for path, names in infobutton.names_files(self._article_urls(), project.default_language, project.root).items():
             (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
-            (site_dir / path).write_text(json.dumps(names, ensure_ascii=False, separators=(",", ":")) + "\n",
-                                         encoding="utf-8")
+            (site_dir / path).write_text(
+                json.dumps(names, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+            )
 
     # ---------------------------------------------------------------------------
     # Helpers
@@ -703,7 +773,7 @@ def _offline(config: MkDocsConfig) -> bool:
 
 def _set_language_switcher(config: MkDocsConfig, alternates: Any) -> None:
     """Set the switcher where templates read it first: an attribute of config.extra, which MkDocs does not declare."""
-    setattr(config.extra, "alternate", alternates)
+    setattr(config.extra, "alternate", alternates)  # noqa: B010 (an undeclared attribute: mypy refuses the plain form)
 
 
 def _reader_language(config: MkDocsConfig) -> str:
@@ -720,5 +790,10 @@ def _fingerprint(project, config_file: Path) -> tuple:
 
 def _settings_key(project) -> str:
     """The settings the check depends on beyond the files (the environment sets some: CARELEAF_KIOSK…)."""
-    return repr([(item.name, getattr(project, item.name)) for item in dataclasses.fields(project)
-                 if item.name != "markdown_extensions"])
+    return repr(
+        [
+            (item.name, getattr(project, item.name))
+            for item in dataclasses.fields(project)
+            if item.name != "markdown_extensions"
+        ]
+    )

@@ -144,7 +144,7 @@ def _site_name(name: str) -> str | None:
     """The site a PREVIOUS folder holds the previous contents of (None for other folders)."""
     if not name.startswith(PREVIOUS) or owner_pid(name) is None:
         return None
-    return name[len(PREVIOUS):].rsplit("-", 2)[0]
+    return name[len(PREVIOUS) :].rsplit("-", 2)[0]
 
 
 def _owned(parent: Path) -> list[Path]:

@@ -27,7 +27,11 @@ def split_index(site_dir: Path, languages: tuple[str, ...], default_language: st
     for lang in languages:
         prefix = site_folder(lang, default_language)
         if prefix:
-            docs = [dict(doc, location=doc["location"][len(prefix):]) for doc in merged["docs"] if doc["location"].startswith(prefix)]
+            docs = [
+                dict(doc, location=doc["location"][len(prefix) :])
+                for doc in merged["docs"]
+                if doc["location"].startswith(prefix)
+            ]
         else:
             docs = [doc for doc in merged["docs"] if not doc["location"].startswith(others)]
         index = {"config": dict(merged["config"], lang=_lunr_languages(lang)), "docs": docs}

@@ -10,16 +10,17 @@ import datetime as dt
 import math
 import posixpath
 import string
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypedDict, overload
+from typing import Any, TypedDict, overload
 from urllib.parse import urljoin, urlsplit
 
 from babel.dates import format_date
 
 from careleaf.checks import safety
 from careleaf.model import approval
-from careleaf.model.languages import site_folder, text_direction
 from careleaf.model.content import TIER_KINDS, Library, Page, RedFlags
+from careleaf.model.languages import site_folder, text_direction
 from careleaf.model.locales import Catalogue
 from careleaf.model.patient_language import NOTICE_PARAMETER, PatientLanguages, content_language_name
 from careleaf.outputs.print import qr_file_name
@@ -62,8 +63,11 @@ def placeholder_values(hospital: dict[str, str]) -> dict[str, str]:
 
 def header_view(project, catalogue: Catalogue, reader_lang: str, logo_size: dict[str, int] | None) -> dict[str, Any]:
     """The header's first line (the hospital's short name, then the library's name) and the logo's size."""
-    return {"hospital": project.hospital_short_names[reader_lang], "library": catalogue.text("library_name"),
-            "logo_size": logo_size}
+    return {
+        "hospital": project.hospital_short_names[reader_lang],
+        "library": catalogue.text("library_name"),
+        "logo_size": logo_size,
+    }
 
 
 def image_size(path: Path) -> dict[str, int] | None:
@@ -109,7 +113,9 @@ def tier_cards(red_flags: RedFlags, catalogue: Catalogue, project) -> list[TierC
     values = placeholder_values(project.hospital)
     links = phone_links(project)
     cards: list[TierCard] = []
-    for tier in sorted(red_flags.tiers, key=lambda tier: TIER_KINDS.index(tier.kind) if tier.kind in TIER_KINDS else 99):
+    for tier in sorted(
+        red_flags.tiers, key=lambda tier: TIER_KINDS.index(tier.kind) if tier.kind in TIER_KINDS else 99
+    ):
         if tier.kind not in TIER_KINDS:
             continue
         cards.append(
@@ -135,13 +141,22 @@ def phone_sentence(catalogue: Catalogue, key: str, values: dict[str, str], tel: 
     return {"before": before, "number": number, "tel": tel if number else None, "after": after}
 
 
-def language_notice_view(catalogue: Catalogue, reader_lang: str, content_lang: str, names_url: str,
-                         patient_languages: PatientLanguages, hospital: dict[str, str]) -> dict[str, Any]:
+def language_notice_view(
+    catalogue: Catalogue,
+    reader_lang: str,
+    content_lang: str,
+    names_url: str,
+    patient_languages: PatientLanguages,
+    hospital: dict[str, str],
+) -> dict[str, Any]:
     """The notice a page shows when a record system asked for a language the library lacks, or another script
     of one it has (careleaf/model/patient_language.py). Its sentences come in pieces, text and the slots the page's
     script fills with the language's names from `names_url` (assets/javascripts/language-notice.js):
     `named` ("… in Korean. …"), `named_own` ("… in Korean (한국어). …") and `unnamed` (no name known)."""
-    values = {**placeholder_values(hospital), "shown": content_language_name(reader_lang, content_lang, patient_languages)}
+    values = {
+        **placeholder_values(hospital),
+        "shown": content_language_name(reader_lang, content_lang, patient_languages),
+    }
     unavailable = catalogue.strings["language_notice.unavailable"]
     own_name = _pieces(catalogue.strings["language_notice.own_name"], values)
     return {
@@ -189,14 +204,18 @@ def handout_paths(slug: str, reader_lang: str, default_lang: str, translated: bo
     }
 
 
-def article_card(page: Page, catalogue: Catalogue, url: str, with_category: bool = True, site_url: str = "") -> dict[str, Any]:
+def article_card(
+    page: Page, catalogue: Catalogue, url: str, with_category: bool = True, site_url: str = ""
+) -> dict[str, Any]:
     """A related-article or library card: category, title and summary, in the page's own language."""
     return {
         "url": url,
         "address": absolute_url(site_url, url),
         "title": page.title,
         "summary": page.summary,
-        "category": catalogue.strings.get(f"categories.{page.category}", page.category or "") if with_category else None,
+        "category": catalogue.strings.get(f"categories.{page.category}", page.category or "")
+        if with_category
+        else None,
         **language_attrs(page.lang),
     }
 
@@ -207,8 +226,10 @@ def library_groups(library: Library, catalogue: Catalogue, reader_lang: str, url
         {
             "key": key,
             "name": catalogue.strings.get(f"categories.{key}", key),
-            "articles": [{**article_card(article, catalogue, url_for(article.slug), with_category=False), "slug": article.slug}
-                         for article in articles],
+            "articles": [
+                {**article_card(article, catalogue, url_for(article.slug), with_category=False), "slug": article.slug}
+                for article in articles
+            ],
         }
         for key, articles in library.by_category(reader_lang).items()
     ]
@@ -274,7 +295,9 @@ def page_view(
     view["words_to_know"] = words_to_know or []
     view["qr"] = qr_file_name(page_dest_uri)
     if project.handouts_built and view["print_enabled"]:
-        view["handouts"] = handout_paths(page.slug, reader_lang, project.default_language, translated=page.lang == reader_lang)
+        view["handouts"] = handout_paths(
+            page.slug, reader_lang, project.default_language, translated=page.lang == reader_lang
+        )
     view["related"] = [
         article_card(target, catalogue, url_for(slug), site_url=project.site_url)
         for slug in page.related
@@ -309,7 +332,9 @@ def packet_view(
             item["slug"] = article.slug
             item["english_url"] = english_url_for(article.slug) if reader_lang != default else None
             if project.handouts_built:
-                item["handouts"] = handout_paths(article.slug, reader_lang, default, translated=article.lang == reader_lang)
+                item["handouts"] = handout_paths(
+                    article.slug, reader_lang, default, translated=article.lang == reader_lang
+                )
             items.append(item)
         groups.append({"key": key, "name": catalogue.strings.get(f"categories.{key}", key), "articles": items})
     return {
@@ -351,7 +376,9 @@ def infobutton_view(
     }
 
 
-def not_found_view(project, catalogues: dict[str, Catalogue], reader_lang: str, base_url: str | None = None) -> dict[str, Any]:
+def not_found_view(
+    project, catalogues: dict[str, Catalogue], reader_lang: str, base_url: str | None = None
+) -> dict[str, Any]:
     """The 404 page's strings, the reader's home and the base of their language's search index. On the
     web (`base_url` None) they start at the site's root: a server answers a 404 at any depth. Opened
     from disk (a kiosk), they are relative to the page (`base_url`, as MkDocs gives a page) and name

@@ -14,18 +14,32 @@ def check_clinical_review(project: Project, page: Page, problem) -> list[Problem
     required = project.clinical_review_required
     if page.lang != project.default_language:
         if approval.KEY in page.meta:
-            return [problem("clinical-review", line, "clinical approval belongs on the English page (careleaf approve)")]
+            return [
+                problem("clinical-review", line, "clinical approval belongs on the English page (careleaf approve)")
+            ]
         return []
     if approval.KEY in page.meta and (wrong := approval.malformed(page.meta[approval.KEY])):
         return [problem("clinical-review", line, f"'{approval.KEY}' {wrong}")]
     state = approval.status(page)
-    command = f"careleaf approve {page.slug} --by \"Name, credential\""
+    command = f'careleaf approve {page.slug} --by "Name, credential"'
     if state == approval.STALE:
         block = page.meta[approval.KEY]
-        return [problem("clinical-review-stale", line, f"approved by {block['approved_by']} on {block['date']} for an "
-                        f"earlier text: a clinician reviews the changes, then {command}",
-                        Gate.FAILS_STRICT if required else Gate.ADVISORY)]
+        return [
+            problem(
+                "clinical-review-stale",
+                line,
+                f"approved by {block['approved_by']} on {block['date']} for an "
+                f"earlier text: a clinician reviews the changes, then {command}",
+                Gate.FAILS_STRICT if required else Gate.ADVISORY,
+            )
+        ]
     if state == approval.PENDING and required:
-        return [problem("clinical-review-pending", 1, "no clinician has approved this article "
-                        f"(the careleaf plugin's clinical_review.required): {command}", Gate.FAILS_STRICT)]
+        return [
+            problem(
+                "clinical-review-pending",
+                1,
+                f"no clinician has approved this article (the careleaf plugin's clinical_review.required): {command}",
+                Gate.FAILS_STRICT,
+            )
+        ]
     return []

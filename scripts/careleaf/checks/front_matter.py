@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from careleaf.checks.problems import Gate, Problem
 from careleaf.model import approval, codes
@@ -11,12 +12,28 @@ from careleaf.model.content import HOME_SLUG, TRANSLATION_STATUSES, Page
 from careleaf.model.locales import Catalogue
 from careleaf.model.reading import InvalidDate, shown
 
-
-ARTICLE_FIELDS = {"title": str, "summary": str, "category": str, "related": list, "reviewed": dt.date, "review_due": dt.date}
+ARTICLE_FIELDS = {
+    "title": str,
+    "summary": str,
+    "category": str,
+    "related": list,
+    "reviewed": dt.date,
+    "review_due": dt.date,
+}
 HOME_FIELDS = {"title": str}
 # Front-matter keys that MkDocs or Material understand; anything else is likely a typo.
-PASSTHROUGH_FIELDS = {"summary", "translation", "hide", "template", "search", "description", "icon", "status",
-                      approval.KEY, codes.FRONT_MATTER_KEY}
+PASSTHROUGH_FIELDS = {
+    "summary",
+    "translation",
+    "hide",
+    "template",
+    "search",
+    "description",
+    "icon",
+    "status",
+    approval.KEY,
+    codes.FRONT_MATTER_KEY,
+}
 
 
 def check_front_matter(project, library, page, categories, problem) -> list[Problem]:
@@ -25,46 +42,99 @@ def check_front_matter(project, library, page, categories, problem) -> list[Prob
     for key, kind in fields.items():
         value = page.meta.get(key)
         if value is None or value == "":
-            problems.append(problem("front-matter-missing-field", page.line_of(key) if key in page.meta else 1,
-                                    f"front matter needs '{key}'"))
+            problems.append(
+                problem(
+                    "front-matter-missing-field",
+                    page.line_of(key) if key in page.meta else 1,
+                    f"front matter needs '{key}'",
+                )
+            )
         elif not _is_a(value, kind) and not isinstance(value, InvalidDate):
-            problems.append(problem("front-matter-type", page.line_of(key), f"'{key}' must be {_KINDS[kind]}, not {shown(value)}"))
+            problems.append(
+                problem("front-matter-type", page.line_of(key), f"'{key}' must be {_KINDS[kind]}, not {shown(value)}")
+            )
     # Wherever it stands: MkDocs cannot read a front matter holding an impossible date, and drops all of it.
     for path, value in _invalid_dates(page.meta):
-        problems.append(problem("front-matter-type", page.line_of(*path),
-                                f"{shown('.'.join(map(str, path)))} must be {_KINDS[dt.date]}, not {value.describe()}"))
+        problems.append(
+            problem(
+                "front-matter-type",
+                page.line_of(*path),
+                f"{shown('.'.join(map(str, path)))} must be {_KINDS[dt.date]}, not {value.describe()}",
+            )
+        )
     for key in page.meta:
         if not isinstance(key, str):
-            problems.append(problem("front-matter-type", page.line_of(key),
-                                    f"a front-matter key is a name such as 'title', not {shown(key)}"))
+            problems.append(
+                problem(
+                    "front-matter-type",
+                    page.line_of(key),
+                    f"a front-matter key is a name such as 'title', not {shown(key)}",
+                )
+            )
         elif key not in fields and key not in PASSTHROUGH_FIELDS:
-            problems.append(problem("front-matter-unknown-field", page.line_of(key),
-                                    f"unknown front-matter key {shown(key)}", Gate.ADVISORY))
+            problems.append(
+                problem(
+                    "front-matter-unknown-field",
+                    page.line_of(key),
+                    f"unknown front-matter key {shown(key)}",
+                    Gate.ADVISORY,
+                )
+            )
     if not page.is_home:
         reviewed, due = page.meta.get("reviewed"), page.meta.get("review_due")
         if _is_a(reviewed, dt.date) and _is_a(due, dt.date) and due <= reviewed:
-            problems.append(problem("front-matter-dates", page.line_of("review_due"),
-                                    f"'review_due' ({due}) must come after 'reviewed' ({reviewed})"))
+            problems.append(
+                problem(
+                    "front-matter-dates",
+                    page.line_of("review_due"),
+                    f"'review_due' ({due}) must come after 'reviewed' ({reviewed})",
+                )
+            )
         category = page.category
-        if categories is not None and category and isinstance(page.meta.get("category"), str) and category not in categories:
-            problems.append(problem("category-unknown", page.line_of("category"),
-                                    f"unknown category {shown(category)} (known in locales/{project.default_language}.yml: "
-                                    f"{', '.join(sorted(categories))})"))
+        if (
+            categories is not None
+            and category
+            and isinstance(page.meta.get("category"), str)
+            and category not in categories
+        ):
+            problems.append(
+                problem(
+                    "category-unknown",
+                    page.line_of("category"),
+                    f"unknown category {shown(category)} (known in locales/{project.default_language}.yml: "
+                    f"{', '.join(sorted(categories))})",
+                )
+            )
         related = page.meta.get("related")
         if isinstance(related, list):
             for slug in related:
                 if not isinstance(slug, str):
-                    problems.append(problem("front-matter-type", page.line_of("related"),
-                                            f"'related' lists article slugs, not {shown(slug)}"))
+                    problems.append(
+                        problem(
+                            "front-matter-type",
+                            page.line_of("related"),
+                            f"'related' lists article slugs, not {shown(slug)}",
+                        )
+                    )
                 elif library.source(slug) is None or slug == HOME_SLUG:
-                    problems.append(problem("related-unknown", page.line_of("related"),
-                                            f"related article {shown(slug)} does not exist"))
+                    problems.append(
+                        problem(
+                            "related-unknown", page.line_of("related"), f"related article {shown(slug)} does not exist"
+                        )
+                    )
                 elif slug == page.slug:
-                    problems.append(problem("related-self", page.line_of("related"), "an article cannot be related to itself"))
+                    problems.append(
+                        problem("related-self", page.line_of("related"), "an article cannot be related to itself")
+                    )
     if page.lang == project.default_language:
         if "translation" in page.meta:
-            problems.append(problem("translation-on-source", page.line_of("translation"),
-                                    f"'{page.lang}' is the source language: it has no 'translation' block"))
+            problems.append(
+                problem(
+                    "translation-on-source",
+                    page.line_of("translation"),
+                    f"'{page.lang}' is the source language: it has no 'translation' block",
+                )
+            )
     else:
         problems += check_translation_block(page, problem)
     return problems
@@ -74,29 +144,52 @@ def check_translation_block(page: Page, problem) -> list[Problem]:
     block = page.meta.get("translation")
     line = page.line_of("translation")
     if not isinstance(block, dict):
-        return [problem("translation-status", line,
-                        "a translation needs a 'translation' block with status and source_revision")]
+        return [
+            problem(
+                "translation-status", line, "a translation needs a 'translation' block with status and source_revision"
+            )
+        ]
     problems = []
     status = block.get("status")
     if not isinstance(status, str) or status not in TRANSLATION_STATUSES:
-        problems.append(problem("translation-status", page.line_of("translation", "status"),
-                                f"translation.status must be one of {', '.join(TRANSLATION_STATUSES)}, not {shown(status)}"))
+        problems.append(
+            problem(
+                "translation-status",
+                page.line_of("translation", "status"),
+                f"translation.status must be one of {', '.join(TRANSLATION_STATUSES)}, not {shown(status)}",
+            )
+        )
     if status == "reviewed":
         reviewer, date = block.get("reviewer"), block.get("date")
         if not reviewer:
             problems.append(problem("translation-status", line, "a reviewed translation names its reviewer"))
         elif not isinstance(reviewer, str):
-            problems.append(problem("translation-status", page.line_of("translation", "reviewer"),
-                                    f"translation.reviewer must be text, not {shown(reviewer)}"))
+            problems.append(
+                problem(
+                    "translation-status",
+                    page.line_of("translation", "reviewer"),
+                    f"translation.reviewer must be text, not {shown(reviewer)}",
+                )
+            )
         if date is None:
             problems.append(problem("translation-status", line, "a reviewed translation gives the review date"))
         elif not _is_a(date, dt.date) and not isinstance(date, InvalidDate):
-            problems.append(problem("translation-status", page.line_of("translation", "date"),
-                                    f"translation.date must be {_KINDS[dt.date]}, not {shown(date)}"))
+            problems.append(
+                problem(
+                    "translation-status",
+                    page.line_of("translation", "date"),
+                    f"translation.date must be {_KINDS[dt.date]}, not {shown(date)}",
+                )
+            )
     revision = block.get("source_revision")
     if not (isinstance(revision, dict) and all(isinstance(revision.get(k), str) for k in ("red_flags", "text"))):
-        problems.append(problem("translation-source-revision", page.line_of("translation", "source_revision"),
-                                "translation.source_revision needs the English source's 'red_flags' and 'text' hashes"))
+        problems.append(
+            problem(
+                "translation-source-revision",
+                page.line_of("translation", "source_revision"),
+                "translation.source_revision needs the English source's 'red_flags' and 'text' hashes",
+            )
+        )
     return problems
 
 
@@ -105,7 +198,9 @@ def category_keys(catalogue: Catalogue | None) -> set[str] | None:
     if catalogue is None or catalogue.read_errors:
         return None
     # A category whose name is unusable still exists: that name is reported in the catalogue.
-    return {key.split(".", 1)[1] for key in [*catalogue.strings, *catalogue.entry_errors] if key.startswith("categories.")}
+    return {
+        key.split(".", 1)[1] for key in [*catalogue.strings, *catalogue.entry_errors] if key.startswith("categories.")
+    }
 
 
 _KINDS = {str: "text", list: "a list", dt.date: "a date (YYYY-MM-DD)"}

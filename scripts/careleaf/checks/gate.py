@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from careleaf.model.project import Project
 from careleaf.checks.problems import Report
 from careleaf.checks.validation import validate
+from careleaf.model.project import Project
 
 
 class Refused(Exception):
@@ -26,7 +26,9 @@ def require_publishable(project: Project, today: dt.date | None = None, processe
     failing = report.errors + report.warnings
     if failing:
         first = min(failing, key=lambda problem: (problem.path, problem.line, problem.code))
-        raise Refused(f"refused: mkdocs build --strict, the publishing build, does not accept this library "
-                      f"({len(report.errors)} error(s), {len(report.warnings)} warning(s)); the first: {first.human()}; "
-                      f"every one: careleaf validate --strict")
+        raise Refused(
+            f"refused: mkdocs build --strict, the publishing build, does not accept this library "
+            f"({len(report.errors)} error(s), {len(report.warnings)} warning(s)); the first: {first.human()}; "
+            f"every one: careleaf validate --strict"
+        )
     return report

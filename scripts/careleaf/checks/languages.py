@@ -19,28 +19,61 @@ def check_coverage(project: Project, library: Library) -> list[Problem]:
     for slug in sorted(slugs):
         source = library.source(slug)
         if source is None:
-            problems.append(Problem(project.relative(project.docs_dir / project.default_language / f"{slug}.md"), 1,
-                                    project.default_language, slug, "translation-missing",
-                                    "the home page is missing in the source language"))
+            problems.append(
+                Problem(
+                    project.relative(project.docs_dir / project.default_language / f"{slug}.md"),
+                    1,
+                    project.default_language,
+                    slug,
+                    "translation-missing",
+                    "the home page is missing in the source language",
+                )
+            )
             continue
         for lang in project.translations:
             if library.get(slug, lang) is not None:
                 continue
             path = project.relative(project.docs_dir / lang / f"{slug}.md")
             if lang in project.languages_in_progress:
-                problems.append(Problem(path, 1, lang, slug, "translation-missing",
-                                        f"no '{lang}' translation yet ('{lang}' is in progress): readers get the "
-                                        "English page with a notice", Gate.ADVISORY))
+                problems.append(
+                    Problem(
+                        path,
+                        1,
+                        lang,
+                        slug,
+                        "translation-missing",
+                        f"no '{lang}' translation yet ('{lang}' is in progress): readers get the "
+                        "English page with a notice",
+                        Gate.ADVISORY,
+                    )
+                )
             else:
                 # The English fallback still carries the whole card, so the page may build; it may not publish.
-                problems.append(Problem(path, 1, lang, slug, "translation-missing",
-                                        f"no '{lang}' translation: every article needs its red-flag card in every "
-                                        f"language (while '{lang}' is being translated, list it in "
-                                        "the careleaf plugin's languages_in_progress in mkdocs.yml)", Gate.FAILS_STRICT))
+                problems.append(
+                    Problem(
+                        path,
+                        1,
+                        lang,
+                        slug,
+                        "translation-missing",
+                        f"no '{lang}' translation: every article needs its red-flag card in every "
+                        f"language (while '{lang}' is being translated, list it in "
+                        "the careleaf plugin's languages_in_progress in mkdocs.yml)",
+                        Gate.FAILS_STRICT,
+                    )
+                )
     for (slug, lang), page in sorted(library.pages.items()):
         if lang != project.default_language and slug not in slugs:
-            problems.append(Problem(project.relative(page.path), 1, lang, slug, "translation-orphan",
-                                    f"no English source '{project.default_language}/{slug}.md' for this translation"))
+            problems.append(
+                Problem(
+                    project.relative(page.path),
+                    1,
+                    lang,
+                    slug,
+                    "translation-orphan",
+                    f"no English source '{project.default_language}/{slug}.md' for this translation",
+                )
+            )
     return problems
 
 
@@ -50,9 +83,17 @@ def check_file_names(project: Project, library: Library) -> list[Problem]:
         *folders, name = path.relative_to(project.docs_dir).parts
         first = 1 if folders and folders[0] in project.languages else 0
         bad = next((folder for folder in folders[first:] if not SLUG.match(folder)), name)
-        problems.append(Problem(project.relative(path), 1, None, None, "file-name",
-                                f"'{bad}' is not a valid name: use lowercase letters a-z, digits and hyphens "
-                                f"(e.g. '{suggested_name(bad)}'); every file under docs/ becomes a web address"))
+        problems.append(
+            Problem(
+                project.relative(path),
+                1,
+                None,
+                None,
+                "file-name",
+                f"'{bad}' is not a valid name: use lowercase letters a-z, digits and hyphens "
+                f"(e.g. '{suggested_name(bad)}'); every file under docs/ becomes a web address",
+            )
+        )
     return problems
 
 
@@ -70,12 +111,25 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
     translations = [catalogue for catalogue in catalogues.values() if catalogue is not source]
     for catalogue in catalogues.values():
         path = project.relative(catalogue.path)
-        problems += [Problem(path, line, catalogue.lang, None, code, message) for code, line, message in catalogue.read_errors]
-        problems += [Problem(path, line, catalogue.lang, None, code, message)
-                     for code, line, message in catalogue.entry_errors.values()]
+        problems += [
+            Problem(path, line, catalogue.lang, None, code, message) for code, line, message in catalogue.read_errors
+        ]
+        problems += [
+            Problem(path, line, catalogue.lang, None, code, message)
+            for code, line, message in catalogue.entry_errors.values()
+        ]
         for key, text in catalogue.strings.items():
-            problems += [Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, unsafe.code,
-                                 f"{shown(key)}: {unsafe.message}") for unsafe in markup.plain_text_problems(text)]
+            problems += [
+                Problem(
+                    path,
+                    catalogue.key_lines.get(key, 1),
+                    catalogue.lang,
+                    None,
+                    unsafe.code,
+                    f"{shown(key)}: {unsafe.message}",
+                )
+                for unsafe in markup.plain_text_problems(text)
+            ]
     if source.read_errors:
         return problems
     # A key every translation has but English lost: templates would meet it missing.
@@ -83,26 +137,67 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
     lost = set.intersection(*(set(catalogue.strings) for catalogue in readable)) if readable else set()
     lost -= source.strings.keys() | source.entry_errors.keys()
     for key in sorted(lost):
-        problems.append(Problem(source_path, 1, source.lang, None, "locale-missing-key",
-                                f"missing key {shown(key)}, which every translation has"))
+        problems.append(
+            Problem(
+                source_path,
+                1,
+                source.lang,
+                None,
+                "locale-missing-key",
+                f"missing key {shown(key)}, which every translation has",
+            )
+        )
     for catalogue in readable:
         path = project.relative(catalogue.path)
         for key, text in source.strings.items():
             if key in catalogue.entry_errors:
                 continue
             if key not in catalogue.strings:
-                problems.append(Problem(path, 1, catalogue.lang, None, "locale-missing-key",
-                                        f"missing key {shown(key)} ({source_path}: {shown(text)})"))
+                problems.append(
+                    Problem(
+                        path,
+                        1,
+                        catalogue.lang,
+                        None,
+                        "locale-missing-key",
+                        f"missing key {shown(key)} ({source_path}: {shown(text)})",
+                    )
+                )
             elif placeholders(catalogue.strings[key]) != placeholders(text):
-                problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-placeholder",
-                                        f"{shown(key)} must use the placeholders {sorted(placeholders(text))}, "
-                                        f"not {sorted(placeholders(catalogue.strings[key]))}"))
+                problems.append(
+                    Problem(
+                        path,
+                        catalogue.key_lines.get(key, 1),
+                        catalogue.lang,
+                        None,
+                        "locale-placeholder",
+                        f"{shown(key)} must use the placeholders {sorted(placeholders(text))}, "
+                        f"not {sorted(placeholders(catalogue.strings[key]))}",
+                    )
+                )
             elif not catalogue.strings[key].strip():
-                problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-empty",
-                                        f"{shown(key)} is empty"))
+                problems.append(
+                    Problem(
+                        path,
+                        catalogue.key_lines.get(key, 1),
+                        catalogue.lang,
+                        None,
+                        "locale-empty",
+                        f"{shown(key)} is empty",
+                    )
+                )
         for key in sorted(catalogue.strings.keys() - source.strings.keys() - source.entry_errors.keys() - lost):
-            problems.append(Problem(path, catalogue.key_lines.get(key, 1), catalogue.lang, None, "locale-unknown-key",
-                                    f"key {shown(key)} is not in the English catalogue", Gate.ADVISORY))
+            problems.append(
+                Problem(
+                    path,
+                    catalogue.key_lines.get(key, 1),
+                    catalogue.lang,
+                    None,
+                    "locale-unknown-key",
+                    f"key {shown(key)} is not in the English catalogue",
+                    Gate.ADVISORY,
+                )
+            )
     return problems
 
 
@@ -116,22 +211,49 @@ def check_glossaries(project: Project, library: Library) -> list[Problem]:
         if current.read_error:
             problems.append(Problem(path, current.read_error_line, lang, None, "glossary-missing", current.read_error))
             continue
-        problems += [Problem(path, line, lang, None, code, message) for code, line, message in current.entry_errors.values()]
+        problems += [
+            Problem(path, line, lang, None, code, message) for code, line, message in current.entry_errors.values()
+        ]
         text = " ".join(page.body for page in library.articles(lang))
         for key in source.terms:
             if key in current.entry_errors:
                 continue
             entry = current.terms.get(key)
             if entry is None:
-                problems.append(Problem(path, 1, lang, None, "glossary-missing-term",
-                                        f"{shown(key)} needs a term and a definition in '{lang}'"))
+                problems.append(
+                    Problem(
+                        path,
+                        1,
+                        lang,
+                        None,
+                        "glossary-missing-term",
+                        f"{shown(key)} needs a term and a definition in '{lang}'",
+                    )
+                )
                 continue
             for field_name in ("term", "definition"):
-                problems += [Problem(path, current.key_lines.get(key, 1), lang, None, unsafe.code,
-                                     f"{shown(f'{key}.{field_name}')}: {unsafe.message}")
-                             for unsafe in markup.plain_text_problems(entry[field_name])]
+                problems += [
+                    Problem(
+                        path,
+                        current.key_lines.get(key, 1),
+                        lang,
+                        None,
+                        unsafe.code,
+                        f"{shown(f'{key}.{field_name}')}: {unsafe.message}",
+                    )
+                    for unsafe in markup.plain_text_problems(entry[field_name])
+                ]
             unused = [form for form in [entry["term"], *entry["forms"]] if form not in text]
             if unused:
-                problems.append(Problem(path, current.key_lines.get(key, 1), lang, None, "glossary-unused",
-                                        f"{shown(key)}: {', '.join(unused)} does not occur in the '{lang}' articles", Gate.ADVISORY))
+                problems.append(
+                    Problem(
+                        path,
+                        current.key_lines.get(key, 1),
+                        lang,
+                        None,
+                        "glossary-unused",
+                        f"{shown(key)}: {', '.join(unused)} does not occur in the '{lang}' articles",
+                        Gate.ADVISORY,
+                    )
+                )
     return problems

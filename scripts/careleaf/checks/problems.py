@@ -10,7 +10,6 @@ from careleaf.model import markup
 from careleaf.model.content import Library, Page
 from careleaf.model.project import Project
 
-
 ERROR = "error"
 WARNING = "warning"
 # How a problem in a shared block names the page that includes it (the first, when several do).
@@ -59,8 +58,15 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         # The keys (and their order) of `careleaf validate --format json`: the gate shows as its severity.
-        return {"path": self.path, "line": self.line, "language": self.language, "article": self.article,
-                "code": self.code, "message": self.message, "severity": self.severity}
+        return {
+            "path": self.path,
+            "line": self.line,
+            "language": self.language,
+            "article": self.article,
+            "code": self.code,
+            "message": self.message,
+            "severity": self.severity,
+        }
 
 
 @dataclass
@@ -115,14 +121,20 @@ def reporter(project: Project, page: Page) -> Reporter:
         if where == page.path:
             return Problem(path, number, page.lang, page.slug, code, message, gate)
         include = next((include.line for include in page.includes if include.name == where.stem), 1)
-        return Problem(project.relative(where), number, page.lang, page.slug, code,
-                       f"{message}{INCLUDED_AT}{path}:{include})", gate)
+        return Problem(
+            project.relative(where),
+            number,
+            page.lang,
+            page.slug,
+            code,
+            f"{message}{INCLUDED_AT}{path}:{include})",
+            gate,
+        )
 
     return problem
 
 
-def located(project: Project, page: Page, line: int, code: str, message: str,
-            gate: Gate = Gate.STOPS_BUILD) -> Problem:
+def located(project: Project, page: Page, line: int, code: str, message: str, gate: Gate = Gate.STOPS_BUILD) -> Problem:
     """A problem at a line of the page as read, reported in the file that line was written in (a shared
     block's, for an included line) and with no note of where it is included."""
     where, number = page.locate(line)

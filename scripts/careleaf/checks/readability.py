@@ -7,8 +7,8 @@ sentence length and says so, rather than pretending a number means something it 
 
 from __future__ import annotations
 
-import sys
 import re
+import sys
 from dataclasses import dataclass
 
 from careleaf.checks.problems import Gate, Problem
@@ -80,13 +80,37 @@ def score(page: Page, thresholds: dict[str, dict], cache=None) -> Score:
         mean, value = cache[key]
     if not rule:
         unit = "characters" if page.lang == "zh" else "words"
-        return Score(None, None, "unrated", mean, f"no validated readability formula for '{page.lang}': mean sentence length {mean} {unit}")
+        return Score(
+            None,
+            None,
+            "unrated",
+            mean,
+            f"no validated readability formula for '{page.lang}': mean sentence length {mean} {unit}",
+        )
     higher_is_easier = "error_below" in rule or rule["formula"] == "fernandez_huerta"
     if higher_is_easier:
-        status = "error" if value < rule.get("error_below", float("-inf")) else "ok" if value >= rule["target"] else "above-target"
+        status = (
+            "error"
+            if value < rule.get("error_below", float("-inf"))
+            else "ok"
+            if value >= rule["target"]
+            else "above-target"
+        )
     else:
-        status = "error" if value > rule.get("error_above", float("inf")) else "ok" if value <= rule["target"] else "above-target"
-    return Score(rule["formula"], value, status, mean, f"{rule['formula']} {value} (target {'≥' if higher_is_easier else '≤'} {rule['target']})")
+        status = (
+            "error"
+            if value > rule.get("error_above", float("inf"))
+            else "ok"
+            if value <= rule["target"]
+            else "above-target"
+        )
+    return Score(
+        rule["formula"],
+        value,
+        status,
+        mean,
+        f"{rule['formula']} {value} (target {'≥' if higher_is_easier else '≤'} {rule['target']})",
+    )
 
 
 def cache_key(cache, page: Page, thresholds: dict[str, dict]) -> str:
@@ -123,8 +147,11 @@ def unscored(project: Project, library: Library) -> bool:
     """Whether any article's text was not scored before (only then is scoring worth a process)."""
     thresholds = project.readability or DEFAULT_THRESHOLDS
     cache = _readability_cache(project)
-    return any(cache_key(cache, page, thresholds) not in cache
-               for page in library.articles() if page.lang in thresholds and not page.read_errors)
+    return any(
+        cache_key(cache, page, thresholds) not in cache
+        for page in library.articles()
+        if page.lang in thresholds and not page.read_errors
+    )
 
 
 def readability_problems(project: Project, library: Library) -> list[Problem]:
@@ -139,10 +166,28 @@ def readability_problems(project: Project, library: Library) -> list[Problem]:
             continue
         result = score(page, thresholds, cache)
         if result.status == "error":
-            problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
-                                    f"too hard to read: {result.note}", Gate.FAILS_STRICT))
+            problems.append(
+                Problem(
+                    project.relative(page.path),
+                    1,
+                    page.lang,
+                    page.slug,
+                    "readability",
+                    f"too hard to read: {result.note}",
+                    Gate.FAILS_STRICT,
+                )
+            )
         elif result.status == "above-target":
-            problems.append(Problem(project.relative(page.path), 1, page.lang, page.slug, "readability",
-                                    f"harder to read than the target: {result.note}", Gate.ADVISORY))
+            problems.append(
+                Problem(
+                    project.relative(page.path),
+                    1,
+                    page.lang,
+                    page.slug,
+                    "readability",
+                    f"harder to read than the target: {result.note}",
+                    Gate.ADVISORY,
+                )
+            )
     cache.save(complete=True)
     return problems

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from careleaf.checks import readability, safety
 from careleaf.checks.problems import Report
@@ -22,8 +23,10 @@ def format_human(report: Report) -> Iterable[str]:
     if report.problems:
         yield ""
     files = len({problem.path for problem in report.problems})
-    yield (f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {files} file(s); "
-           f"{len(report.library.pages)} page(s) checked in {len(report.library.project.languages)} language(s)")
+    yield (
+        f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {files} file(s); "
+        f"{len(report.library.pages)} page(s) checked in {len(report.library.project.languages)} language(s)"
+    )
 
 
 def content_report(report: Report) -> list[dict[str, Any]]:
@@ -63,18 +66,29 @@ def content_report(report: Report) -> list[dict[str, Any]]:
 
 def format_report(rows: list[dict[str, Any]]) -> Iterable[str]:
     """The content report as an aligned text table."""
+
     def tiers(counts: dict[str, int]) -> str:
         return " ".join(f"{kind[0].upper()}{counts[kind]}" for kind in TIER_KINDS if kind in counts) or "-"
 
     table = [("article", "lang", "status", "red flags", "reading", "review due", "clinical approval")]
     for row in rows:
-        table.append((row["article"], row["language"], row["status"], tiers(row["tiers"]),
-                      str(row["reading"] if row["reading"] is not None else "-"), row["review_due"] or "-",
-                      row["clinical"] or "-"))
+        table.append(
+            (
+                row["article"],
+                row["language"],
+                row["status"],
+                tiers(row["tiers"]),
+                str(row["reading"] if row["reading"] is not None else "-"),
+                row["review_due"] or "-",
+                row["clinical"] or "-",
+            )
+        )
     widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
     for line in table:
-        yield "  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip()
+        yield "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
     yield ""
-    yield ("red flags: E emergency, U urgent, C contact (signs per card); reading: Flesch-Kincaid grade (en, lower is easier), "
-           "Fernández-Huerta (es, higher is easier), else mean sentence length (words; characters for zh) with no validated formula; "
-           "clinical approval (English articles): approved for the text as it is, stale (approved an earlier text) or pending")
+    yield (
+        "red flags: E emergency, U urgent, C contact (signs per card); reading: Flesch-Kincaid grade (en, lower is easier), "
+        "Fernández-Huerta (es, higher is easier), else mean sentence length (words; characters for zh) with no validated formula; "
+        "clinical approval (English articles): approved for the text as it is, stale (approved an earlier text) or pending"
+    )

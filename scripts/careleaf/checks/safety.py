@@ -10,8 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from careleaf.checks.problems import Gate, Problem, located
-from careleaf.model import markup
-from careleaf.model import shared_blocks
+from careleaf.model import markup, shared_blocks
 from careleaf.model.content import HOME_SLUG, TIER_KINDS, Library, Page
 from careleaf.model.project import Project
 from careleaf.util.git import git
@@ -47,7 +46,9 @@ def _own_staleness(library: Library, page: Page) -> dict[str, bool]:
 
 def in_any_red_flag_card(library: Library, name: str) -> bool:
     """True when some English page includes the block inside its red-flag section."""
-    return any(name in page.included_in_red_flags() for page in library.including(name, library.project.default_language))
+    return any(
+        name in page.included_in_red_flags() for page in library.including(name, library.project.default_language)
+    )
 
 
 def translation_problems(library: Library, page: Page) -> list[Problem]:
@@ -67,13 +68,28 @@ def translation_problems(library: Library, page: Page) -> list[Problem]:
     command = f"careleaf mark-current {page.lang} {page.slug}"
     line = page.line_of("translation")
     if stale["red_flags"]:
-        return [located(library.project, page, line, "translation-stale-red-flags",
-                        f"the red flags in {source_path} changed since this translation was made: "
-                        f"update this page's red-flag cards, then run {command}", Gate.FAILS_STRICT)]
+        return [
+            located(
+                library.project,
+                page,
+                line,
+                "translation-stale-red-flags",
+                f"the red flags in {source_path} changed since this translation was made: "
+                f"update this page's red-flag cards, then run {command}",
+                Gate.FAILS_STRICT,
+            )
+        ]
     if stale["text"]:
-        return [located(library.project, page, line, "translation-stale-text",
-                        f"{source_path} changed since this translation was made: update it, then run {command}",
-                        Gate.ADVISORY)]
+        return [
+            located(
+                library.project,
+                page,
+                line,
+                "translation-stale-text",
+                f"{source_path} changed since this translation was made: update it, then run {command}",
+                Gate.ADVISORY,
+            )
+        ]
     return []
 
 
@@ -98,8 +114,15 @@ def parity_problems(library: Library, page: Page) -> list[Problem]:
         wanted = wanted_counts.get(kind, 0)
         if count != wanted:
             where = f"{source_path}:{expected.line}" if expected else source_path
-            findings.append(located(library.project, page, found.line if found else ours.line, "red-flags-parity",
-                                    f"the '{kind}' card has {count} sign(s) here but {wanted} in {where}"))
+            findings.append(
+                located(
+                    library.project,
+                    page,
+                    found.line if found else ours.line,
+                    "red-flags-parity",
+                    f"the '{kind}' card has {count} sign(s) here but {wanted} in {where}",
+                )
+            )
     return findings
 
 
@@ -109,11 +132,27 @@ def review_problems(project: Project, page: Page, today: dt.date) -> list[Proble
         return []
     line = page.line_of("review_due")
     if due < today:
-        return [located(project, page, line, "review-overdue",
-                        f"clinical review was due on {due} ({(today - due).days} day(s) ago)", Gate.FAILS_STRICT)]
+        return [
+            located(
+                project,
+                page,
+                line,
+                "review-overdue",
+                f"clinical review was due on {due} ({(today - due).days} day(s) ago)",
+                Gate.FAILS_STRICT,
+            )
+        ]
     if (due - today).days <= REVIEW_WARNING_DAYS:
-        return [located(project, page, line, "review-due-soon", f"clinical review is due on {due}, in {(due - today).days} day(s)",
-                        Gate.ADVISORY)]
+        return [
+            located(
+                project,
+                page,
+                line,
+                "review-due-soon",
+                f"clinical review is due on {due}, in {(due - today).days} day(s)",
+                Gate.ADVISORY,
+            )
+        ]
     return []
 
 
@@ -124,7 +163,10 @@ def placeholder_problems(project: Project, page: Page) -> list[Problem]:
         return findings
     lines = page.path.read_text(encoding="utf-8", errors="replace").split("\n") if page.path.exists() else []
     # Front matter from the file, the body as read (shared blocks included: their lines are located there).
-    numbered = [*enumerate(lines[: page.body_line - 1], start=1), *enumerate(page.body.split("\n"), start=page.body_line)]
+    numbered = [
+        *enumerate(lines[: page.body_line - 1], start=1),
+        *enumerate(page.body.split("\n"), start=page.body_line),
+    ]
     for number, line in numbered:
         if PLACEHOLDER in line:
             findings.append(located(project, page, number, "placeholder", f"unfinished text: {line.strip()[:80]}"))

@@ -13,13 +13,12 @@ import bisect
 import importlib.metadata
 import marshal
 import sys
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Iterator, Mapping
 
 from careleaf.util import upstream
 from careleaf.util.files import write_atomically
-
 
 TABLE_FORMAT = 2  # sorted words and their counts side by side: quick to load, looked up by bisection
 

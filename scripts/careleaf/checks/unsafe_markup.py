@@ -8,7 +8,6 @@ from careleaf.model.content import Library, Page
 from careleaf.model.project import Project
 from careleaf.util.cache import ResultCache
 
-
 # Below this many pages, forking a process costs more than the checks it would take over.
 PAGES_WORTH_A_PROCESS = 100
 
@@ -19,12 +18,12 @@ def markup_problems(project: Project, library: Library, processes: int = 1) -> l
     pages = [page for page in library.pages.values() if page.body]
     cache = ResultCache(project.root, "markup", markup.fingerprint(project))
     keys = [cache.key(page.body) for page in pages]
-    unjudged = list({key: page.body for key, page in zip(keys, pages) if key not in cache}.items())
+    unjudged = list({key: page.body for key, page in zip(keys, pages, strict=True) if key not in cache}.items())
     if unjudged:
         for key, result in _judged_in_processes(project, unjudged, processes):
             cache[key] = result
     problems = []
-    for page, key in zip(pages, keys):
+    for page, key in zip(pages, keys, strict=True):
         problems += _check_markup(page, [markup.Unsafe.from_list(item) for item in cache[key]], reporter(project, page))
     cache.save(complete=True)
     return problems
@@ -50,8 +49,12 @@ def _check_markup(page: Page, unsafe_found: list[markup.Unsafe], problem) -> lis
     texts.append(("translation.reviewer", page.translation.get("reviewer"), page.line_of("translation")))
     for key, value, line in texts:
         if isinstance(value, str):
-            problems += [problem(unsafe.code, line, f"'{key}': {unsafe.message}") for unsafe in markup.plain_text_problems(value)]
+            problems += [
+                problem(unsafe.code, line, f"'{key}': {unsafe.message}") for unsafe in markup.plain_text_problems(value)
+            ]
     found: dict[str, int] = {}
     for unsafe in unsafe_found:
-        problems.append(problem(unsafe.code, markup.locate(page.body, page.body_line, unsafe.needles, found), unsafe.message))
+        problems.append(
+            problem(unsafe.code, markup.locate(page.body, page.body_line, unsafe.needles, found), unsafe.message)
+        )
     return problems

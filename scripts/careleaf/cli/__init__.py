@@ -43,6 +43,7 @@ DEFAULT_CONFIG = Path("mkdocs.yml")
 # The parser
 # ---------------------------------------------------------------------------------------------------
 
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one `careleaf:` line and exit 2 (UsageError), never a usage dump."""
 
@@ -62,8 +63,12 @@ def build_parser() -> Parser:
     config_option(parser, DEFAULT_CONFIG)
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     for command in COMMANDS:
-        sub = commands.add_parser(command.name, help=command.summary, description=command.description,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub = commands.add_parser(
+            command.name,
+            help=command.summary,
+            description=command.description,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         config_option(sub)
         command.arguments(sub)
         sub.set_defaults(run=command.run)
@@ -73,6 +78,7 @@ def build_parser() -> Parser:
 # ---------------------------------------------------------------------------------------------------
 # Running a command
 # ---------------------------------------------------------------------------------------------------
+
 
 def main(argv: list[str] | None = None) -> int:
     """Parse, load the configuration once, run the command; map what went wrong to an exit code."""

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 # new
 # ---------------------------------------------------------------------------------------------------
 
+
 def _new_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the article's file name without .md (e.g. sprained-ankle)")
     parser.add_argument("--category", required=True, help="a key of categories: in locales/en.yml")
@@ -48,6 +49,7 @@ NEW = Command(
 # approve
 # ---------------------------------------------------------------------------------------------------
 
+
 def _approve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the English article")
     parser.add_argument("--by", required=True, help="the clinician who approved it, with their credential")
@@ -61,8 +63,10 @@ def _approve(project: Project, args: argparse.Namespace) -> int:
 
     block = approve(Library.load(project), args.slug, args.by, args.date)
     revision = block["revision"]
-    print(f"{project.default_language}/{args.slug}.md: approved by {block['approved_by']} on {block['date']} "
-          f"(red flags {revision['red_flags']}, text {revision['text']})")
+    print(
+        f"{project.default_language}/{args.slug}.md: approved by {block['approved_by']} on {block['date']} "
+        f"(red flags {revision['red_flags']}, text {revision['text']})"
+    )
     return OK
 
 

@@ -16,17 +16,23 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Command:
     name: str
-    summary: str                                            # one line in `careleaf --help`
-    description: str                                        # `careleaf NAME --help`
+    summary: str  # one line in `careleaf --help`
+    description: str  # `careleaf NAME --help`
     arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[["Project", argparse.Namespace], int]     # the loaded project, the parsed options → exit code
+    run: Callable[[Project, argparse.Namespace], int]  # the loaded project, the parsed options → exit code
 
 
 def config_option(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
     """-f/--config-file, on `careleaf` and on every (sub)command: after a command it only overrides
     what was given before it (SUPPRESS: no default of its own)."""
-    parser.add_argument("-f", "--config-file", type=Path, default=default, metavar="FILE",
-                        help="the project's mkdocs.yml (default: ./mkdocs.yml)")
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help="the project's mkdocs.yml (default: ./mkdocs.yml)",
+    )
 
 
 def date(text: str) -> dt.date:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 # validate
 # ---------------------------------------------------------------------------------------------------
 
+
 def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("human", "json"), default="human")
     parser.add_argument("--strict", action="store_true", help="warnings fail too (as mkdocs build --strict)")
@@ -65,6 +66,7 @@ VALIDATE = Command(
 # status
 # ---------------------------------------------------------------------------------------------------
 
+
 def _status_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("human", "json"), default="human")
     parser.add_argument("--lang", action="append", metavar="LANG", help="only this language (repeatable)")
@@ -72,14 +74,16 @@ def _status_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _status(project: Project, args: argparse.Namespace) -> int:
     """Where every article stands in every language; a report, so it exits 0 whatever it shows."""
-    from careleaf.cli.errors import UsageError
     from careleaf.checks.report import content_report, format_report
     from careleaf.checks.validation import validate
+    from careleaf.cli.errors import UsageError
 
     unknown = sorted(set(args.lang or ()) - set(project.languages))
     if unknown:
-        raise UsageError(f"status: no language {', '.join(map(repr, unknown))} in {args.config_file} "
-                         f"(languages: {', '.join(project.languages)})")
+        raise UsageError(
+            f"status: no language {', '.join(map(repr, unknown))} in {args.config_file} "
+            f"(languages: {', '.join(project.languages)})"
+        )
     rows = content_report(validate(project, processes=project.build_jobs))
     if args.lang:
         rows = [row for row in rows if row["language"] in args.lang]

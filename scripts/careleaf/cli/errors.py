@@ -15,18 +15,18 @@ OK, FINDINGS, USAGE = 0, 1, 2
 # loaded careleaf.qa.audits cannot have raised its error, and `careleaf --help` stays fast.
 # The first match wins; subclasses come before the classes they extend.
 EXIT_CODES: tuple[tuple[str, str, int], ...] = (
-    ("careleaf.checks.gate", "Refused", FINDINGS),             # the publishing build's checks refuse the library
-    ("careleaf.outputs.xliff", "XliffError", FINDINGS),         # a returned XLIFF file refused, nothing written
+    ("careleaf.checks.gate", "Refused", FINDINGS),  # the publishing build's checks refuse the library
+    ("careleaf.outputs.xliff", "XliffError", FINDINGS),  # a returned XLIFF file refused, nothing written
     ("careleaf.cli.errors", "UsageError", USAGE),
-    ("careleaf.model.project", "ProjectError", USAGE),        # mkdocs.yml cannot be used
-    ("careleaf.model.translations", "MarkError", USAGE),      # approve / mark-current: no such page, no name
-    ("careleaf.authoring.scaffold", "ScaffoldError", USAGE),      # new: bad slug or category, article exists
-    ("careleaf.outputs.packets", "PacketError", USAGE),         # packet: unknown article or language, no site
+    ("careleaf.model.project", "ProjectError", USAGE),  # mkdocs.yml cannot be used
+    ("careleaf.model.translations", "MarkError", USAGE),  # approve / mark-current: no such page, no name
+    ("careleaf.authoring.scaffold", "ScaffoldError", USAGE),  # new: bad slug or category, article exists
+    ("careleaf.outputs.packets", "PacketError", USAGE),  # packet: unknown article or language, no site
     ("careleaf.util.browser", "BrowserMissing", USAGE),
     ("careleaf.qa.audits", "AuditToolMissing", USAGE),
-    ("subprocess", "TimeoutExpired", USAGE),            # an audit tool that never answered
-    ("builtins", "FileNotFoundError", USAGE),           # handouts: no built site
-    ("builtins", "RuntimeError", USAGE),                # a build or tool run failed (its output follows)
+    ("subprocess", "TimeoutExpired", USAGE),  # an audit tool that never answered
+    ("builtins", "FileNotFoundError", USAGE),  # handouts: no built site
+    ("builtins", "RuntimeError", USAGE),  # a build or tool run failed (its output follows)
 )
 
 

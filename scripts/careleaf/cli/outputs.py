@@ -26,6 +26,7 @@ def _progress(line: str) -> None:
 # handouts
 # ---------------------------------------------------------------------------------------------------
 
+
 def _handouts_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
 
@@ -70,9 +71,14 @@ HANDOUTS = Command(
 # packet
 # ---------------------------------------------------------------------------------------------------
 
+
 def _packet_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("slugs", nargs="+", metavar="ARTICLE",
-                        help="article slugs (printed in the library's order, as the web page lists them)")
+    parser.add_argument(
+        "slugs",
+        nargs="+",
+        metavar="ARTICLE",
+        help="article slugs (printed in the library's order, as the web page lists them)",
+    )
     parser.add_argument("--lang", required=True, help="the patient's language (e.g. es)")
     parser.add_argument("--with-english", action="store_true", help="add the English original after each handout")
     parser.add_argument("--large-print", action="store_true", help="large print (18 pt)")
@@ -88,8 +94,15 @@ def _packet(project: Project, args: argparse.Namespace) -> int:
     # What a patient takes home passes the same checks as what the site publishes.
     library = gate.require_publishable(project, processes=project.build_jobs).library
     site = args.site.resolve()
-    job = packets.plan(library, site, args.lang, args.slugs, args.output.resolve(),
-                       with_english=args.with_english, large_print=args.large_print)
+    job = packets.plan(
+        library,
+        site,
+        args.lang,
+        args.slugs,
+        args.output.resolve(),
+        with_english=args.with_english,
+        large_print=args.large_print,
+    )
     packet = packets.build(library, job, site, progress=_progress)
     print()
     for line in packets.summary(packet):
@@ -123,12 +136,21 @@ PACKET = Command(
 # kiosk
 # ---------------------------------------------------------------------------------------------------
 
+
 def _kiosk_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dist", type=Path, default=Path("dist"), help="where the zip goes (default: dist)")
-    parser.add_argument("--idle-seconds", type=int,
-                        help="return to the start page after this much idle time (default: the careleaf plugin's kiosk.idle_seconds)")
-    parser.add_argument("--print", dest="print_enabled", action=argparse.BooleanOptionalAction, default=None,
-                        help="offer printing and PDF handouts on the kiosk (default: the careleaf plugin's kiosk.print)")
+    parser.add_argument(
+        "--idle-seconds",
+        type=int,
+        help="return to the start page after this much idle time (default: the careleaf plugin's kiosk.idle_seconds)",
+    )
+    parser.add_argument(
+        "--print",
+        dest="print_enabled",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="offer printing and PDF handouts on the kiosk (default: the careleaf plugin's kiosk.print)",
+    )
 
 
 def _kiosk(project: Project, args: argparse.Namespace) -> int:
@@ -136,10 +158,18 @@ def _kiosk(project: Project, args: argparse.Namespace) -> int:
     from careleaf.outputs import kiosk
 
     started = time.perf_counter()
-    bundle = kiosk.build_bundle(project, args.dist.resolve(), args.idle_seconds, args.print_enabled,
-                                progress=_progress, config_file=args.config_file.resolve())
+    bundle = kiosk.build_bundle(
+        project,
+        args.dist.resolve(),
+        args.idle_seconds,
+        args.print_enabled,
+        progress=_progress,
+        config_file=args.config_file.resolve(),
+    )
     size = bundle.zip_path.stat().st_size
-    print(f"{bundle.zip_path} ({bundle.files} files, {size / 1_048_576:.1f} MiB) in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{bundle.zip_path} ({bundle.files} files, {size / 1_048_576:.1f} MiB) in {time.perf_counter() - started:.1f} s"
+    )
     print(f"sha256 {bundle.sha256}")
     return OK
 

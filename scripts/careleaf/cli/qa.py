@@ -20,12 +20,16 @@ if TYPE_CHECKING:
 # audit
 # ---------------------------------------------------------------------------------------------------
 
+
 def _audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (the median is printed)")
     parser.add_argument("--site", type=Path, help="audit this built site instead of building one")
     parser.add_argument("--article", default="muscle-spasm", help="the article audited (default: muscle-spasm)")
-    parser.add_argument("--untranslated", default="finger-dislocation",
-                        help="the article left untranslated, for the English fallback page (default: finger-dislocation)")
+    parser.add_argument(
+        "--untranslated",
+        default="finger-dislocation",
+        help="the article left untranslated, for the English fallback page (default: finger-dislocation)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -46,8 +50,13 @@ def _audit(project: Project, args: argparse.Namespace) -> int:
         rows = audits.audit(site, pages, args.runs, nu_by_file, progress=None if args.json else _audit_progress)
     nu_errors = sum(map(len, nu_by_file.values()))
     if args.json:
-        print(json.dumps({"pages": rows, "nu_errors_in_every_page": nu_errors, "pages_checked_by_nu": len(files)},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {"pages": rows, "nu_errors_in_every_page": nu_errors, "pages_checked_by_nu": len(files)},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         _audit_table(rows)
         print(f"\nNu Html Checker over every page of the site: {nu_errors} error(s) in {len(files)} pages.")
@@ -59,13 +68,17 @@ def _audit_progress(row: dict) -> None:
 
 
 def _audit_table(rows: list[dict]) -> None:
-    print("| page type | language | performance | accessibility | best practices | SEO | LCP | TBT | htmlcs errors | Nu errors | targets |")
+    print(
+        "| page type | language | performance | accessibility | best practices | SEO | LCP | TBT | htmlcs errors | Nu errors | targets |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        print(f"| {row['page_type']} | {row['language']} | {row['performance']:.0f} | {row['accessibility']:.0f} | "
-              f"{row['best-practices']:.0f} | {row['seo']:.0f} | {row['largest-contentful-paint'] / 1000:.2f} s | "
-              f"{row['total-blocking-time']:.0f} ms | {row['htmlcs_errors']} | {row['nu_errors']} | "
-              f"{'met' if row['meets_targets'] else 'MISSED'} |")
+        print(
+            f"| {row['page_type']} | {row['language']} | {row['performance']:.0f} | {row['accessibility']:.0f} | "
+            f"{row['best-practices']:.0f} | {row['seo']:.0f} | {row['largest-contentful-paint'] / 1000:.2f} s | "
+            f"{row['total-blocking-time']:.0f} ms | {row['htmlcs_errors']} | {row['nu_errors']} | "
+            f"{'met' if row['meets_targets'] else 'MISSED'} |"
+        )
 
 
 AUDIT = Command(
@@ -89,13 +102,15 @@ AUDIT = Command(
 # bench
 # ---------------------------------------------------------------------------------------------------
 
+
 def _bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--languages", type=int, default=5, metavar="N", help="1 to 15 (default: 5)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--editing-loop", metavar="LANG",
-                        help="also time `mkdocs serve --dirtyreload` for LANG: save to reload")
+    parser.add_argument(
+        "--editing-loop", metavar="LANG", help="also time `mkdocs serve --dirtyreload` for LANG: save to reload"
+    )
 
 
 def _bench(project: Project, args: argparse.Namespace) -> int:
@@ -107,28 +122,51 @@ def _bench(project: Project, args: argparse.Namespace) -> int:
     if not 1 <= args.languages <= len(bench.LANGUAGE_POOL):
         raise UsageError(f"bench: --languages must be 1 to {len(bench.LANGUAGE_POOL)}")
     with tempfile.TemporaryDirectory(prefix="careleaf-bench-") as work:
-        progress = (lambda line: print(line, file=sys.stderr, flush=True)) if args.json else (lambda line: print(line, flush=True))
-        figures = bench.run(args.articles, args.languages, args.runs, Path(work), progress=progress,
-                            editing_language=args.editing_loop, config_file=args.config_file)
+        progress = (
+            (lambda line: print(line, file=sys.stderr, flush=True))
+            if args.json
+            else (lambda line: print(line, flush=True))
+        )
+        figures = bench.run(
+            args.articles,
+            args.languages,
+            args.runs,
+            Path(work),
+            progress=progress,
+            editing_language=args.editing_loop,
+            config_file=args.config_file,
+        )
     if args.json:
         print(json.dumps(figures))
         return OK
     print()
-    print(f"{figures['articles']} articles x {figures['languages']} languages = {figures['pages']} pages, "
-          f"median of {figures['runs']} runs")
+    print(
+        f"{figures['articles']} articles x {figures['languages']} languages = {figures['pages']} pages, "
+        f"median of {figures['runs']} runs"
+    )
     rows = [("", "careleaf", "vanilla")]
-    for key, label in (("seconds", "wall time (s)"), ("pages_per_s", "pages/s"), ("peak_mib", "peak memory (MiB)"),
-                       ("output_mb", "output (MB)"), ("article_html_kb", "article HTML (KB)"),
-                       ("article_html_kb_gz", "article HTML gz (KB)"), ("first_view_kb_gz", "first view gz (KB)"),
-                       ("print_css_kb_gz", "+ print CSS gz (KB)")):
+    for key, label in (
+        ("seconds", "wall time (s)"),
+        ("pages_per_s", "pages/s"),
+        ("peak_mib", "peak memory (MiB)"),
+        ("output_mb", "output (MB)"),
+        ("article_html_kb", "article HTML (KB)"),
+        ("article_html_kb_gz", "article HTML gz (KB)"),
+        ("first_view_kb_gz", "first view gz (KB)"),
+        ("print_css_kb_gz", "+ print CSS gz (KB)"),
+    ):
         rows.append((label, f"{figures['careleaf'][key]:.2f}", f"{figures['vanilla'][key]:.2f}"))
     for row in rows:
         print(f"{row[0]:<22}{row[1]:>12}{row[2]:>12}")
     print(f"ratio careleaf/vanilla: {figures['ratio']:.3f}")
-    print(f"validator, after one earlier run: {figures['validator_s']:.3f} s "
-          f"({figures['validator_s'] / figures['careleaf_s']:.3f} of a build)")
-    print(f"validator, no cache: {figures['validator_nocache_s']:.3f} s "
-          f"({figures['validator_nocache_s'] / figures['careleaf_s']:.3f} of a build)")
+    print(
+        f"validator, after one earlier run: {figures['validator_s']:.3f} s "
+        f"({figures['validator_s'] / figures['careleaf_s']:.3f} of a build)"
+    )
+    print(
+        f"validator, no cache: {figures['validator_nocache_s']:.3f} s "
+        f"({figures['validator_nocache_s'] / figures['careleaf_s']:.3f} of a build)"
+    )
     if figures["editing_loop_s"] is not None:
         print(f"editing loop ({args.editing_loop} only, save to reload): {figures['editing_loop_s']:.2f} s")
     return OK

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 # mark-current
 # ---------------------------------------------------------------------------------------------------
 
+
 def _mark_current_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("lang", help="the translation's language (e.g. es)")
     parser.add_argument("slug", help="the article (or shared/<name> for a shared block)")
@@ -32,8 +33,10 @@ def _mark_current(project: Project, args: argparse.Namespace) -> int:
 
     translation = mark_current(Library.load(project), args.lang, args.slug, args.reviewer, args.date)
     revision = translation["source_revision"]
-    print(f"{args.lang}/{args.slug}.md: {translation['status']}, matches English red flags {revision['red_flags']}, "
-          f"text {revision['text']}")
+    print(
+        f"{args.lang}/{args.slug}.md: {translation['status']}, matches English red flags {revision['red_flags']}, "
+        f"text {revision['text']}"
+    )
     return OK
 
 
@@ -54,6 +57,7 @@ MARK_CURRENT = Command(
 # ---------------------------------------------------------------------------------------------------
 # source-revision
 # ---------------------------------------------------------------------------------------------------
+
 
 def _source_revision_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the English article")
@@ -89,17 +93,26 @@ SOURCE_REVISION = Command(
 # xliff export | import
 # ---------------------------------------------------------------------------------------------------
 
+
 def _xliff_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="export|import")
-    exporting = actions.add_parser("export", help="write the XLIFF file a vendor translates",
-                                   description="Write the XLIFF 1.2 file a vendor translates.")
+    exporting = actions.add_parser(
+        "export",
+        help="write the XLIFF file a vendor translates",
+        description="Write the XLIFF 1.2 file a vendor translates.",
+    )
     config_option(exporting)
     exporting.add_argument("lang", help="the target language (e.g. es)")
-    exporting.add_argument("slugs", nargs="*", metavar="ARTICLE", help="articles to export (default: all, with strings and glossary)")
+    exporting.add_argument(
+        "slugs", nargs="*", metavar="ARTICLE", help="articles to export (default: all, with strings and glossary)"
+    )
     exporting.add_argument("--changed-only", action="store_true", help="only units that need translating")
     exporting.add_argument("-o", "--output", type=Path, required=True, help="the .xlf file to write")
-    importing = actions.add_parser("import", help="write the vendor's translations back",
-                                   description="Write the vendor's translations back (validated first; a refused file writes nothing).")
+    importing = actions.add_parser(
+        "import",
+        help="write the vendor's translations back",
+        description="Write the vendor's translations back (validated first; a refused file writes nothing).",
+    )
     config_option(importing)
     importing.add_argument("file", type=Path, help="the .xlf file the vendor returned")
     importing.add_argument("--reviewer", help="the qualified medical translator who signed the units off")
@@ -132,8 +145,10 @@ def _export(library: Library, args: argparse.Namespace) -> int:
         needed = sum(1 for unit in part.units if unit.needed)
         print(f"{part.original}: {len(part.units)} units, {needed} to translate")
     total = sum(len(part.units) for part in parts)
-    print(f"wrote {args.output}: {len(parts)} files, {total} units, "
-          f"{sum(1 for part in parts for unit in part.units if unit.needed)} to translate")
+    print(
+        f"wrote {args.output}: {len(parts)} files, {total} units, "
+        f"{sum(1 for part in parts for unit in part.units if unit.needed)} to translate"
+    )
     return OK
 
 
@@ -146,7 +161,9 @@ def _import(library: Library, args: argparse.Namespace) -> int:
     if errors:
         for error in errors:
             say(str(error))
-        say(f"{args.file}: refused: the validator finds {len(errors)} error(s) in what it would write; nothing was written")
+        say(
+            f"{args.file}: refused: the validator finds {len(errors)} error(s) in what it would write; nothing was written"
+        )
         return FINDINGS
     xliff_import.write(changes)
     for change in changes:
@@ -160,7 +177,7 @@ XLIFF = Command(
     description=(
         "XLIFF 1.2 for the translation vendor: export what a language needs, import what comes back.\n\n"
         "  careleaf xliff export LANG [ARTICLE...] [--changed-only] -o FILE.xlf\n"
-        "  careleaf xliff import FILE.xlf [--reviewer \"NAME, credential\" --date YYYY-MM-DD]\n\n"
+        '  careleaf xliff import FILE.xlf [--reviewer "NAME, credential" --date YYYY-MM-DD]\n\n'
         "export: one file per language with every article (or those named), the interface strings and the\n"
         "glossary; --changed-only holds only the units whose English changed since they were translated,\n"
         "or that were never translated. import: writes docs/<lang>/<slug>.md with the English structure,\n"

@@ -12,17 +12,19 @@ the English structure: XLIFF export and import go through here (careleaf/outputs
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from markdown.extensions.toc import slugify_unicode
 
 from careleaf.model import shared_blocks
-from careleaf.model.reading import FENCE
 from careleaf.model.content import RED_FLAGS_ID, TIER_KINDS, Page, attribute_anchor
+from careleaf.model.reading import FENCE
 
 _HEADING = re.compile(r"^(?P<lead>(?P<hashes>#{1,6})[ \t]+)(?P<text>.*?)(?P<tail>[ \t]*\{[^}]*\}[ \t]*|[ \t]*)$")
-_ADMONITION = re.compile(r'^(?P<lead>[ \t]*(?:!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+))(?:(?P<gap>[ \t]+")(?P<title>[^"]*)(?P<tail>"[ \t]*))?[ \t]*$')
+_ADMONITION = re.compile(
+    r'^(?P<lead>[ \t]*(?:!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+))(?:(?P<gap>[ \t]+")(?P<title>[^"]*)(?P<tail>"[ \t]*))?[ \t]*$'
+)
 _LIST_ITEM = re.compile(r"^(?P<lead>(?P<indent>[ \t]*)(?:[-*+]|\d+[.)])[ \t]+)(?P<text>\S.*?)(?P<tail>[ \t]*)$")
 _ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:?[^}]*\}[ \t]*$")
 # The lead takes any whitespace (a no-break space too): every line that is not blank is a paragraph.
@@ -30,7 +32,14 @@ _PARAGRAPH = re.compile(r"^(?P<lead>\s*)(?P<text>\S.*?)(?P<tail>[ \t]*)$")
 
 # What a translator is told a block is, by kind (XLIFF's restype and the unit's note).
 TITLE, SUMMARY, HEADING, PARAGRAPH, ITEM, SIGN, ADMONITION_TITLE = (
-    "title", "summary", "heading", "paragraph", "item", "sign", "admonition-title")
+    "title",
+    "summary",
+    "heading",
+    "paragraph",
+    "item",
+    "sign",
+    "admonition-title",
+)
 _KEY_PREFIX = {HEADING: "heading", PARAGRAPH: "p", ITEM: "li", SIGN: "sign", ADMONITION_TITLE: "title"}
 
 
@@ -54,18 +63,23 @@ class Layout:
     @property
     def shape(self) -> tuple[str | tuple[str, str | None], ...]:
         """The skeleton with each block's kind in its place: two pages of one shape pair block by block."""
-        return tuple(part if isinstance(part, str) else (self.blocks[part].kind, self.blocks[part].tier)
-                     for part in self.parts)
+        return tuple(
+            part if isinstance(part, str) else (self.blocks[part].kind, self.blocks[part].tier) for part in self.parts
+        )
 
-    def first_difference(self, other: "Layout") -> int:
+    def first_difference(self, other: Layout) -> int:
         """The position in `parts` where the two shapes first differ (the shorter length if one is a prefix)."""
-        return next((position for position, (a, b) in enumerate(zip(self.shape, other.shape)) if a != b),
-                    min(len(self.parts), len(other.parts)))
+        return next(
+            (position for position, (a, b) in enumerate(zip(self.shape, other.shape, strict=False)) if a != b),
+            min(len(self.parts), len(other.parts)),
+        )
 
     def render(self, texts: dict[str, str]) -> str:
         """This skeleton with each block's text replaced by `texts[key]` (kept where none is given)."""
-        return "".join(part if isinstance(part, str) else texts.get(self.blocks[part].key, self.blocks[part].text)
-                       for part in self.parts)
+        return "".join(
+            part if isinstance(part, str) else texts.get(self.blocks[part].key, self.blocks[part].text)
+            for part in self.parts
+        )
 
 
 def front_blocks(page: Page) -> list[Block]:
@@ -104,7 +118,11 @@ class _Reader:
             match = FENCE.match(line)
             if fence is not None or match:
                 if match:
-                    fence = None if fence is not None and match.group(1).startswith(fence) else (fence or match.group(1)[0] * 3)
+                    fence = (
+                        None
+                        if fence is not None and match.group(1).startswith(fence)
+                        else (fence or match.group(1)[0] * 3)
+                    )
                 self.parts.append(line + newline)
                 continue
             self._line(line, self.first_line + index)
@@ -167,8 +185,11 @@ class _Reader:
         self.blocks.append(Block(key=key, kind=kind, text=text, line=number, tier=self._tier()))
 
     def _unique(self, name: str, level: int | str) -> str:
-        scope = ("/".join(self.path[depth] for depth in sorted(self.path) if not isinstance(level, int) or depth < level),
-                 "/".join(box[1] for box in self.boxes), name)
+        scope = (
+            "/".join(self.path[depth] for depth in sorted(self.path) if not isinstance(level, int) or depth < level),
+            "/".join(box[1] for box in self.boxes),
+            name,
+        )
         seen = self.used_anchors.get(str(scope), 0) + 1
         self.used_anchors[str(scope)] = seen
         return name if seen == 1 else f"{name}-{seen}"
@@ -184,4 +205,4 @@ def pairs(source: Layout, translation: Layout) -> Iterator[tuple[Block, Block]]:
     """Each English block with the translation's block in its place, when the two share a shape."""
     if source.shape != translation.shape:
         return iter(())
-    return zip(source.blocks, translation.blocks)
+    return zip(source.blocks, translation.blocks, strict=True)

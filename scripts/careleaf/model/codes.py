@@ -50,8 +50,9 @@ Pure data in, data out, nothing from MkDocs: the build plugin can call `CodeInde
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from stdnum import verhoeff
 
@@ -64,8 +65,14 @@ SNOMEDCT = "2.16.840.1.113883.6.96"
 KEYS = {ICD10CM: "icd10cm", SNOMEDCT: "snomedct"}
 NAMES = {ICD10CM: "ICD-10-CM", SNOMEDCT: "SNOMED CT"}
 _ALIASES = {
-    ICD10CM: ICD10CM, f"urn:oid:{ICD10CM}": ICD10CM, "icd10cm": ICD10CM, "http://hl7.org/fhir/sid/icd-10-cm": ICD10CM,
-    SNOMEDCT: SNOMEDCT, f"urn:oid:{SNOMEDCT}": SNOMEDCT, "snomedct": SNOMEDCT, "http://snomed.info/sct": SNOMEDCT,
+    ICD10CM: ICD10CM,
+    f"urn:oid:{ICD10CM}": ICD10CM,
+    "icd10cm": ICD10CM,
+    "http://hl7.org/fhir/sid/icd-10-cm": ICD10CM,
+    SNOMEDCT: SNOMEDCT,
+    f"urn:oid:{SNOMEDCT}": SNOMEDCT,
+    "snomedct": SNOMEDCT,
+    "http://snomed.info/sct": SNOMEDCT,
 }
 
 # A letter, a digit, a letter or digit (the category), then an optional dot and up to 4 more.
@@ -78,8 +85,14 @@ SNOMEDCT_ENTRY_KEYS = ("code", "shared_with")
 SNOMEDCT_DIGITS = (6, 18)
 # The two digits before the check digit: 0x short format, 1x with a namespace; x: 0 concept,
 # 1 description, 2 relationship.
-PARTITIONS = {"00": "concept", "01": "description", "02": "relationship",
-              "10": "concept", "11": "description", "12": "relationship"}
+PARTITIONS = {
+    "00": "concept",
+    "01": "description",
+    "02": "relationship",
+    "10": "concept",
+    "11": "description",
+    "12": "relationship",
+}
 
 # (problem code, line, message), as the content model records problems for the validator.
 Finding = tuple[str, int, str]
@@ -152,19 +165,25 @@ class Entry:
             return requested == self.code
         if not requested.startswith(self.code):
             return False
-        return self.seventh is None or len(requested) < SEVENTH_POSITION or requested[SEVENTH_POSITION - 1] in self.seventh
+        return (
+            self.seventh is None or len(requested) < SEVENTH_POSITION or requested[SEVENTH_POSITION - 1] in self.seventh
+        )
 
     @property
     def claim(self) -> tuple[str, str, frozenset[str] | None]:
         """What is claimed, whoever claims it: the system, the code and its 7th characters."""
         return self.system, self.code, self.seventh
 
-    def shares(self, other: "Entry") -> bool:
+    def shares(self, other: Entry) -> bool:
         """Whether this and another article's entry are one claim both declare shared (a deliberate tie)."""
-        return (self.slug != other.slug and self.claim == other.claim
-                and other.slug in self.shared_with and self.slug in other.shared_with)
+        return (
+            self.slug != other.slug
+            and self.claim == other.claim
+            and other.slug in self.shared_with
+            and self.slug in other.shared_with
+        )
 
-    def overlaps(self, other: "Entry") -> frozenset[str] | None:
+    def overlaps(self, other: Entry) -> frozenset[str] | None:
         """The 7th characters two entries both claim at the same specificity (an empty set: no 7th-character
         list on either, so the whole code); None when a request could never tie them."""
         if (self.system, self.code, self.seventh is None) != (other.system, other.code, other.seventh is None):
@@ -175,9 +194,13 @@ class Entry:
         return shared or None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"system": self.system, "code": self.display_code, "article": self.slug,
-                "seventh": sorted(self.seventh) if self.seventh is not None else None,
-                "shared_with": sorted(self.shared_with)}
+        return {
+            "system": self.system,
+            "code": self.display_code,
+            "article": self.slug,
+            "seventh": sorted(self.seventh) if self.seventh is not None else None,
+            "shared_with": sorted(self.shared_with),
+        }
 
 
 @dataclass(frozen=True)
@@ -194,26 +217,42 @@ def read_codes(value: Any, slug: str, line_of: Callable[..., int] = lambda *path
     if value is None:
         return CodeList()
     if not isinstance(value, dict):
-        return CodeList(problems=(("codes-format", line_of(FRONT_MATTER_KEY),
-                                   "'codes' maps code systems (icd10cm, snomedct) to lists of codes, "
-                                   f"not {shown(value)}"),))
+        return CodeList(
+            problems=(
+                (
+                    "codes-format",
+                    line_of(FRONT_MATTER_KEY),
+                    f"'codes' maps code systems (icd10cm, snomedct) to lists of codes, not {shown(value)}",
+                ),
+            )
+        )
     entries: list[Entry] = []
     problems: list[Finding] = []
     for key, items in value.items():
         system = _known_system(key)
         if system is None or key != KEYS[system]:
             # One spelling in front matter, so editors find every claim of a system by one word.
-            message = (f"write the code system {shown(key)} as '{KEYS[system]}' in 'codes'" if system else
-                       f"unknown code system {shown(key)} in 'codes': use icd10cm or snomedct")
+            message = (
+                f"write the code system {shown(key)} as '{KEYS[system]}' in 'codes'"
+                if system
+                else f"unknown code system {shown(key)} in 'codes': use icd10cm or snomedct"
+            )
             problems.append(("codes-format", line_of(FRONT_MATTER_KEY, key), message))
             continue
         if not isinstance(items, list):
-            problems.append(("codes-format", line_of(FRONT_MATTER_KEY, key),
-                             f"'codes.{key}' must be a list of codes, not {shown(items)}"))
+            problems.append(
+                (
+                    "codes-format",
+                    line_of(FRONT_MATTER_KEY, key),
+                    f"'codes.{key}' must be a list of codes, not {shown(items)}",
+                )
+            )
             continue
         for index, item in enumerate(items):
             read = _read_icd10cm if system == ICD10CM else _read_snomedct
-            entry, found = read(item, slug, lambda *rest, _i=index: line_of(FRONT_MATTER_KEY, key, _i, *rest))
+            entry, found = read(
+                item, slug, lambda *rest, _key=key, _i=index: line_of(FRONT_MATTER_KEY, _key, _i, *rest)
+            )
             problems += found
             if entry is not None:
                 entries.append(entry)
@@ -235,8 +274,13 @@ def _read_icd10cm(item: Any, slug: str, line_of: Callable[..., int]) -> tuple[En
     if isinstance(item, dict):
         unknown = [key for key in item if key not in ENTRY_KEYS]
         if unknown:
-            return None, [("codes-format", line_of(unknown[0]),
-                           f"an ICD-10-CM entry takes 'code', 'seventh' and 'shared_with', not {shown(unknown[0])}")]
+            return None, [
+                (
+                    "codes-format",
+                    line_of(unknown[0]),
+                    f"an ICD-10-CM entry takes 'code', 'seventh' and 'shared_with', not {shown(unknown[0])}",
+                )
+            ]
         if "code" not in item:
             return None, [("codes-format", line, "an ICD-10-CM entry with 'seventh' or 'shared_with' needs its 'code'")]
         shared, found = _read_shared(item, slug, line_of)
@@ -244,31 +288,54 @@ def _read_icd10cm(item: Any, slug: str, line_of: Callable[..., int]) -> tuple[En
             return None, found
         code, seventh = item["code"], item.get("seventh")
         if "seventh" in item and seventh is None:
-            return None, [("codes-icd10cm-seventh", line_of("seventh"),
-                           "'seventh' lists 7th characters such as [A, D] (leave it out to cover them all)")]
+            return None, [
+                (
+                    "codes-icd10cm-seventh",
+                    line_of("seventh"),
+                    "'seventh' lists 7th characters such as [A, D] (leave it out to cover them all)",
+                )
+            ]
     else:
         code = item
     if not isinstance(code, str) or not _ICD10CM.match(code.strip().upper()):
-        return None, [("codes-icd10cm", line_of("code") if isinstance(item, dict) else line,
-                       f"{shown(code)} is not an ICD-10-CM code: a letter, a digit, a letter or digit, then an "
-                       "optional dot and up to 4 letters or digits (S62.6, M62.831, S62.610A)")]
+        return None, [
+            (
+                "codes-icd10cm",
+                line_of("code") if isinstance(item, dict) else line,
+                f"{shown(code)} is not an ICD-10-CM code: a letter, a digit, a letter or digit, then an "
+                "optional dot and up to 4 letters or digits (S62.6, M62.831, S62.610A)",
+            )
+        ]
     normal = normalise_icd10cm(code)
     if seventh is None:
         return Entry(ICD10CM, normal, slug, None, line, shared), []
     seventh_line = line_of("seventh")
     if len(normal) >= SEVENTH_POSITION:
-        return None, [("codes-icd10cm-seventh", seventh_line,
-                       f"{with_dot(normal)} already has its 7th character: 'seventh' goes with a shorter code "
-                       f"such as {with_dot(normal[:SEVENTH_POSITION - 1])}")]
+        return None, [
+            (
+                "codes-icd10cm-seventh",
+                seventh_line,
+                f"{with_dot(normal)} already has its 7th character: 'seventh' goes with a shorter code "
+                f"such as {with_dot(normal[: SEVENTH_POSITION - 1])}",
+            )
+        ]
     if not isinstance(seventh, list) or not seventh:
-        return None, [("codes-icd10cm-seventh", seventh_line,
-                       f"'seventh' lists 7th characters such as [A, D], not {shown(seventh)} "
-                       "(leave it out to cover them all)")]
-    wrong = [character for character in seventh
-             if not isinstance(character, str) or not _SEVENTH.match(character.strip().upper())]
+        return None, [
+            (
+                "codes-icd10cm-seventh",
+                seventh_line,
+                f"'seventh' lists 7th characters such as [A, D], not {shown(seventh)} (leave it out to cover them all)",
+            )
+        ]
+    wrong = [
+        character
+        for character in seventh
+        if not isinstance(character, str) or not _SEVENTH.match(character.strip().upper())
+    ]
     if wrong:
-        return None, [("codes-icd10cm-seventh", seventh_line,
-                       f"a 7th character is one letter (or digit), not {shown(wrong[0])}")]
+        return None, [
+            ("codes-icd10cm-seventh", seventh_line, f"a 7th character is one letter (or digit), not {shown(wrong[0])}")
+        ]
     return Entry(ICD10CM, normal, slug, frozenset(character.strip().upper() for character in seventh), line, shared), []
 
 
@@ -278,8 +345,13 @@ def _read_snomedct(item: Any, slug: str, line_of: Callable[..., int]) -> tuple[E
     if isinstance(item, dict):
         unknown = [key for key in item if key not in SNOMEDCT_ENTRY_KEYS]
         if unknown:
-            return None, [("codes-format", line_of(unknown[0]),
-                           f"a SNOMED CT entry takes 'code' and 'shared_with', not {shown(unknown[0])}")]
+            return None, [
+                (
+                    "codes-format",
+                    line_of(unknown[0]),
+                    f"a SNOMED CT entry takes 'code' and 'shared_with', not {shown(unknown[0])}",
+                )
+            ]
         if "code" not in item:
             return None, [("codes-format", line, "a SNOMED CT entry with 'shared_with' needs its 'code'")]
         shared, found = _read_shared(item, slug, line_of)
@@ -288,7 +360,9 @@ def _read_snomedct(item: Any, slug: str, line_of: Callable[..., int]) -> tuple[E
         item, line = item["code"], line_of("code")
     # An unquoted id is read by YAML as an integer: the same digits (an id has no leading zero).
     if isinstance(item, bool) or not isinstance(item, (str, int)):
-        return None, [("codes-snomedct", line, f"'codes.snomedct' lists concept ids such as \"45352006\", not {shown(item)}")]
+        return None, [
+            ("codes-snomedct", line, f"'codes.snomedct' lists concept ids such as \"45352006\", not {shown(item)}")
+        ]
     problem = snomedct_problem(normalise_snomedct(item))
     if problem:
         return None, [(problem[0], line, problem[1])]
@@ -301,8 +375,14 @@ def _read_shared(item: dict, slug: str, line_of: Callable[..., int]) -> tuple[fr
         return frozenset(), []
     value, line = item["shared_with"], line_of("shared_with")
     if not isinstance(value, list) or not value or not all(isinstance(other, str) and other.strip() for other in value):
-        return frozenset(), [("codes-shared", line, "'shared_with' lists the slugs of the other articles that answer "
-                              f"this code too, such as [open-finger-fracture], not {shown(value)}")]
+        return frozenset(), [
+            (
+                "codes-shared",
+                line,
+                "'shared_with' lists the slugs of the other articles that answer "
+                f"this code too, such as [open-finger-fracture], not {shown(value)}",
+            )
+        ]
     slugs = frozenset(other.strip() for other in value)
     if slug in slugs:
         return frozenset(), [("codes-shared", line, f"'shared_with' names the other articles, not this one ({slug})")]
@@ -316,19 +396,25 @@ def snomedct_problem(sctid: str, concept: bool = True) -> tuple[str, str] | None
         return ("codes-snomedct", f"{shown(sctid)} is not a SNOMED CT id: {low} to {high} digits, the first not 0")
     if not verhoeff.is_valid(sctid):
         expected = verhoeff.calc_check_digit(sctid[:-1])
-        return ("codes-snomedct-check-digit",
-                f"SNOMED CT id {sctid} fails its check digit (Verhoeff): for the digits before it the last digit "
-                f"would be {expected}; is a digit mistyped?")
+        return (
+            "codes-snomedct-check-digit",
+            f"SNOMED CT id {sctid} fails its check digit (Verhoeff): for the digits before it the last digit "
+            f"would be {expected}; is a digit mistyped?",
+        )
     partition = sctid[-3:-1]
     kind = PARTITIONS.get(partition)
     if kind is None:
-        return ("codes-snomedct-partition",
-                f"SNOMED CT id {sctid} has partition {partition} (the two digits before the check digit), which no "
-                f"identifier has ({', '.join(PARTITIONS)})")
+        return (
+            "codes-snomedct-partition",
+            f"SNOMED CT id {sctid} has partition {partition} (the two digits before the check digit), which no "
+            f"identifier has ({', '.join(PARTITIONS)})",
+        )
     if concept and kind != "concept":
-        return ("codes-snomedct-partition",
-                f"SNOMED CT id {sctid} is a {kind} id (partition {partition}): a diagnosis is a concept, whose id "
-                "has partition 00 or 10")
+        return (
+            "codes-snomedct-partition",
+            f"SNOMED CT id {sctid} is a {kind} id (partition {partition}): a diagnosis is a concept, whose id "
+            "has partition 00 or 10",
+        )
     return None
 
 
@@ -337,8 +423,13 @@ def _listed_twice(entries: list[Entry]) -> list[Finding]:
     for position, entry in enumerate(entries):
         earlier = next((other for other in entries[:position] if other.overlaps(entry) is not None), None)
         if earlier is not None:
-            problems.append(("codes-duplicate", entry.line,
-                             f"{NAMES[entry.system]} {entry.label} repeats line {earlier.line} of this article"))
+            problems.append(
+                (
+                    "codes-duplicate",
+                    entry.line,
+                    f"{NAMES[entry.system]} {entry.label} repeats line {earlier.line} of this article",
+                )
+            )
     return problems
 
 
@@ -349,8 +440,11 @@ def ambiguities(entries: Iterable[Entry]) -> list[tuple[Entry, list[Entry]]]:
     found = []
     for entry in entries:
         bucket = seen.setdefault((entry.system, entry.code, entry.seventh is None), [])
-        rivals = [other for other in bucket
-                  if other.slug != entry.slug and other.overlaps(entry) is not None and not other.shares(entry)]
+        rivals = [
+            other
+            for other in bucket
+            if other.slug != entry.slug and other.overlaps(entry) is not None and not other.shares(entry)
+        ]
         if rivals:
             found.append((entry, rivals))
         bucket.append(entry)
@@ -364,8 +458,12 @@ def unreturned_shares(entries: Iterable[Entry], slugs: Iterable[str]) -> list[tu
     entries = list(entries)
     known = set(slugs)
     claims = {(entry.slug, entry.claim) for entry in entries}
-    return [(entry, other, other in known) for entry in entries for other in sorted(entry.shared_with)
-            if (other, entry.claim) not in claims]
+    return [
+        (entry, other, other in known)
+        for entry in entries
+        for other in sorted(entry.shared_with)
+        if (other, entry.claim) not in claims
+    ]
 
 
 @dataclass(frozen=True)
@@ -388,12 +486,12 @@ class CodeIndex:
             self._by_system.setdefault(entry.system, []).append(entry)
 
     @classmethod
-    def from_front_matter(cls, codes_by_slug: Mapping[str, Any]) -> "CodeIndex":
+    def from_front_matter(cls, codes_by_slug: Mapping[str, Any]) -> CodeIndex:
         """From each article's `codes:` value by slug (entries that are not well formed are left out)."""
         return cls(entry for slug, value in sorted(codes_by_slug.items()) for entry in read_codes(value, slug).entries)
 
     @classmethod
-    def from_library(cls, library) -> "CodeIndex":
+    def from_library(cls, library) -> CodeIndex:
         """From a careleaf.model.content.Library: each article's English page (translations inherit its codes)."""
         return cls(entry for slug in library.slugs for entry in library.source(slug).clinical_codes().entries)
 
@@ -403,9 +501,14 @@ class CodeIndex:
         requested = normalise(oid, code)
         best: dict[str, Entry] = {}
         for entry in self._by_system.get(oid, ()):
-            if entry.matches(requested) and (entry.slug not in best or entry.specificity > best[entry.slug].specificity):
+            if entry.matches(requested) and (
+                entry.slug not in best or entry.specificity > best[entry.slug].specificity
+            ):
                 best[entry.slug] = entry
-        return sorted((Match(slug, entry) for slug, entry in best.items()), key=lambda m: (tuple(-n for n in m.specificity), m.slug))
+        return sorted(
+            (Match(slug, entry) for slug, entry in best.items()),
+            key=lambda m: (tuple(-n for n in m.specificity), m.slug),
+        )
 
     def match(self, system: str, code: Any) -> list[str]:
         """The slugs of the articles answering a code: the most specific match, several when tied, [] for none.
@@ -421,8 +524,13 @@ class CodeIndex:
             "prefix_systems": [ICD10CM],
             "seventh_position": SEVENTH_POSITION,
             "codes": [
-                {"system": entry.system, "code": entry.code, "slug": entry.slug, "rank": entry.rank,
-                 "seventh": sorted(entry.seventh) if entry.seventh is not None else None}
+                {
+                    "system": entry.system,
+                    "code": entry.code,
+                    "slug": entry.slug,
+                    "rank": entry.rank,
+                    "seventh": sorted(entry.seventh) if entry.seventh is not None else None,
+                }
                 for entry in self.entries
             ],
         }

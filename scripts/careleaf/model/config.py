@@ -29,9 +29,18 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
 # textstat formulas that score a text alone (scripts/careleaf/checks/readability.py calls them by name).
-READABILITY_FORMULAS = ("flesch_kincaid_grade", "flesch_reading_ease", "fernandez_huerta", "szigriszt_pazos",
-                        "gutierrez_polini", "crawford", "gunning_fog", "smog_index", "coleman_liau_index",
-                        "automated_readability_index")
+READABILITY_FORMULAS = (
+    "flesch_kincaid_grade",
+    "flesch_reading_ease",
+    "fernandez_huerta",
+    "szigriszt_pazos",
+    "gutierrez_polini",
+    "crawford",
+    "gunning_fog",
+    "smog_index",
+    "coleman_liau_index",
+    "automated_readability_index",
+)
 PAGE_SIZES = ("Letter", "A4")
 
 
@@ -238,16 +247,21 @@ def moved_from_extra(options: Mapping[str, Any], extra: Mapping[str, Any]) -> tu
         if key not in extra:
             continue
         if key in options:
-            notes.append(f"extra.{key} is ignored: the careleaf plugin's '{key}' setting replaces it; remove it from extra")
+            notes.append(
+                f"extra.{key} is ignored: the careleaf plugin's '{key}' setting replaces it; remove it from extra"
+            )
         else:
             merged[key] = extra[key]
-            notes.append(f"extra.{key} has moved to the careleaf plugin's settings: under plugins, "
-                         f"'- careleaf:' then '{key}:' (extra.{key} is read until the next release)")
+            notes.append(
+                f"extra.{key} has moved to the careleaf plugin's settings: under plugins, "
+                f"'- careleaf:' then '{key}:' (extra.{key} is read until the next release)"
+            )
     return merged, notes
 
 
-def validated(options: Mapping[str, Any], config_file_path: str | None = None,
-              from_extra: Iterable[str] = ()) -> CareleafConfig:
+def validated(
+    options: Mapping[str, Any], config_file_path: str | None = None, from_extra: Iterable[str] = ()
+) -> CareleafConfig:
     """The options checked by the schema; SettingsError names the first bad key by its path (under extra.
     for the sections in `from_extra`, which were read there)."""
     if not isinstance(options, Mapping):

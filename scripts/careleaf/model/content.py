@@ -11,16 +11,17 @@ import hashlib
 import re
 import sys
 import textwrap
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from mkdocs.utils.meta import YAML_RE
 
 from careleaf.model import codes, reading, shared_blocks
-from careleaf.model.reading import outside_fences
 from careleaf.model.project import Project
+from careleaf.model.reading import outside_fences
 
 # ---------------------------------------------------------------------------
 # Data
@@ -422,8 +423,12 @@ def _page_store(project: Project):
     from careleaf.util.cache import PageStore, source_fingerprint
 
     # Parsed parts (headings, sections, red flags) depend on this code; the Markdown settings go in too.
-    return PageStore(project.root, source_fingerprint(sys.modules[__name__], reading, markup,
-                                                      extra=f"{sys.version}\0{markup.fingerprint(project)}"))
+    return PageStore(
+        project.root,
+        source_fingerprint(
+            sys.modules[__name__], reading, markup, extra=f"{sys.version}\0{markup.fingerprint(project)}"
+        ),
+    )
 
 
 def _stored_page(store, path: Path, lang: str) -> Page:
@@ -461,7 +466,7 @@ class Library:
     blocks: dict[tuple[str, str], Page] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, project: Project, remember: bool = False) -> "Library":
+    def load(cls, project: Project, remember: bool = False) -> Library:
         """Every file under docs/. With `remember`, pages whose file an earlier run read (byte for byte)
         come back parsed from `.cache/careleaf/`, and `remember()` keeps this run's for the next."""
         store = _page_store(project) if remember else None
@@ -501,8 +506,15 @@ class Library:
         if "8<" not in page.body:
             return page
         result = self.resolve(page.body, page.lang, page.body_line)
-        return replace(page, body=result.text, source_body=page.body, origins=result.origins,
-                       includes=result.includes, include_errors=result.errors, read_errors=list(page.read_errors))
+        return replace(
+            page,
+            body=result.text,
+            source_body=page.body,
+            origins=result.origins,
+            includes=result.includes,
+            include_errors=result.errors,
+            read_errors=list(page.read_errors),
+        )
 
     def resolve(self, text: str, lang: str, first_line: int = 1) -> shared_blocks.Resolved:
         """A text of `lang` with its includes replaced by that language's blocks (the build's Markdown too)."""
@@ -518,8 +530,11 @@ class Library:
 
     def including(self, name: str, lang: str | None = None) -> list[Page]:
         """The pages that include a shared block (in one language, or in all)."""
-        return [page for (slug, page_lang), page in sorted(self.pages.items())
-                if (lang is None or page_lang == lang) and any(include.name == name for include in page.includes)]
+        return [
+            page
+            for (slug, page_lang), page in sorted(self.pages.items())
+            if (lang is None or page_lang == lang) and any(include.name == name for include in page.includes)
+        ]
 
     def remember(self) -> None:
         """Keep the pages (with what was parsed of them) for the next run that loads with `remember`."""
@@ -530,9 +545,7 @@ class Library:
     def slugs(self) -> list[str]:
         """Article slugs, as the default language defines them (the source of truth)."""
         return sorted(
-            slug
-            for (slug, lang) in self.pages
-            if lang == self.project.default_language and slug != HOME_SLUG
+            slug for (slug, lang) in self.pages if lang == self.project.default_language and slug != HOME_SLUG
         )
 
     def get(self, slug: str, lang: str) -> Page | None:
@@ -544,7 +557,9 @@ class Library:
     @property
     def block_slugs(self) -> list[str]:
         """The English shared blocks, as `shared/<name>` (the source of truth, like `slugs`)."""
-        return sorted(block.slug for (name, lang), block in self.blocks.items() if lang == self.project.default_language)
+        return sorted(
+            block.slug for (name, lang), block in self.blocks.items() if lang == self.project.default_language
+        )
 
     def source(self, slug: str) -> Page | None:
         return self.get(slug, self.project.default_language)

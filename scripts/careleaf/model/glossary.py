@@ -95,7 +95,11 @@ def load(project: Project, lang: str) -> Glossary:
         if problem is not None:
             glossary.entry_errors[str(key)] = (problem[0], problem[1] or line, problem[2])
         else:
-            glossary.terms[key] = {"term": entry["term"], "forms": entry.get("forms") or [], "definition": entry["definition"]}
+            glossary.terms[key] = {
+                "term": entry["term"],
+                "forms": entry.get("forms") or [],
+                "definition": entry["definition"],
+            }
     return glossary
 
 
@@ -104,17 +108,27 @@ def _entry_problem(key: Any, entry: Any, lang: str, document: reading.Document) 
     if not isinstance(key, str):
         return "glossary-type", None, f"a glossary key is a name such as 'spasm', not {reading.shown(key)}"
     if not isinstance(entry, dict):
-        return "glossary-type", None, f"{reading.shown(key)} maps to its term, forms and definition, not {reading.shown(entry)}"
+        return (
+            "glossary-type",
+            None,
+            f"{reading.shown(key)} maps to its term, forms and definition, not {reading.shown(entry)}",
+        )
     if not entry.get("term") or not entry.get("definition"):
         return "glossary-missing-term", None, f"{reading.shown(key)} needs a term and a definition in '{lang}'"
     for field_name in ("term", "definition"):
         if not _one_line_of_text(entry[field_name]):
-            return ("glossary-type", document.key_lines.get((key, field_name)),
-                    f"{reading.shown(key)}: '{field_name}' must be one line of text, not {reading.shown(entry[field_name])}")
+            return (
+                "glossary-type",
+                document.key_lines.get((key, field_name)),
+                f"{reading.shown(key)}: '{field_name}' must be one line of text, not {reading.shown(entry[field_name])}",
+            )
     forms = entry.get("forms") or []
     if not isinstance(forms, list) or not all(_one_line_of_text(form) for form in forms):
-        return ("glossary-type", document.key_lines.get((key, "forms")),
-                f"{reading.shown(key)}: 'forms' must be a list of words, not {reading.shown(forms)}")
+        return (
+            "glossary-type",
+            document.key_lines.get((key, "forms")),
+            f"{reading.shown(key)}: 'forms' must be a list of words, not {reading.shown(forms)}",
+        )
     return None
 
 

@@ -17,10 +17,10 @@ OPEN, CLOSE, ALONE = "open", "close", "alone"
 
 @dataclass(frozen=True)
 class Code:
-    role: str          # open, close or alone
-    native: str        # the Markdown it stands for, exactly
-    ctype: str         # XLIFF's ctype: bold, italic, link, x-html, x-code, x-placeholder...
-    pair: int = 0      # opens and closes of one pair share a number; numbered in order of opening
+    role: str  # open, close or alone
+    native: str  # the Markdown it stands for, exactly
+    ctype: str  # XLIFF's ctype: bold, italic, link, x-html, x-code, x-placeholder...
+    pair: int = 0  # opens and closes of one pair share a number; numbered in order of opening
 
 
 Piece = str | Code
@@ -74,7 +74,9 @@ def codes(pieces: list[Piece]) -> list[Code]:
     return [piece for piece in pieces if isinstance(piece, Code)]
 
 
-def _code_at(text: str, position: int, waiting: list[tuple[int, str, str]], placeholders: bool) -> tuple[Code | None, int]:
+def _code_at(
+    text: str, position: int, waiting: list[tuple[int, str, str]], placeholders: bool
+) -> tuple[Code | None, int]:
     rest = text[position:]
     if waiting:
         closer = waiting[-1][1]
@@ -89,7 +91,12 @@ def _code_at(text: str, position: int, waiting: list[tuple[int, str, str]], plac
         elif rest.startswith(closer) and position > 0 and not text[position - 1].isspace():
             if not (closer in ("*", "_") and rest.startswith(closer * 2)):
                 return Code(CLOSE, closer, waiting[-1][2]), position + len(closer)
-    for pattern, ctype in ((_ESCAPE, "x-escape"), (_CODE_SPAN, "x-code"), (_HTML_VOID, "lb"), (_ATTRIBUTES, "x-attributes")):
+    for pattern, ctype in (
+        (_ESCAPE, "x-escape"),
+        (_CODE_SPAN, "x-code"),
+        (_HTML_VOID, "lb"),
+        (_ATTRIBUTES, "x-attributes"),
+    ):
         match = pattern.match(rest)
         if match:
             return Code(ALONE, match.group(0), ctype), position + match.end()
@@ -116,7 +123,7 @@ def _closer(code: Code) -> str:
     if code.ctype == "link":
         return "link"
     if code.ctype.startswith("x-html-"):
-        return f"</{code.ctype[len('x-html-'):]}>"
+        return f"</{code.ctype[len('x-html-') :]}>"
     return code.native
 
 

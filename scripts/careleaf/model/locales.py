@@ -97,15 +97,26 @@ def _flatten(data: dict[Any, Any], parents: tuple[Any, ...], document: reading.D
         name = ".".join(map(str, path))
         line = document.key_lines.get(path, 1)
         if not isinstance(key, str) or not key or "." in key:
-            catalogue.entry_errors[name] = ("locale-type", line, f"a key is a name such as 'site_name', not {reading.shown(key)}")
+            catalogue.entry_errors[name] = (
+                "locale-type",
+                line,
+                f"a key is a name such as 'site_name', not {reading.shown(key)}",
+            )
         elif isinstance(value, dict):
             _flatten(value, path, document, catalogue)
         elif value is None:
             catalogue.entry_errors[name] = ("locale-empty", line, f"{reading.shown(name)} is empty")
         elif not isinstance(value, str):
-            catalogue.entry_errors[name] = ("locale-type", line,
-                                            f"{reading.shown(name)} must be text, not {reading.shown(value)} (put it in quotes)")
+            catalogue.entry_errors[name] = (
+                "locale-type",
+                line,
+                f"{reading.shown(name)} must be text, not {reading.shown(value)} (put it in quotes)",
+            )
         elif problem := template_problem(value):
-            catalogue.entry_errors[name] = ("locale-placeholder", line, f"{reading.shown(name)} has a broken placeholder: {problem}")
+            catalogue.entry_errors[name] = (
+                "locale-placeholder",
+                line,
+                f"{reading.shown(name)} has a broken placeholder: {problem}",
+            )
         else:
             catalogue.strings[name] = value

@@ -9,32 +9,58 @@ from Markdown itself (`MARKDOWN_HTML`). Nothing on a page may load from another 
 from __future__ import annotations
 
 import hashlib
-import sys
 import re
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 # Markdown and the HTML parser are imported when first needed: a validator run whose results all
 # come from the cache (careleaf/util/cache.py) never loads them.
 
 # Raw HTML an editor may type inside Markdown, with the attributes each may carry.
 EDITOR_HTML: dict[str, frozenset[str]] = {
-    "span": frozenset({"lang", "dir"}),   # an English term inside a translation (WCAG 3.1.2)
-    "bdi": frozenset({"lang", "dir"}),    # a number or word in the other direction (Arabic)
+    "span": frozenset({"lang", "dir"}),  # an English term inside a translation (WCAG 3.1.2)
+    "bdi": frozenset({"lang", "dir"}),  # a number or word in the other direction (Arabic)
     "abbr": frozenset({"title"}),
     "br": frozenset(),
     "strong": frozenset(),
     "em": frozenset(),
     "sub": frozenset(),
     "sup": frozenset(),
-    "code": frozenset({"class"}),         # also what a fenced code block renders to
+    "code": frozenset({"class"}),  # also what a fenced code block renders to
     "pre": frozenset(),
 }
 # What Python-Markdown and the configured extensions produce, with their attributes.
 MARKDOWN_HTML: dict[str, frozenset[str]] = {
-    **{tag: frozenset() for tag in ("p", "ul", "li", "em", "strong", "blockquote", "hr", "br", "dl", "dt", "dd",
-                                     "table", "thead", "tbody", "tr", "pre", "h1", "h2", "h3", "h4", "h5", "h6")},
+    **{
+        tag: frozenset()
+        for tag in (
+            "p",
+            "ul",
+            "li",
+            "em",
+            "strong",
+            "blockquote",
+            "hr",
+            "br",
+            "dl",
+            "dt",
+            "dd",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "pre",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+        )
+    },
     "ol": frozenset({"start"}),
     "a": frozenset({"href"}),
     "img": frozenset({"src", "alt"}),
@@ -61,7 +87,9 @@ UNCHECKED_EXTENSIONS = ("careleaf.", "md_in_html")
 # Without these characters Markdown makes no raw HTML, link, image, attribute list or admonition.
 _PLAIN_BREAKERS = frozenset("<[{!")
 # A red-flag tier marker and the red-flag heading's id, as the content model reads them.
-_KNOWN_LINE = re.compile(r"^(?:!!![ \t]+(?:emergency|urgent|contact)[ \t]*|(?P<heading>##[ \t].*?)[ \t]*\{#red-flags\}[ \t]*)$")
+_KNOWN_LINE = re.compile(
+    r"^(?:!!![ \t]+(?:emergency|urgent|contact)[ \t]*|(?P<heading>##[ \t].*?)[ \t]*\{#red-flags\}[ \t]*)$"
+)
 # Deeper than this (indentation or list and quote markers) is rendered, to be sure it renders at all.
 _PLAIN_DEPTH = 40
 # What a sign needs to be seen: a letter or a digit in any script.
@@ -86,7 +114,7 @@ class Unsafe:
         return [self.code, self.message, list(self.needles)]
 
     @classmethod
-    def from_list(cls, data: list) -> "Unsafe":
+    def from_list(cls, data: list) -> Unsafe:
         return cls(data[0], data[1], tuple(data[2]))
 
 
@@ -101,7 +129,7 @@ class Renderer:
     def __init__(self, extensions: Iterable[Any] = ()):
         names, configs = [], {}
         for entry in extensions:
-            name, config = (next(iter(entry.items())) if isinstance(entry, dict) else (entry, None))
+            name, config = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
             if not isinstance(name, str) or name.startswith(UNCHECKED_EXTENSIONS):
                 continue
             names.append(name)
@@ -219,11 +247,22 @@ def _elements(tree) -> Iterator:
 
 def _element_problem(tag: str) -> Unsafe:
     reason = {
-        "script": "runs a script", "iframe": "embeds another site", "frame": "embeds another site",
-        "object": "embeds a plug-in", "embed": "embeds a plug-in", "form": "sends what a reader types",
-        "style": "changes the page's styles", "link": "loads a file", "meta": "changes how the page behaves",
-        "base": "changes where every link goes", "svg": "can run scripts", "math": "can run scripts",
-        "video": "loads media", "audio": "loads media", "source": "loads media", "picture": "loads images",
+        "script": "runs a script",
+        "iframe": "embeds another site",
+        "frame": "embeds another site",
+        "object": "embeds a plug-in",
+        "embed": "embeds a plug-in",
+        "form": "sends what a reader types",
+        "style": "changes the page's styles",
+        "link": "loads a file",
+        "meta": "changes how the page behaves",
+        "base": "changes where every link goes",
+        "svg": "can run scripts",
+        "math": "can run scripts",
+        "video": "loads media",
+        "audio": "loads media",
+        "source": "loads media",
+        "picture": "loads images",
     }.get(tag, "is not allowed in articles")
     allowed = ", ".join(f"<{name}>" for name in EDITOR_HTML)
     return Unsafe("unsafe-html", f"<{tag}> {reason}: use Markdown (HTML allowed: {allowed})", (f"<{tag}",))
@@ -248,8 +287,9 @@ def _attribute_problems(node, allowed: frozenset[str]) -> Iterator[Unsafe]:
         elif name == "class":
             reserved = [token for token in value.split() if token.startswith(RESERVED_CLASS_PREFIXES)]
             if reserved:
-                yield Unsafe("unsafe-html", f"the class '{reserved[0]}' belongs to the site's own components",
-                             (reserved[0],))
+                yield Unsafe(
+                    "unsafe-html", f"the class '{reserved[0]}' belongs to the site's own components", (reserved[0],)
+                )
 
 
 def _link_problems(value: str, text: str) -> Iterator[Unsafe]:
@@ -257,14 +297,20 @@ def _link_problems(value: str, text: str) -> Iterator[Unsafe]:
     scheme = url_scheme(value)
     if scheme is not None and scheme not in LINK_SCHEMES:
         rest = _normalized(value).split(":", 1)[1]
-        yield Unsafe("unsafe-url", f"a '{scheme}:' link is not allowed (links may be web addresses, "
-                                   f"mailto: or tel:)", (value, f"{scheme}:", rest, f"[{text}]", text))
+        yield Unsafe(
+            "unsafe-url",
+            f"a '{scheme}:' link is not allowed (links may be web addresses, mailto: or tel:)",
+            (value, f"{scheme}:", rest, f"[{text}]", text),
+        )
 
 
 def _source_problems(tag: str, value: str, alt: str) -> Iterator[Unsafe]:
     if url_scheme(value) is not None or _normalized(value).replace("\\", "/").startswith("//"):
-        yield Unsafe("unsafe-url", f"<{tag}> loads '{value}' from another address: put the file under docs/ "
-                                   "and use a relative address", (value, f"[{alt}]", "src="))
+        yield Unsafe(
+            "unsafe-url",
+            f"<{tag}> loads '{value}' from another address: put the file under docs/ and use a relative address",
+            (value, f"[{alt}]", "src="),
+        )
 
 
 def url_scheme(value: str) -> str | None:
@@ -276,9 +322,11 @@ def url_scheme(value: str) -> str | None:
 
 def _normalized(value: str) -> str:
     # As the URL standard does: trim C0 controls and spaces, drop tabs and newlines anywhere.
-    return re.sub(r"[\t\n\r]", "", value).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-                                                  "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
-                                                  "\x1d\x1e\x1f ")
+    return re.sub(r"[\t\n\r]", "", value).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
+        "\x1d\x1e\x1f "
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -339,8 +387,11 @@ def fingerprint(project) -> str:
     """What a page's result depends on besides its text: this policy, the extensions and their versions."""
     from careleaf.util.cache import source_fingerprint
 
-    return source_fingerprint(sys.modules[__name__], extra=repr(_stable(project.markdown_extensions)),
-                              packages=("markdown", "pymdown-extensions", "selectolax"))
+    return source_fingerprint(
+        sys.modules[__name__],
+        extra=repr(_stable(project.markdown_extensions)),
+        packages=("markdown", "pymdown-extensions", "selectolax"),
+    )
 
 
 def _stable(value: Any) -> Any:

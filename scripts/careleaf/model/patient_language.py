@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -77,7 +78,7 @@ class PatientLanguages:
         self.table = table
 
     @classmethod
-    def for_site(cls, languages: Iterable[str], default: str) -> "PatientLanguages":
+    def for_site(cls, languages: Iterable[str], default: str) -> PatientLanguages:
         return cls(_table(tuple(languages), default))
 
     def as_data(self) -> dict[str, Any]:
@@ -113,9 +114,10 @@ def _table(languages: tuple[str, ...], default: str) -> dict[str, Any]:
     aliases = get_global("language_aliases")
     likely = get_global("likely_subtags")
     # The languages CLDR names in the default language: a notice for one the site lacks appears on its pages.
-    named = sorted(({code for code in _locale(default).languages if isinstance(code, str) and "_" not in code}
-                     - _NOT_A_LANGUAGE)
-                   | {_locale(lang).language for lang in languages})
+    named = sorted(
+        ({code for code in _locale(default).languages if isinstance(code, str) and "_" not in code} - _NOT_A_LANGUAGE)
+        | {_locale(lang).language for lang in languages}
+    )
     canonical: dict[str, str] = {code: code for code in named}
     for alias, target in aliases.items():
         # CLDR's canonical form wins even over a code it also names (tl, tgl -> fil), so both agree.
@@ -136,8 +138,13 @@ def _table(languages: tuple[str, ...], default: str) -> dict[str, Any]:
         for key, value in likely.items():
             parts, maximal = key.split("_"), value.split("_")
             # Regions whose speakers write the language in another script (zh_TW: Hant), and each such script.
-            if parts[0] == base and len(parts) == 2 and _REGION.match(parts[1].lower()) and len(maximal) == 3 \
-                    and maximal[1] != own:
+            if (
+                parts[0] == base
+                and len(parts) == 2
+                and _REGION.match(parts[1].lower())
+                and len(maximal) == 3
+                and maximal[1] != own
+            ):
                 scripts[f"{base}-{parts[1].lower()}"] = maximal[1]
                 scripts[f"{base}-{maximal[1].lower()}"] = maximal[1]
         scripts[f"{base}-{own.lower()}"] = own
@@ -181,8 +188,9 @@ def named_languages(patient_languages: PatientLanguages) -> list[str]:
     return sorted(ids)
 
 
-def language_names(patient_languages: PatientLanguages, page_lang: str,
-                   own_names: Mapping[str, str | None] | None = None) -> dict[str, list[str | None]]:
+def language_names(
+    patient_languages: PatientLanguages, page_lang: str, own_names: Mapping[str, str | None] | None = None
+) -> dict[str, list[str | None]]:
     """Every language a notice on a page in `page_lang` may name: its name in that language and, when
     different, its own name (Korean: ["Korean", "한국어"]), by the id the infobutton page passes.
     `own_names`: each id's own name already worked out (`own_language_names`)."""
@@ -191,7 +199,9 @@ def language_names(patient_languages: PatientLanguages, page_lang: str,
     for language in named_languages(patient_languages):
         name = _name_in(page, language)
         if name is not None:
-            autonym = own_names[language] if own_names is not None and language in own_names else own_language_name(language)
+            autonym = (
+                own_names[language] if own_names is not None and language in own_names else own_language_name(language)
+            )
             names[language] = [name, autonym if autonym != name else None]
     return names
 

@@ -100,8 +100,10 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
     except careleaf_config.SettingsError as error:
         raise ProjectError(f"mkdocs.yml: {error}") from None
     if careleaf_config.options_in(raw) is None:
-        notes.append("the careleaf plugin is not listed under plugins (add '- careleaf' after i18n): "
-                     "mkdocs build would run without Careleaf")
+        notes.append(
+            "the careleaf plugin is not listed under plugins (add '- careleaf' after i18n): "
+            "mkdocs build would run without Careleaf"
+        )
     theme_setting = raw.get("theme")
     theme = theme_setting if isinstance(theme_setting, Mapping) else {}
     return from_settings(
@@ -116,9 +118,17 @@ def from_config_dict(raw: Any, root: Path, docs_dir: Path | None = None) -> Proj
     )
 
 
-def from_settings(settings: careleaf_config.CareleafConfig, *, root: Path, docs_dir: Path,
-                  languages: list[tuple[str, str, bool]], site_url: str, custom_dir: Path | None,
-                  markdown_extensions: tuple, notes: list[str] | tuple[str, ...] = ()) -> Project:
+def from_settings(
+    settings: careleaf_config.CareleafConfig,
+    *,
+    root: Path,
+    docs_dir: Path,
+    languages: list[tuple[str, str, bool]],
+    site_url: str,
+    custom_dir: Path | None,
+    markdown_extensions: tuple,
+    notes: list[str] | tuple[str, ...] = (),
+) -> Project:
     """The Project from the careleaf plugin's validated settings and what Careleaf needs of the rest of
     the configuration (`languages`: locale, name, default, as written): the build's and the validator's
     one way to it."""
@@ -127,7 +137,9 @@ def from_settings(settings: careleaf_config.CareleafConfig, *, root: Path, docs_
     if len(defaults) != 1:
         raise ProjectError("mkdocs.yml: exactly one i18n language must be 'default: true'")
     if settings.hospital is None:
-        raise ProjectError(f"mkdocs.yml: the careleaf plugin's settings are missing hospital ({', '.join(HOSPITAL_KEYS)})")
+        raise ProjectError(
+            f"mkdocs.yml: the careleaf plugin's settings are missing hospital ({', '.join(HOSPITAL_KEYS)})"
+        )
     hospital = {key: settings.hospital[key] for key in HOSPITAL_KEYS}
     short_names = settings.hospital.short_name
     hospital["region"] = _region(hospital["region"])
@@ -147,8 +159,11 @@ def from_settings(settings: careleaf_config.CareleafConfig, *, root: Path, docs_
         site_url=site_url,
         page_size=settings.handouts.page_size,
         handouts_built=settings.handouts.build,
-        kiosk={"enabled": settings.kiosk.enabled, "idle_seconds": settings.kiosk.idle_seconds,
-               "print": settings.kiosk.print},
+        kiosk={
+            "enabled": settings.kiosk.enabled,
+            "idle_seconds": settings.kiosk.idle_seconds,
+            "print": settings.kiosk.print,
+        },
         readability=_readability_options(settings.readability),
         build_jobs=_build_jobs(settings.build.jobs),
         markdown_extensions=markdown_extensions,
@@ -167,7 +182,9 @@ def _languages(raw: Any) -> list[tuple[str, str, bool]]:
         raise ProjectError("mkdocs.yml: the i18n plugin lists no languages")
     if not all(_is_text(lang.get("locale")) and _is_text(lang.get("name", lang.get("locale"))) for lang in languages):
         raise ProjectError("mkdocs.yml: every i18n language needs a 'locale' (such as 'en') and a name in text")
-    return [(str(lang["locale"]), str(lang.get("name", lang["locale"])), lang.get("default") is True) for lang in languages]
+    return [
+        (str(lang["locale"]), str(lang.get("name", lang["locale"])), lang.get("default") is True) for lang in languages
+    ]
 
 
 def _check_logo(folders: list[Path], logo: str) -> None:
@@ -180,8 +197,10 @@ def _check_logo(folders: list[Path], logo: str) -> None:
 def _region(raw: Any) -> str:
     code = str(raw).strip().upper()
     if not phones.is_region(code):
-        raise ProjectError(f'mkdocs.yml: plugins.careleaf.hospital.region: "{raw}" is not a region whose phone numbers Careleaf '
-                           "can read: give its two-letter code (ISO 3166-1), such as US, GB or AU")
+        raise ProjectError(
+            f'mkdocs.yml: plugins.careleaf.hospital.region: "{raw}" is not a region whose phone numbers Careleaf '
+            "can read: give its two-letter code (ISO 3166-1), such as US, GB or AU"
+        )
     return code
 
 
@@ -192,8 +211,10 @@ def _tel_uri(key: str, raw: Any, region: str) -> str:
     except phones.NotDiallable:
         # YAML reads an unquoted 000 as the number 0: the digits the hospital meant are gone.
         hint = " (write it in quotes)" if not isinstance(raw, str) else ""
-        raise ProjectError(f'mkdocs.yml: plugins.careleaf.hospital.{key}: "{raw}" is not a number that can be dialled in '
-                           f"{region}{hint}") from None
+        raise ProjectError(
+            f'mkdocs.yml: plugins.careleaf.hospital.{key}: "{raw}" is not a number that can be dialled in '
+            f"{region}{hint}"
+        ) from None
 
 
 def _section(parent: Mapping[str, Any], key: str, name: str) -> Mapping[str, Any]:
@@ -223,12 +244,18 @@ def _markdown_extensions(raw: Any) -> tuple:
     """markdown_extensions as written: names, or one-key mappings of a name to its options."""
     if raw is None:
         return markdown_extensions_as_built([], {})
-    if not isinstance(raw, list) or not all(isinstance(entry, str) or (isinstance(entry, Mapping) and len(entry) == 1)
-                                            for entry in raw):
+    if not isinstance(raw, list) or not all(
+        isinstance(entry, str) or (isinstance(entry, Mapping) and len(entry) == 1) for entry in raw
+    ):
         raise ProjectError("mkdocs.yml: markdown_extensions must be a list of extension names (or name: options)")
     names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in raw]
-    options = {name: options for entry in raw if isinstance(entry, Mapping) for name, options in entry.items()
-               if isinstance(options, Mapping)}
+    options = {
+        name: options
+        for entry in raw
+        if isinstance(entry, Mapping)
+        for name, options in entry.items()
+        if isinstance(options, Mapping)
+    }
     return markdown_extensions_as_built(names, options)
 
 
@@ -243,8 +270,10 @@ def markdown_extensions_as_built(names: list[str], options: Mapping[str, Any]) -
 def _languages_in_progress(raw: Any, codes: tuple[str, ...], default: str) -> tuple[str, ...]:
     unknown = [lang for lang in raw if lang not in codes or lang == default]
     if unknown:
-        raise ProjectError(f"mkdocs.yml: plugins.careleaf.languages_in_progress names {', '.join(unknown)}, which is not a "
-                           f"translation language ({', '.join(code for code in codes if code != default)})")
+        raise ProjectError(
+            f"mkdocs.yml: plugins.careleaf.languages_in_progress names {', '.join(unknown)}, which is not a "
+            f"translation language ({', '.join(code for code in codes if code != default)})"
+        )
     return tuple(raw)
 
 

@@ -17,9 +17,10 @@ import datetime as dt
 import re
 import reprlib
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, AnyStr, Iterator, Self
+from typing import TYPE_CHECKING, Any, AnyStr, Self
 
 import yaml
 from yaml.composer import ComposerError
@@ -118,7 +119,7 @@ def load_yaml(text: str, first_line: int = 1) -> Document:
         index = mark.index if mark is not None else getattr(error, "position", 0)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         line_start = text.rfind("\n", 0, index) + 1
-        if "\t" in text[line_start:index + 1] and not text[line_start:index].strip(" \t"):
+        if "\t" in text[line_start : index + 1] and not text[line_start:index].strip(" \t"):
             problem += " (YAML is indented with spaces, not tabs)"
         raise YamlError(problem, _line(text, index, first_line)) from error
     finally:
@@ -132,6 +133,7 @@ def _line(text: str, index: int, first_line: int) -> int:
 
 
 if TYPE_CHECKING:
+
     class _SafeLoading(SafeConstructor):
         """What the mixin below is mixed into: a loader with PyYAML's SafeConstructor, built from the text."""
 
@@ -161,8 +163,9 @@ class _CheckedConstruction(_SafeLoading):
             return super().construct_object(node, deep)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
             # A scalar PyYAML cannot convert (!!int abc, an integer of 5,000 digits, ...).
-            raise ConstructorError(None, None, f"cannot read {_short(node)} as {node.tag.rsplit(':', 1)[-1]}",
-                                   node.start_mark) from error
+            raise ConstructorError(
+                None, None, f"cannot read {_short(node)} as {node.tag.rsplit(':', 1)[-1]}", node.start_mark
+            ) from error
 
     # Self: PyYAML's stubs take a constructor as a method of the loader it is registered on.
     def construct_timestamp(self: Self, node: ScalarNode) -> dt.date | InvalidDate:
@@ -211,9 +214,11 @@ def _short(node) -> str:
 
 
 if TYPE_CHECKING or hasattr(yaml, "CSafeLoader"):
+
     class _FastLoader(_CheckedConstruction, yaml.CSafeLoader):
         """libyaml's parser (as MkDocs uses), for documents too shallow to overflow its C stack."""
 else:
+
     class _FastLoader(_CheckedConstruction, yaml.SafeLoader):
         """PyYAML built without libyaml: the pure-Python parser in its place."""
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from careleaf.model.reading import outside_fences
 
@@ -77,21 +77,33 @@ def includes(text: str, first_line: int = 1) -> tuple[list[Include], list[Includ
         number = first_line + index
         match = INCLUDE.match(line)
         if not match:
-            errors.append(IncludeError("shared-block-include", number,
-                                       "an include is one line of its own: --8<-- \"shared/<name>.md\""))
+            errors.append(
+                IncludeError(
+                    "shared-block-include", number, 'an include is one line of its own: --8<-- "shared/<name>.md"'
+                )
+            )
             continue
         name = block_name(Path(match.group("target")))
         if name is None:
-            errors.append(IncludeError("shared-block-include", number,
-                                       f"'{match.group('target')}' is not a shared block: write --8<-- \"shared/<name>.md\" "
-                                       "(lowercase words joined by hyphens, in this language's shared/ folder)"))
+            errors.append(
+                IncludeError(
+                    "shared-block-include",
+                    number,
+                    f"'{match.group('target')}' is not a shared block: write --8<-- \"shared/<name>.md\" "
+                    "(lowercase words joined by hyphens, in this language's shared/ folder)",
+                )
+            )
             continue
         found.append(Include(name, number, match.group("indent")))
     return found, errors
 
 
-def resolve(text: str, first_line: int, lookup: Callable[[str], tuple[Path, str, int] | None],
-            known: Callable[[], list[str]] = list) -> Resolved:
+def resolve(
+    text: str,
+    first_line: int,
+    lookup: Callable[[str], tuple[Path, str, int] | None],
+    known: Callable[[], list[str]] = list,
+) -> Resolved:
     """`text` with every include replaced by its block's body, indented like the include line.
 
     `lookup(name)` gives the block's file, body and first body line, or None when this language has
@@ -116,9 +128,14 @@ def resolve(text: str, first_line: int, lookup: Callable[[str], tuple[Path, str,
         path, body, body_line = block
         nested, _ = includes(body, body_line)
         if nested:
-            all_errors.append(IncludeError("shared-block-nested", number,
-                                           f"{target_of(include.name)} includes another shared block "
-                                           f"(line {nested[0].line}): a shared block cannot include one"))
+            all_errors.append(
+                IncludeError(
+                    "shared-block-nested",
+                    number,
+                    f"{target_of(include.name)} includes another shared block "
+                    f"(line {nested[0].line}): a shared block cannot include one",
+                )
+            )
         skipped = len(body) - len(body.lstrip("\n"))
         for offset, block_line in enumerate(body.strip("\n").split("\n")):
             out.append(f"{include.indent}{block_line}" if block_line.strip() else "")

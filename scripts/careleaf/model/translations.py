@@ -15,7 +15,9 @@ class MarkError(Exception):
     """The translation cannot be marked (missing page, unreadable front matter)."""
 
 
-def mark_current(library: Library, lang: str, slug: str, reviewer: str | None = None, date: dt.date | None = None) -> dict:
+def mark_current(
+    library: Library, lang: str, slug: str, reviewer: str | None = None, date: dt.date | None = None
+) -> dict:
     """Record the English page's current revision in the translation; with a reviewer, mark it reviewed.
 
     Never called by the build or the validator: only by `careleaf mark-current`, on purpose.
@@ -51,8 +53,10 @@ def write_front_matter_block(page: Page, key: str, value: dict) -> None:
         lines[-1:-1] = block
     else:
         end = start + 1
-        while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()) and end < len(lines) - 1:
+        while (
+            end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()) and end < len(lines) - 1
+        ):
             end += 1
         lines[start:end] = block
     front = "\n".join(lines)
-    page.path.write_text(f"---\n{front}---\n{text[match.end():]}", encoding="utf-8")
+    page.path.write_text(f"---\n{front}---\n{text[match.end() :]}", encoding="utf-8")

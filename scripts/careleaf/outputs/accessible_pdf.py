@@ -28,8 +28,8 @@ from urllib.parse import quote, unquote, urlsplit
 import pikepdf
 from pikepdf.models.metadata import encode_pdf_date
 
-from careleaf.outputs import pdf_tagging, verapdf
 from careleaf.model.languages import is_right_to_left
+from careleaf.outputs import pdf_tagging, verapdf
 from careleaf.util.files import replaced_atomically
 
 CREATOR = "Careleaf"
@@ -89,8 +89,10 @@ def judge(pdfs: list[Path]) -> dict[Path, list[str]]:
         return {}
     try:
         # A file veraPDF could not read is not judged: asked again next time.
-        verdicts = {path: [f"{NOT_JUDGED} ({verdict.error}): it claims no PDF/UA"] if verdict.error else verdict.problems()
-                    for path, verdict in verapdf.validate(pdfs).items()}
+        verdicts = {
+            path: [f"{NOT_JUDGED} ({verdict.error}): it claims no PDF/UA"] if verdict.error else verdict.problems()
+            for path, verdict in verapdf.validate(pdfs).items()
+        }
     except verapdf.VeraPdfMissing as missing:
         verdicts = {path: [f"{NOT_JUDGED} ({missing}): it claims no PDF/UA"] for path in pdfs}
     for path, failed in verdicts.items():
@@ -134,6 +136,7 @@ def type3_fonts(pdf: Path) -> int:
 # ---------------------------------------------------------------------------
 # Checks
 # ---------------------------------------------------------------------------
+
 
 def _problems(document: pikepdf.Pdf) -> list[str]:
     root = document.Root
@@ -193,6 +196,7 @@ def _embedded(font: pikepdf.Object) -> bool:
 # ---------------------------------------------------------------------------
 # Reading a page's content stream: text per marked-content id, and what is drawn unmarked
 # ---------------------------------------------------------------------------
+
 
 @dataclass
 class _Drawn:
@@ -339,7 +343,9 @@ def _reading_order(visual: list[str], right_to_left: bool) -> str:
         return base
 
     types = ["ON" if kind == "NSM" else kind for kind in types]
-    types = ["AN" if kind == "EN" and preceding_strong(index) == "AL" else kind for index, kind in enumerate(types)]  # W2
+    types = [
+        "AN" if kind == "EN" and preceding_strong(index) == "AL" else kind for index, kind in enumerate(types)
+    ]  # W2
     types = ["R" if kind == "AL" else kind for kind in types]  # W3
     for index in range(1, count - 1):  # W4: one separator between two numbers joins them
         if types[index] in ("ES", "CS") and types[index - 1] == types[index + 1] == "EN":
@@ -391,6 +397,7 @@ def _reading_order(visual: list[str], right_to_left: bool) -> str:
 # Links: public addresses and descriptions
 # ---------------------------------------------------------------------------
 
+
 def _uri(annotation: pikepdf.Object) -> str:
     action = annotation.get("/A", pikepdf.Dictionary())
     return str(action.get("/URI", "")) if action.get("/S") == "/URI" else ""
@@ -412,7 +419,7 @@ def _publish_links(document: pikepdf.Pdf, site_dir: Path, site_url: str) -> None
             root = next((root for root in roots if local == root or local.startswith(f"{root}/")), None)
             if root is None:
                 continue  # a local file outside the site: problems() reports it
-            relative = local[len(root):].lstrip("/")
+            relative = local[len(root) :].lstrip("/")
             if relative == "index.html" or relative.endswith("/index.html"):
                 relative = relative[: -len("index.html")]
             public = base + quote(relative, safe="/")
@@ -513,7 +520,7 @@ def _describe_links(document: pikepdf.Pdf) -> None:
 
 
 def _telephone_number(uri: str) -> str:
-    return unquote(uri[len("tel:"):]) if uri.startswith("tel:") else ""
+    return unquote(uri[len("tel:") :]) if uri.startswith("tel:") else ""
 
 
 def _text_of(pieces: list[tuple[int, _Drawn]], right_to_left: bool) -> str:
@@ -549,6 +556,7 @@ def _compose_presentation_forms(text: str) -> str:
 # Outline, title, language, dates, metadata
 # ---------------------------------------------------------------------------
 
+
 def _retitle_outline(document: pikepdf.Pdf, headings: tuple[str, ...], pdf: Path) -> None:
     """Each outline item, depth first, takes the page's heading text in document order."""
     items = []
@@ -561,14 +569,16 @@ def _retitle_outline(document: pikepdf.Pdf, headings: tuple[str, ...], pdf: Path
         pending.append(item.get("/Next"))
         pending.append(item.get("/First"))  # children before the next sibling
     if len(items) != len(headings):
-        raise ValueError(f"{pdf}: the outline has {len(items)} entries but the page has {len(headings)} headings: "
-                         "was another page printed?")
-    for item, heading in zip(items, headings):
+        raise ValueError(
+            f"{pdf}: the outline has {len(items)} entries but the page has {len(headings)} headings: "
+            "was another page printed?"
+        )
+    for item, heading in zip(items, headings, strict=True):
         item.Title = pikepdf.String(heading)
 
 
 def _when(finishing: Finishing) -> dt.datetime | None:
-    return None if finishing.epoch is None else dt.datetime.fromtimestamp(finishing.epoch, dt.timezone.utc)
+    return None if finishing.epoch is None else dt.datetime.fromtimestamp(finishing.epoch, dt.UTC)
 
 
 def _set_document_info(document: pikepdf.Pdf, finishing: Finishing) -> None:

@@ -23,20 +23,20 @@ import subprocess
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from pypdf import PdfReader
 
+from careleaf.build.views import handout_paths
+from careleaf.model.content import Library
 from careleaf.model.languages import site_folder
 from careleaf.outputs import accessible_pdf, pdf_tagging, verapdf
 from careleaf.util.browser import CHROMIUM, chromium
 from careleaf.util.cache import FOLDER
 from careleaf.util.files import write_atomically
-from careleaf.model.content import Library
-from careleaf.build.views import handout_paths
 
 CLEAR, LARGE, BILINGUAL, PACKET = "clear", "large-print", "bilingual", "packet"
 # The class the large-print rules of print.css hang on (the printer sets it; Ctrl+P never does).
@@ -109,7 +109,9 @@ def page_file(site_dir: Path, slug: str, lang: str, default_lang: str, directory
 ALL_KINDS = (CLEAR, LARGE, BILINGUAL)
 
 
-def plan(library: Library, site_dir: Path, kinds: tuple[str, ...] = ALL_KINDS, directory_urls: bool = True) -> list[Job]:
+def plan(
+    library: Library, site_dir: Path, kinds: tuple[str, ...] = ALL_KINDS, directory_urls: bool = True
+) -> list[Job]:
     """Every handout of every article (of the kinds asked for), in a stable order: by article, language, then kind."""
     project = library.project
     default = project.default_language
@@ -123,7 +125,9 @@ def plan(library: Library, site_dir: Path, kinds: tuple[str, ...] = ALL_KINDS, d
             source = page_file(site_dir, slug, lang, default, directory_urls)
             title = f"{page.title} – {project.hospital['name']}"
             jobs.append(Job(slug, lang, CLEAR, (source,), site_dir / str(paths["pdf"]), title))
-            jobs.append(Job(slug, lang, LARGE, (source,), site_dir / str(paths["large_print"]), title, large_print=True))
+            jobs.append(
+                Job(slug, lang, LARGE, (source,), site_dir / str(paths["large_print"]), title, large_print=True)
+            )
             if paths["bilingual"]:
                 jobs.append(Job(slug, lang, BILINGUAL, (source, english), site_dir / str(paths["bilingual"]), title))
     return [job for job in jobs if job.kind in kinds]
@@ -170,7 +174,9 @@ def build(
             )
             problems = cache.finished(job, entry, finishing)
             reader = PdfReader(job.target)
-            run.results.append(Result(job, len(reader.pages), time.perf_counter() - began, entry.get("fresh", False), problems))
+            run.results.append(
+                Result(job, len(reader.pages), time.perf_counter() - began, entry.get("fresh", False), problems)
+            )
     cache.judge(run.results)
     cache.save()
     run.seconds = time.perf_counter() - started
@@ -189,7 +195,7 @@ class Printer:
         self._pages_made = None
         self._loaded: set[Path] = set()
 
-    def __enter__(self) -> "Printer":
+    def __enter__(self) -> Printer:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -210,7 +216,9 @@ class Printer:
                 page.emulate_media(media="print")
         return self._pages_made
 
-    def print(self, job: Job, on_part: Callable[[int, Path], None] = lambda number, source: None) -> tuple[bytes, list[str], list[str]]:
+    def print(
+        self, job: Job, on_part: Callable[[int, Path], None] = lambda number, source: None
+    ) -> tuple[bytes, list[str], list[str]]:
         """The raw PDF, the headings in document order, and the site files the document loaded."""
         page, part_page = self._pages()
         self._loaded = set()
@@ -254,8 +262,10 @@ def default_cache_dir(root: Path) -> Path:
 def _print_settings(page_size: str) -> str:
     """What else decides a printed page: paper, the browser binary, and the code that prints and finishes."""
     browser = CHROMIUM.stat() if CHROMIUM.exists() else None
-    code = hashlib.sha256(b"".join(Path(path).read_bytes() for path in (accessible_pdf.__file__, pdf_tagging.__file__))
-                          + Path(__file__).read_bytes()).hexdigest()
+    code = hashlib.sha256(
+        b"".join(Path(path).read_bytes() for path in (accessible_pdf.__file__, pdf_tagging.__file__))
+        + Path(__file__).read_bytes()
+    ).hexdigest()
     return json.dumps([page_size, browser and [browser.st_size, browser.st_mtime_ns], code])
 
 
@@ -326,10 +336,13 @@ class PrintCache:
         self._changed = True
         return {**entry, "fresh": True}
 
-    def finished(self, job: Job, entry: dict, finishing: "accessible_pdf.Finishing") -> list[str]:
+    def finished(self, job: Job, entry: dict, finishing: accessible_pdf.Finishing) -> list[str]:
         """Write the finished PDF to the job's target; its accessibility problems (as judged, when cached)."""
-        key = self._key(entry["raw"], verapdf.identity(),
-                        json.dumps([finishing.title, finishing.lang, finishing.epoch, finishing.site_url]))
+        key = self._key(
+            entry["raw"],
+            verapdf.identity(),
+            json.dumps([finishing.title, finishing.lang, finishing.epoch, finishing.site_url]),
+        )
         stored = self._index[self._print_key(job)]
         job.target.parent.mkdir(parents=True, exist_ok=True)
         known = stored["finished"].get(key)
@@ -354,10 +367,15 @@ class PrintCache:
     def judge(self, results: list[Result]) -> None:
         """veraPDF's verdict on every handout finished but not yet judged (one run for all): a file it
         fails claims no PDF/UA, and its failures join the file's problems, here and in the cache."""
-        pending = [result for result in results
-                   if result.job.target in self._unjudged and not self._unjudged[result.job.target].get("judged")]
+        pending = [
+            result
+            for result in results
+            if result.job.target in self._unjudged and not self._unjudged[result.job.target].get("judged")
+        ]
         if results and not verapdf.available():
-            pending = list(results)  # even a file judged before: with no veraPDF here to stand behind it, none claims PDF/UA
+            pending = list(
+                results
+            )  # even a file judged before: with no veraPDF here to stand behind it, none claims PDF/UA
         verdicts = accessible_pdf.judge([result.job.target for result in pending])
         for result in pending:
             failed = verdicts[result.job.target]
@@ -407,7 +425,10 @@ def summary(run: Run, languages: tuple[str, ...]) -> list[str]:
     width = max([len("article")] + [len(slug) for slug in counts])
     lines = [f"{'article':<{width}}  " + "  ".join(f"{lang:>8}" for lang in languages)]
     for slug, by_lang in counts.items():
-        cells = ["/".join(str(by_lang.get(lang, {}).get(kind, "-")) for kind in (CLEAR, LARGE, BILINGUAL)) for lang in languages]
+        cells = [
+            "/".join(str(by_lang.get(lang, {}).get(kind, "-")) for kind in (CLEAR, LARGE, BILINGUAL))
+            for lang in languages
+        ]
         lines.append(f"{slug:<{width}}  " + "  ".join(f"{cell:>8}" for cell in cells))
     printed = [result for result in run.results if result.printed]
     problems = sum(len(result.problems) for result in run.results)
@@ -426,12 +447,16 @@ def summary(run: Run, languages: tuple[str, ...]) -> list[str]:
 # Reading handouts back (to prove what a patient was given)
 # ---------------------------------------------------------------------------
 
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"), None)
+_BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"), None
+)
 
 
 def pdf_text(pdf: Path) -> str:
     """The text of a PDF in reading order, by Poppler's pdftotext (it applies the bidi algorithm)."""
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def text_sizes(pdf: Path) -> Counter:

@@ -19,14 +19,15 @@ under `careleaf`. Pure data in, data out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from careleaf.model.languages import site_folder
+from careleaf.build.views import absolute_url
 from careleaf.model.codes import NAMES, CodeIndex, Entry
 from careleaf.model.content import Library, Page
+from careleaf.model.languages import site_folder
 from careleaf.model.patient_language import PatientLanguages, language_names, named_languages, own_language_names
-from careleaf.build.views import absolute_url
 
 INFOBUTTON_PAGE = "infobutton.md"
 INDEX_FILE = "infobutton/index.json"
@@ -77,16 +78,22 @@ def lookup_data(index: CodeIndex, article_urls: ArticleUrls, reader_lang: str, d
     }
 
 
-def names_files(article_urls: ArticleUrls, default_lang: str, root: Path | None = None) -> dict[str, dict[str, list[str | None]]]:
+def names_files(
+    article_urls: ArticleUrls, default_lang: str, root: Path | None = None
+) -> dict[str, dict[str, list[str | None]]]:
     """Each built language's names file (`language_names_file`) and what it holds (language_names); with the
     project's `root`, the languages' own names come from its result cache."""
     answers = patient_languages(article_urls, default_lang, default_lang)
     own_names = own_language_names(named_languages(answers), root)
-    return {language_names_file(lang, default_lang): language_names(answers, lang, own_names)
-            for lang in built_languages(article_urls, default_lang)}
+    return {
+        language_names_file(lang, default_lang): language_names(answers, lang, own_names)
+        for lang in built_languages(article_urls, default_lang)
+    }
 
 
-def knowledge_index(library: Library, index: CodeIndex, article_urls: ArticleUrls, site_url: str, title: str) -> dict[str, Any]:
+def knowledge_index(
+    library: Library, index: CodeIndex, article_urls: ArticleUrls, site_url: str, title: str
+) -> dict[str, Any]:
     """Every code an article claims, each with the articles that claim it in every language: one MedlinePlus
     Connect-style feed per claim, its entries each article's (in slug order) in every language; a claim two
     articles share is one feed holding both. `title` names the library (the site's name in the default language)."""
@@ -98,9 +105,12 @@ def knowledge_index(library: Library, index: CodeIndex, article_urls: ArticleUrl
     responses = []
     for entries in claims.values():
         entry, slugs = entries[0], sorted({claimant.slug for claimant in entries})
-        items = [_entry(page, lang, absolute_url(site_url, url))
-                 for slug in slugs for lang, url in article_urls.get(slug, {}).items()
-                 if (page := library.best(slug, lang)) is not None]
+        items = [
+            _entry(page, lang, absolute_url(site_url, url))
+            for slug in slugs
+            for lang, url in article_urls.get(slug, {}).items()
+            if (page := library.best(slug, lang)) is not None
+        ]
         dates = [item["updated"]["_value"] for item in items if "updated" in item]
         feed: dict[str, Any] = {
             "base": site_url,
@@ -140,8 +150,13 @@ def _entry(page: Page, reader_lang: str, address: str) -> dict[str, Any]:
 def _claim(entry: Entry, slugs: list[str]) -> dict[str, Any]:
     """The matching data of one claim: the normalised code, its 7th characters, its rank (higher wins), and
     the articles that make it."""
-    return {"system": entry.system, "code": entry.code, "rank": entry.rank, "articles": slugs,
-            "seventh": sorted(entry.seventh) if entry.seventh is not None else None}
+    return {
+        "system": entry.system,
+        "code": entry.code,
+        "rank": entry.rank,
+        "articles": slugs,
+        "seventh": sorted(entry.seventh) if entry.seventh is not None else None,
+    }
 
 
 def _claim_id(entry: Entry) -> str:

@@ -62,8 +62,14 @@ def version(root: Path) -> str:
     return f"{base}+{commit}" if commit else base
 
 
-def build_site(project: Project, site_dir: Path, epoch: int, idle_seconds: int | None, print_enabled: bool | None,
-               config_file: Path | None = None) -> None:
+def build_site(
+    project: Project,
+    site_dir: Path,
+    epoch: int,
+    idle_seconds: int | None,
+    print_enabled: bool | None,
+    config_file: Path | None = None,
+) -> None:
     """`mkdocs build --strict` with kiosk mode and Material's offline plugin turned on, from `config_file`
     (the project's mkdocs.yml unless named: `careleaf -f`)."""
     env = {
@@ -79,11 +85,23 @@ def build_site(project: Project, site_dir: Path, epoch: int, idle_seconds: int |
     if print_enabled is not None:
         env["CARELEAF_KIOSK_PRINT"] = "true" if print_enabled else "false"
     # No --quiet: it hides warnings from the counter --strict fails on (mkdocs#4126).
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-               "--config-file", str(config_file or project.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--clean",
+        "--config-file",
+        str(config_file or project.root / "mkdocs.yml"),
+        "--site-dir",
+        str(site_dir),
+    ]
     result = subprocess.run(command, cwd=project.root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"the kiosk build failed (mkdocs build --strict):\n{build_problems(result.stderr + result.stdout)}")
+        raise RuntimeError(
+            f"the kiosk build failed (mkdocs build --strict):\n{build_problems(result.stderr + result.stdout)}"
+        )
 
 
 def build_problems(output: str) -> str:
@@ -99,7 +117,7 @@ def manifest(library: Library, bundle_version: str, epoch: int, print_enabled: b
         "name": "Careleaf kiosk copy",
         "hospital": project.hospital["name"],
         "version": bundle_version,
-        "built": dt.datetime.fromtimestamp(epoch, dt.timezone.utc).isoformat(),
+        "built": dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(),
         "languages": {lang: project.language_names[lang] for lang in project.languages},
         "idle_seconds": idle_seconds,
         "print": print_enabled,
@@ -120,9 +138,12 @@ def manifest(library: Library, bundle_version: str, epoch: int, print_enabled: b
 
 def write_zip(site_dir: Path, folder: str, extra_files: dict[str, bytes], target: Path, epoch: int) -> int:
     """A deterministic zip of site_dir under `folder/`, written atomically; returns the file count."""
-    stamp = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), dt.timezone.utc).timetuple()[:6]
-    entries = {f"{folder}/{path.relative_to(site_dir).as_posix()}": path.read_bytes()
-               for path in site_dir.rglob("*") if path.is_file()}
+    stamp = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_FLOOR), dt.UTC).timetuple()[:6]
+    entries = {
+        f"{folder}/{path.relative_to(site_dir).as_posix()}": path.read_bytes()
+        for path in site_dir.rglob("*")
+        if path.is_file()
+    }
     entries.update({f"{folder}/{name}": data for name, data in extra_files.items()})
     with replaced_atomically(target) as temporary:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:

@@ -11,18 +11,18 @@ page from a browser.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pikepdf
 
-from careleaf.model.languages import site_folder
-from careleaf.outputs import accessible_pdf, handouts
-from careleaf.model.content import Library
-from careleaf.outputs.kiosk import build_epoch
-from careleaf.model.locales import load_all
 from careleaf.build.views import PACKET_PAGE
+from careleaf.model.content import Library
+from careleaf.model.languages import site_folder
+from careleaf.model.locales import load_all
+from careleaf.outputs import accessible_pdf, handouts
+from careleaf.outputs.kiosk import build_epoch
 
 
 class PacketError(ValueError):
@@ -40,15 +40,25 @@ class Packet:
     outside_requests: list[str] = field(default_factory=list)
 
 
-def plan(library: Library, site_dir: Path, lang: str, slugs: list[str], target: Path,
-         with_english: bool = False, large_print: bool = False, directory_urls: bool = True) -> handouts.Job:
+def plan(
+    library: Library,
+    site_dir: Path,
+    lang: str,
+    slugs: list[str],
+    target: Path,
+    with_english: bool = False,
+    large_print: bool = False,
+    directory_urls: bool = True,
+) -> handouts.Job:
     project = library.project
     default = project.default_language
     if lang not in project.languages:
         raise PacketError(f"no language '{lang}' in this library (languages: {', '.join(project.languages)})")
     unknown = [slug for slug in slugs if slug not in library.slugs]
     if not slugs or unknown:
-        raise PacketError(f"unknown article(s): {', '.join(unknown) or '(none given)'} (articles: {', '.join(library.slugs)})")
+        raise PacketError(
+            f"unknown article(s): {', '.join(unknown) or '(none given)'} (articles: {', '.join(library.slugs)})"
+        )
     # In the library's order (category, then title), as the web page lists and prints them.
     order = [page.slug for pages in library.by_category(lang).values() for page in pages]
     slugs = sorted(dict.fromkeys(slugs), key=order.index)
@@ -62,12 +72,21 @@ def plan(library: Library, site_dir: Path, lang: str, slugs: list[str], target: 
     if missing:
         raise PacketError(f"{missing[0]} is missing: build the site first (bash scripts/setup.sh)")
     cover_title = load_all(project)[lang].text("packet.cover_title")
-    return handouts.Job(slug=",".join(slugs), lang=lang, kind=handouts.PACKET, sources=tuple(sources), target=target,
-                        title=f"{cover_title} – {project.hospital['name']}", ticked=tuple(slugs), large_print=large_print)
+    return handouts.Job(
+        slug=",".join(slugs),
+        lang=lang,
+        kind=handouts.PACKET,
+        sources=tuple(sources),
+        target=target,
+        title=f"{cover_title} – {project.hospital['name']}",
+        ticked=tuple(slugs),
+        large_print=large_print,
+    )
 
 
-def build(library: Library, job: handouts.Job, site_dir: Path,
-          progress: Callable[[str], None] = print, browser=None) -> Packet:
+def build(
+    library: Library, job: handouts.Job, site_dir: Path, progress: Callable[[str], None] = print, browser=None
+) -> Packet:
     """Print the packet, finish it like every handout (title, language, outline, dates), and read
     back where each part starts."""
     project = library.project
@@ -75,8 +94,12 @@ def build(library: Library, job: handouts.Job, site_dir: Path,
     run = handouts.Run()
     parts = len(job.sources) - 1
     with handouts.Printer(site_dir, project.page_size, run, browser) as printer:
-        raw, headings, _ = printer.print(job, on_part=lambda number, source: progress(
-            f"{number}/{parts} {_language_of(source, site_dir, project)}/{source.parent.name}"))
+        raw, headings, _ = printer.print(
+            job,
+            on_part=lambda number, source: progress(
+                f"{number}/{parts} {_language_of(source, site_dir, project)}/{source.parent.name}"
+            ),
+        )
     job.target.parent.mkdir(parents=True, exist_ok=True)
     job.target.write_bytes(raw)
     finishing = accessible_pdf.Finishing(
@@ -89,7 +112,9 @@ def build(library: Library, job: handouts.Job, site_dir: Path,
     )
     problems = accessible_pdf.finish(job.target, finishing)
     problems += accessible_pdf.judge([job.target])[job.target]
-    packet = Packet(job.target, 0, time.perf_counter() - started, problems=problems, outside_requests=run.outside_requests)
+    packet = Packet(
+        job.target, 0, time.perf_counter() - started, problems=problems, outside_requests=run.outside_requests
+    )
     with pikepdf.open(job.target) as pdf:
         packet.pages = len(pdf.pages)
         pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
@@ -99,7 +124,7 @@ def build(library: Library, job: handouts.Job, site_dir: Path,
                 page = item.destination[0] if isinstance(item.destination, pikepdf.Array) else None
                 packet.parts.append((pages.get(page.objgen, 0) if page is not None else 0, "", item.title))
     languages = [_language_of(source, site_dir, project) for source in job.sources]
-    packet.parts = [(first, lang, title) for (first, _, title), lang in zip(packet.parts, languages)]
+    packet.parts = [(first, lang, title) for (first, _, title), lang in zip(packet.parts, languages, strict=False)]
     return packet
 
 
@@ -113,6 +138,8 @@ def summary(packet: Packet) -> list[str]:
     lines = [f"{'page':>4}  {'lang':<4}  title"]
     lines += [f"{first:>4}  {lang:<4}  {title}" for first, lang, title in packet.parts]
     lines.append("")
-    lines.append(f"{packet.target}: {packet.pages} pages in {packet.seconds:.1f} s; "
-                 f"accessibility problems: {len(packet.problems)}; requests blocked: {len(packet.outside_requests)}")
+    lines.append(
+        f"{packet.target}: {packet.pages} pages in {packet.seconds:.1f} s; "
+        f"accessibility problems: {len(packet.problems)}; requests blocked: {len(packet.outside_requests)}"
+    )
     return lines

@@ -29,6 +29,7 @@ import pikepdf
 # Fonts: each character code's text (shared with accessible_pdf)
 # ---------------------------------------------------------------------------
 
+
 def decoder(font) -> tuple[int, dict[int, str]]:
     """Bytes per character code, and each code's text from the font's /ToUnicode CMap."""
     if font is None:
@@ -46,7 +47,9 @@ def _read_cmap(source: str) -> dict[int, str]:
         for code, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
             table[int(code, 16)] = _utf16(bytes.fromhex(target))
     for block in re.findall(r"beginbfrange(.*?)endbfrange", source, re.S):
-        for low, high, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])", block):
+        for low, high, target in re.findall(
+            r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])", block
+        ):
             low, high = int(low, 16), int(high, 16)
             if target.startswith("["):
                 for offset, each in enumerate(re.findall(r"<([0-9A-Fa-f]*)>", target)):
@@ -67,12 +70,16 @@ def _utf16(data: bytes) -> str:
 def show_operand_text(operand, font_decoder: tuple[int, dict[int, str]]) -> list[str]:
     """The text of each glyph a show operator draws, in drawing order (a glyph with none is left out)."""
     width, table = font_decoder
-    strings = [operand] if isinstance(operand, pikepdf.String) else [item for item in operand if isinstance(item, pikepdf.String)]
+    strings = (
+        [operand]
+        if isinstance(operand, pikepdf.String)
+        else [item for item in operand if isinstance(item, pikepdf.String)]
+    )
     units = []
     for string in strings:
         data = bytes(string)
         for start in range(0, len(data) - width + 1, width):
-            code = int.from_bytes(data[start:start + width], "big")
+            code = int.from_bytes(data[start : start + width], "big")
             unit = table.get(code, chr(code) if width == 1 else "").replace("\x00", "")
             if unit:
                 units.append(unit)
@@ -139,9 +146,13 @@ def _mark_artifacts(instructions: list, page: pikepdf.Page) -> list:
             tag = _is_tag(instruction, page)
             if not tag and not any(open_marks):
                 end = _matching_end(instructions, index - 1)
-                sequence = instructions[index - 1:end + 1] if end is not None else []
-                if end is not None and sequence and any(_draws(each) for each in sequence) and not any(
-                        _is_tag(each, page) for each in sequence if _operator(each) in ("BDC", "BMC")):
+                sequence = instructions[index - 1 : end + 1] if end is not None else []
+                if (
+                    end is not None
+                    and sequence
+                    and any(_draws(each) for each in sequence)
+                    and not any(_is_tag(each, page) for each in sequence if _operator(each) in ("BDC", "BMC"))
+                ):
                     rewritten += [_ARTIFACT, *sequence, _END]
                     index = end + 1
                     continue
@@ -162,7 +173,9 @@ def _mark_artifacts(instructions: list, page: pikepdf.Page) -> list:
             rewritten[path_start:path_start] = [_ARTIFACT]
             rewritten += [instruction, _END]
             path_start = None
-        elif path_start is None and (operator in _TEXT_SHOWING or (operator in _SINGLE_DRAWINGS and not _tagged_form(instruction, page))):
+        elif path_start is None and (
+            operator in _TEXT_SHOWING or (operator in _SINGLE_DRAWINGS and not _tagged_form(instruction, page))
+        ):
             rewritten += [_ARTIFACT, instruction, _END]
         else:
             rewritten.append(instruction)
@@ -191,7 +204,9 @@ def _tagged_form(instruction, page: pikepdf.Page) -> bool:
     if _operator(instruction) != "Do":
         return False
     xobject = page.get("/Resources", pikepdf.Dictionary()).get("/XObject", pikepdf.Dictionary()).get(instruction[0][0])
-    return isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form" and b"/MCID" in xobject.read_bytes()
+    return (
+        isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == "/Form" and b"/MCID" in xobject.read_bytes()
+    )
 
 
 def _words_of_reversed_text(instructions: list, fonts) -> list:
@@ -207,8 +222,11 @@ def _words_of_reversed_text(instructions: list, fonts) -> list:
             end = _matching_end(instructions, index)
             if end is not None:
                 rewritten.append(instruction)
-                rewritten += _reversed_words(instructions[index + 1:end], fonts, font)
-                font = next((fonts.get(each[0][0]) for each in reversed(instructions[index:end]) if _operator(each) == "Tf"), font)
+                rewritten += _reversed_words(instructions[index + 1 : end], fonts, font)
+                font = next(
+                    (fonts.get(each[0][0]) for each in reversed(instructions[index:end]) if _operator(each) == "Tf"),
+                    font,
+                )
                 rewritten.append(instructions[end])
                 index = end + 1
                 continue
@@ -240,9 +258,13 @@ def _reversed_words(sequence: list, fonts, current_font) -> list:
         operator = _operator(instruction)
         if operator == "Tf":
             font = decoder(fonts.get(instruction[0][0]))
-        if operator == "BDC" and isinstance(instruction[0][1], pikepdf.Dictionary) and "/ActualText" in instruction[0][1]:
+        if (
+            operator == "BDC"
+            and isinstance(instruction[0][1], pikepdf.Dictionary)
+            and "/ActualText" in instruction[0][1]
+        ):
             end = _matching_end(sequence, index)
-            inner = sequence[index + 1:end] if end is not None else None
+            inner = sequence[index + 1 : end] if end is not None else None
             if inner is None or any(_operator(each) in ("BDC", "BMC") for each in inner):
                 return sequence  # nested marks: not a shape Skia makes, left as it is
             assert end is not None  # inner is None without it
@@ -271,7 +293,9 @@ def _reversed_words(sequence: list, fonts, current_font) -> list:
     def close_word() -> None:
         if any(spanned for _, _, spanned, _ in word):
             text = "".join(text for text, _, _, _ in word)
-            rewritten.append(([pikepdf.Name.Span, pikepdf.Dictionary(ActualText=pikepdf.String(text))], pikepdf.Operator("BDC")))
+            rewritten.append(
+                ([pikepdf.Name.Span, pikepdf.Dictionary(ActualText=pikepdf.String(text))], pikepdf.Operator("BDC"))
+            )
             rewritten.extend(each for _, inner, _, _ in word for each in inner)
             rewritten.append(_END)
         else:
@@ -292,7 +316,11 @@ def _span(item) -> list:
     text, inner, spanned, _ = item
     if not spanned:
         return list(inner)
-    return [([pikepdf.Name.Span, pikepdf.Dictionary(ActualText=pikepdf.String(text[::-1]))], pikepdf.Operator("BDC")), *inner, _END]
+    return [
+        ([pikepdf.Name.Span, pikepdf.Dictionary(ActualText=pikepdf.String(text[::-1]))], pikepdf.Operator("BDC")),
+        *inner,
+        _END,
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -333,7 +361,11 @@ def _complete_unicode(document: pikepdf.Pdf) -> None:
                 font = fonts.get(cast(pikepdf.Name, instruction[0][0]))
             elif operator in ("BDC", "BMC"):
                 listed = instruction[0][1] if operator == "BDC" else None
-                actual = str(listed.ActualText) if isinstance(listed, pikepdf.Dictionary) and "/ActualText" in listed else None
+                actual = (
+                    str(listed.ActualText)
+                    if isinstance(listed, pikepdf.Dictionary) and "/ActualText" in listed
+                    else None
+                )
                 spans.append((actual, []))
             elif operator == "EMC" and spans:
                 actual, glyphs = spans.pop()
@@ -353,7 +385,9 @@ def _complete_unicode(document: pikepdf.Pdf) -> None:
                 width, table = decoder(font)
                 for code in _codes(instruction[0][-1], width):
                     text = table.get(code)
-                    spans[-1][1].append((key, code, None if key in broken and (text is None or _forbidden(text)) else text))
+                    spans[-1][1].append(
+                        (key, code, None if key in broken and (text is None or _forbidden(text)) else text)
+                    )
     for key, (cmap, table, width) in broken.items():
         for code, text in list(table.items()):
             if _forbidden(text):
@@ -366,22 +400,34 @@ def _complete_unicode(document: pikepdf.Pdf) -> None:
 
 
 def _codes(operand, width: int) -> list[int]:
-    strings = [operand] if isinstance(operand, pikepdf.String) else [item for item in operand if isinstance(item, pikepdf.String)]
-    return [int.from_bytes(bytes(string)[start:start + width], "big")
-            for string in strings for start in range(0, len(bytes(string)) - width + 1, width)]
+    strings = (
+        [operand]
+        if isinstance(operand, pikepdf.String)
+        else [item for item in operand if isinstance(item, pikepdf.String)]
+    )
+    return [
+        int.from_bytes(bytes(string)[start : start + width], "big")
+        for string in strings
+        for start in range(0, len(bytes(string)) - width + 1, width)
+    ]
 
 
 def _write_cmap(table: dict[int, str], width: int) -> bytes:
     digits = 2 * width
     lines = [
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-        "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
-        "1 begincodespacerange", f"<{'0' * digits}> <{'F' * digits}>", "endcodespacerange",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<{'0' * digits}> <{'F' * digits}>",
+        "endcodespacerange",
     ]
     entries = sorted(table.items())
     for start in range(0, len(entries), 100):  # at most 100 entries a block (the CMap format's limit)
-        chunk = entries[start:start + 100]
+        chunk = entries[start : start + 100]
         lines.append(f"{len(chunk)} beginbfchar")
         lines += [f"<{code:0{digits}X}> <{text.encode('utf-16-be').hex().upper()}>" for code, text in chunk]
         lines.append("endbfchar")
@@ -394,16 +440,24 @@ def _write_cmap(table: dict[int, str], width: int) -> bytes:
 # ---------------------------------------------------------------------------
 
 # ISO 32000-1 14.8.4's standard structure types: what PDF/UA-1 knows without a role map.
-STANDARD_TYPES = frozenset("""
+STANDARD_TYPES = frozenset(
+    """
 Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6
 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot
 Ruby RB RT RP Warichu WT WP Figure Formula Form
-""".split())
+""".split()
+)
 # PDF 2.0 types Chromium writes, as the nearest PDF 1.7 type (ISO 32000-2 Annex L's own mapping);
 # any other unknown type groups its content without meaning (NonStruct).
 NEAREST_STANDARD_TYPE = {
-    "Strong": "Span", "Em": "Span", "Sub": "Span", "Aside": "Div", "Title": "P", "FENote": "Div",
-    "DocumentFragment": "Div", "Artifact": "NonStruct",
+    "Strong": "Span",
+    "Em": "Span",
+    "Sub": "Span",
+    "Aside": "Div",
+    "Title": "P",
+    "FENote": "Div",
+    "DocumentFragment": "Div",
+    "Artifact": "NonStruct",
 }
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import segno
 
 
-
 def qr_file_name(page_dest_uri: str) -> str:
     """The QR code's file, beside its page and named after it (offline builds put many pages in one folder)."""
     return f"{Path(page_dest_uri).stem}.qr.svg"

