@@ -260,6 +260,10 @@ def run_careleaf(
     )
 
 
+# For a build whose test is not about print: the pages alone, no PDF printed (mkdocs.yml reads CARELEAF_HANDOUTS).
+HTML_ONLY = {"CARELEAF_HANDOUTS": "false"}
+
+
 def mkdocs_build(project: Path, site: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
     command = [*MKDOCS, "build", "--clean", "--site-dir", str(site), "--config-file", str(project / "mkdocs.yml")]
     if strict:

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model import phones
 from careleaf.model import project as project_settings
-from conftest import ROOT, copy_project, edit, mkdocs_build
+from conftest import HTML_ONLY, ROOT, copy_project, edit, mkdocs_build
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_another_regions_numbers_dial_there(small_tree):
 def test_the_build_names_the_key_of_a_number_that_cannot_be_dialled_in_one_line(tmp_path):
     project = copy_project(tmp_path / "project")
     _with_hospital(project, 'nurse_line: "1-800-555-0142"', 'nurse_line: "1-877-555"')
-    result = mkdocs_build(project, tmp_path / "site")
+    result = mkdocs_build(project, tmp_path / "site", **HTML_ONLY)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
