@@ -260,11 +260,23 @@ def run_careleaf(
     )
 
 
-# For a build whose test is not about print: the pages alone, no PDF printed (mkdocs.yml reads CARELEAF_HANDOUTS).
-HTML_ONLY = {"CARELEAF_HANDOUTS": "false"}
+def without_handouts(project: Path) -> Path:
+    """The copy's handouts switched off (handouts.build: false): no PDF printed, no link to any."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if "handouts:\n        build: false\n" not in text:
+        config.write_text(
+            text.replace("      handouts:\n", "      handouts:\n        build: false\n", 1), encoding="utf-8"
+        )
+    return project
 
 
-def mkdocs_build(project: Path, site: Path, strict: bool = True, **env: str) -> subprocess.CompletedProcess:
+def mkdocs_build(
+    project: Path, site: Path, strict: bool = True, handouts: bool = True, **env: str
+) -> subprocess.CompletedProcess:
+    """`mkdocs build` of a project copy; `handouts=False` for a test that is not about print: the pages alone."""
+    if not handouts:
+        without_handouts(project)
     command = [*MKDOCS, "build", "--clean", "--site-dir", str(site), "--config-file", str(project / "mkdocs.yml")]
     if strict:
         command.append("--strict")

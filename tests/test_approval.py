@@ -6,7 +6,7 @@ from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model import approval
 from careleaf.model import project as project_settings
 from careleaf.model.content import Library, read_page
-from conftest import CARELEAF_SETTINGS, HTML_ONLY, copy_project, edit, line_of, mkdocs_build
+from conftest import CARELEAF_SETTINGS, copy_project, edit, line_of, mkdocs_build
 
 TODAY = "2026-11-20"
 ARTICLES = (
@@ -114,19 +114,19 @@ def test_approve_refuses_what_it_cannot_approve(small_tree, capsys):
 def test_with_approval_required_the_publishing_build_refuses_until_approved_and_again_after_an_edit(tmp_path, capsys):
     project = copy_project(tmp_path / "project")
     require_approval(project)
-    refused = mkdocs_build(project, tmp_path / "site", **HTML_ONLY)
+    refused = mkdocs_build(project, tmp_path / "site", handouts=False)
     assert refused.returncode != 0
     assert "docs/en/muscle-spasm.md:1: error: no clinician has approved this article" in refused.stderr
     for slug in ARTICLES:
         assert approve(project, slug, capsys) == 0
-    assert mkdocs_build(project, tmp_path / "site", **HTML_ONLY).returncode == 0
+    assert mkdocs_build(project, tmp_path / "site", handouts=False).returncode == 0
     # Approved: readers no longer see the pending notice, in English or in a translation.
     for page in ("muscle-spasm/index.html", "es/muscle-spasm/index.html"):
         html = (tmp_path / "site" / page).read_text(encoding="utf-8")
         assert "careleaf-notice--clinical" not in html and 'class="care-card' in html
     path = project / "docs" / "en" / "muscle-spasm.md"
     edit(path, "\n## ", "\nA new sentence.\n\n## ")
-    stale = mkdocs_build(project, tmp_path / "site", **HTML_ONLY)
+    stale = mkdocs_build(project, tmp_path / "site", handouts=False)
     assert stale.returncode != 0
     assert (
         f"docs/en/muscle-spasm.md:{line_of(path, 'clinical_review:')}: error: approved by Dana Ortiz, MD"

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from careleaf.model import project as project_settings
 from careleaf.model.content import Library
-from conftest import HTML_ONLY, ROOT, copy_project, line_of, mkdocs_build
+from conftest import ROOT, copy_project, line_of, mkdocs_build
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")
 LIBRARY = Library.load(PROJECT)
@@ -292,7 +292,7 @@ def test_missing_translation_falls_back_to_english_with_a_notice(tmp_path):
     project = copy_project(tmp_path / "project")
     for lang in ("es", "ar"):
         (project / "docs" / lang / "finger-dislocation.md").unlink()
-    result = mkdocs_build(project, tmp_path / "site", strict=False, **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", strict=False, handouts=False)
     assert result.returncode == 0, result.stderr
     assert "docs/es/finger-dislocation.md:1: error: no 'es' translation" in result.stderr
     english = LIBRARY.get("finger-dislocation", "en")
@@ -328,7 +328,7 @@ def test_a_page_that_uses_no_glossary_word_has_no_words_to_know(tmp_path):
     (project / "locales" / "glossary" / "en.yml").write_text(
         yaml.safe_dump(unused, allow_unicode=True), encoding="utf-8"
     )
-    result = mkdocs_build(project, tmp_path / "site", strict=False, **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", strict=False, handouts=False)
     assert result.returncode == 0, result.stderr
     for slug in SLUGS:
         soup = read(tmp_path / "site", page_path("en", slug))
@@ -340,7 +340,7 @@ def test_a_page_that_uses_no_glossary_word_has_no_words_to_know(tmp_path):
 def test_strict_build_fails_on_a_missing_translation(tmp_path):
     project = copy_project(tmp_path / "project")
     (project / "docs" / "vi" / "muscle-spasm.md").unlink()
-    result = mkdocs_build(project, tmp_path / "site", strict=True, **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", strict=True, handouts=False)
     assert result.returncode != 0
     assert "docs/vi/muscle-spasm.md:1: error: no 'vi' translation" in result.stderr
 
@@ -349,7 +349,7 @@ def test_build_fails_loudly_on_a_broken_red_flag_card(tmp_path):
     project = copy_project(tmp_path / "project")
     path = project / "docs" / "zh" / "open-finger-fracture.md"
     path.write_text(path.read_text(encoding="utf-8").replace("!!! urgent", "!!! warning"), encoding="utf-8")
-    result = mkdocs_build(project, tmp_path / "site", strict=False, **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", strict=False, handouts=False)
     assert result.returncode != 0
     line = line_of(path, "!!! warning")
     assert f"docs/zh/open-finger-fracture.md:{line}: error: unknown tier 'warning'" in result.stderr
@@ -363,7 +363,7 @@ def test_build_fails_on_an_unknown_related_slug(tmp_path):
         path.read_text(encoding="utf-8").replace("  - finger-dislocation\n", "  - finger-dislocaton\n", 1),
         encoding="utf-8",
     )
-    result = mkdocs_build(project, tmp_path / "site", strict=False, **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", strict=False, handouts=False)
     assert result.returncode != 0
     assert (
         f"docs/en/muscle-spasm.md:{line_of(path, 'related:')}: error: related article 'finger-dislocaton' does not exist"

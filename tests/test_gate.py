@@ -10,7 +10,7 @@ import pytest
 from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model import project as project_settings
 from careleaf.model.content import Library
-from conftest import MKDOCS, ROOT, copy_project, edit
+from conftest import MKDOCS, ROOT, copy_project, edit, without_handouts
 
 PROPERDOCS = ROOT / ".venv-properdocs" / "bin" / "properdocs"
 SLUGS = Library.load(project_settings.load(ROOT / "mkdocs.yml")).slugs
@@ -23,7 +23,7 @@ def approval_required(tmp_path):
         project / "mkdocs.yml", "clinical_review:\n        required: false", "clinical_review:\n        required: true"
     )
     # Refused or not, nothing here needs the PDFs: leave Chromium out of it.
-    edit(project / "mkdocs.yml", "      handouts:\n", "      handouts:\n        build: false\n")
+    without_handouts(project)
     return project
 
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from careleaf.outputs.handouts import body_size, comparable, pdf_text, text_sizes
-from conftest import copy_project, edit, mkdocs_build, run_careleaf
+from conftest import copy_project, edit, mkdocs_build, run_careleaf, without_handouts
 from test_build import ARTICLES, CATALOGUES, PROJECT, page_path, words_to_know
 
 LETTER = (612, 792)  # points
@@ -65,7 +65,7 @@ def test_the_build_prints_again_only_the_pages_that_changed(tmp_path):
 
 def test_a_site_built_without_handouts_links_to_none(tmp_path):
     project = copy_project(tmp_path / "project")
-    edit(project / "mkdocs.yml", "      handouts:\n", "      handouts:\n        build: false\n")
+    without_handouts(project)
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "site" / "handouts").exists()

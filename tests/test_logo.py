@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from PIL import Image, ImageDraw
 
 from careleaf.outputs import accessible_pdf, verapdf
-from conftest import HTML_ONLY, edit, mkdocs_build, run_careleaf
+from conftest import edit, mkdocs_build, run_careleaf
 from test_new_script import korean_library
 
 pytestmark = [pytest.mark.build]
@@ -74,6 +74,6 @@ def test_a_logo_that_is_not_there_is_one_line_naming_the_setting(tmp_path):
     validated = run_careleaf(["validate"], cwd=project)
     assert validated.returncode == 2
     assert validated.stderr.strip().splitlines() == [f"careleaf: {expected}"]
-    built = mkdocs_build(project, tmp_path / "site", **HTML_ONLY)
+    built = mkdocs_build(project, tmp_path / "site", handouts=False)
     assert built.returncode != 0
     assert expected in built.stderr and "Traceback" not in built.stderr

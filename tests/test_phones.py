@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model import phones
 from careleaf.model import project as project_settings
-from conftest import HTML_ONLY, ROOT, copy_project, edit, mkdocs_build
+from conftest import ROOT, copy_project, edit, mkdocs_build
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_another_regions_numbers_dial_there(small_tree):
 def test_the_build_names_the_key_of_a_number_that_cannot_be_dialled_in_one_line(tmp_path):
     project = copy_project(tmp_path / "project")
     _with_hospital(project, 'nurse_line: "1-800-555-0142"', 'nurse_line: "1-877-555"')
-    result = mkdocs_build(project, tmp_path / "site", **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", handouts=False)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
@@ -126,10 +126,7 @@ def test_the_build_names_the_key_of_a_number_that_cannot_be_dialled_in_one_line(
 def test_the_urgent_card_and_the_footer_link_the_number_as_written_to_what_it_dials(tmp_path, number, tel):
     project = copy_project(tmp_path / "project")
     _with_hospital(project, 'nurse_line: "1-800-555-0142"', f'nurse_line: "{number}"')
-    _with_hospital(
-        project, "      handouts:\n", "      handouts:\n        build: false\n"
-    )  # the pages are the point here
-    result = mkdocs_build(project, tmp_path / "site")
+    result = mkdocs_build(project, tmp_path / "site", handouts=False)  # the pages are the point here
     assert result.returncode == 0, result.stderr
     for page in ("muscle-spasm/index.html", "ar/muscle-spasm/index.html"):
         soup = BeautifulSoup((tmp_path / "site" / page).read_text(encoding="utf-8"), "html.parser")

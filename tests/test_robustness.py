@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model.content import read_page
-from conftest import HTML_ONLY, copy_project, line_of, mkdocs_build
+from conftest import copy_project, line_of, mkdocs_build
 
 TODAY = "2026-11-20"
 DEEP = "[" * 10_000 + "]" * 10_000
@@ -480,7 +480,7 @@ def test_article_with_bom_crlf_and_tab_indented_tiers_publishes_its_title_and_ev
     ]
     path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8"))
     assert b"\r\n\t- " in path.read_bytes() and b"\r\n  \t- " in path.read_bytes()
-    result = mkdocs_build(project, tmp_path / "site", **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", handouts=False)
     assert result.returncode == 0, result.stderr
     soup = BeautifulSoup((tmp_path / "site/muscle-spasm/index.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.h1.get_text(strip=True) == expected.title
@@ -498,7 +498,7 @@ def test_impossible_date_stops_the_build_with_the_validator_line_not_a_traceback
     project = copy_project(tmp_path / "project")
     path = project / "docs/es/muscle-spasm.md"
     replace(path, "review_due: 2027-11-21", "review_due: 2027-13-45")
-    result = mkdocs_build(project, tmp_path / "site", **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", handouts=False)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (

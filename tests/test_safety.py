@@ -5,7 +5,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from careleaf.cli import main as careleaf  # the command under test
-from conftest import HTML_ONLY, ROOT, copy_project, edit, line_of, mkdocs_build
+from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
 
 TODAY = "2026-11-20"
 
@@ -134,7 +134,7 @@ def test_editing_an_english_red_flag_makes_translations_stale_on_the_page_until_
     assert stale == [f"docs/{lang}/possible-wrist-fracture.md" for lang in ("ar", "es", "vi", "zh")]
 
     # The build still renders the pages, each saying so; the publishing (strict) build refuses.
-    result = mkdocs_build(project, tmp_path / "site", strict=False, **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", strict=False, handouts=False)
     assert result.returncode == 0, result.stderr
     page = BeautifulSoup(
         (tmp_path / "site/es/possible-wrist-fracture/index.html").read_text(encoding="utf-8"), "html.parser"
@@ -142,7 +142,7 @@ def test_editing_an_english_red_flag_makes_translations_stale_on_the_page_until_
     notice = page.select_one(".careleaf-notice--stale")
     assert notice is not None and "La versión en inglés de esta página se actualizó el" in notice.get_text()
     assert notice.a["href"] == "../../possible-wrist-fracture/"
-    assert mkdocs_build(project, tmp_path / "strict-site", strict=True, **HTML_ONLY).returncode != 0
+    assert mkdocs_build(project, tmp_path / "strict-site", strict=True, handouts=False).returncode != 0
 
     # A translator updates Spanish and marks it current: only Spanish passes.
     assert careleaf(["-f", str(project / "mkdocs.yml"), "mark-current", "es", "possible-wrist-fracture"]) == 0

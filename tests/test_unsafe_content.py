@@ -9,7 +9,7 @@ from hypothesis.strategies import lists, one_of, sampled_from, text
 from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model import markup
 from careleaf.model import project as project_settings
-from conftest import HTML_ONLY, ROOT, copy_project, edit, line_of, mkdocs_build
+from conftest import ROOT, copy_project, edit, line_of, mkdocs_build
 
 TODAY = "2026-11-20"
 
@@ -194,7 +194,7 @@ def test_the_build_refuses_unsafe_content_naming_file_and_line(tmp_path, jobs):
         text[:anchor] + '\n\n<iframe src="https://www.youtube.com/embed/abc"></iframe>\n' + text[anchor:],
         encoding="utf-8",
     )
-    result = mkdocs_build(project, tmp_path / "site", strict=False, CARELEAF_JOBS=jobs, **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", strict=False, CARELEAF_JOBS=jobs, handouts=False)
     assert result.returncode != 0
     assert f"docs/vi/muscle-spasm.md:{line_of(path, '<iframe')}: error: <iframe> embeds another site" in result.stderr
     assert not (tmp_path / "site" / "vi" / "muscle-spasm" / "index.html").exists()
@@ -240,7 +240,7 @@ def test_the_build_refuses_a_copy_saved_under_another_name(tmp_path):
     project = copy_project(tmp_path / "project")
     source = project / "docs" / "en" / "muscle-spasm.md"
     (project / "docs" / "en" / "Muscle Spasm copy.md").write_bytes(source.read_bytes())
-    result = mkdocs_build(project, tmp_path / "site", strict=False, **HTML_ONLY)
+    result = mkdocs_build(project, tmp_path / "site", strict=False, handouts=False)
     assert result.returncode != 0
     assert "docs/en/Muscle Spasm copy.md:1: error: 'Muscle Spasm copy.md' is not a valid name" in result.stderr
 

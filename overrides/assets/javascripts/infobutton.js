@@ -1,5 +1,5 @@
 // The infobutton entry page: read an HL7 Infobutton request (URL-based implementation guide) from the
-// address, find the article for its diagnosis code as careleaf/codes.py's CodeIndex.match does, and open
+// address, find the article for its diagnosis code as careleaf/model/codes.py's CodeIndex.match does, and open
 // it in the patient's language. The data comes with the page (#careleaf-infobutton-data): nothing is
 // fetched and nothing about the request is sent anywhere.
 (function () {
@@ -78,7 +78,7 @@
     return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
   }
 
-  // PatientLanguages.answer (careleaf/patient_language.py), on the table it made: the built language that
+  // PatientLanguages.answer (careleaf/model/patient_language.py), on the table it made: the built language that
   // answers a requested language code (null: none asked), and the language a notice names (null: none).
   function patientLanguage(code) {
     var table = data.patient_language;

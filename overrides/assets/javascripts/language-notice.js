@@ -1,5 +1,5 @@
 // The notice on a page the infobutton entry page opened for a language the library lacks, or for another
-// script of one it has (?requested-language=<id>, careleaf/patient_language.py). The language's names come
+// script of one it has (?requested-language=<id>, careleaf/model/patient_language.py). The language's names come
 // from the build's table for this page's language (the file data-names points to), looked up by that id:
 // the address never supplies text, and an id the table lacks gets the sentence that names no language.
 (function () {

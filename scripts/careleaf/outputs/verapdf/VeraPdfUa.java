@@ -1,4 +1,4 @@
-// veraPDF's PDF/UA-1 validation of each PDF named on the command line (careleaf/verapdf.py runs it).
+// veraPDF's PDF/UA-1 validation of each PDF named on the command line (careleaf/outputs/verapdf/__init__.py runs it).
 // Prints, per file: FILE <tab> path <tab> pass|fail|error <tab> checks made; then per failed rule:
 // RULE <tab> clause-test <tab> failed checks <tab> description <tab> where the first failure is.
 import java.io.FileInputStream;
