@@ -12,14 +12,21 @@ export NO_MKDOCS_2_WARNING=1
 # --fast: the editing loop. Leaves out real builds, the browser, the audit tools and the package index
 # (markers set by tests/conftest.py from what each test reaches) and fuzzes with fewer examples.
 arguments=()
+fast=no
 for argument in "$@"; do
   if [ "$argument" = "--fast" ]; then
+    fast=yes
     arguments+=(-m "not build and not browser and not audit and not network")
     export CARELEAF_FUZZ_EXAMPLES="${CARELEAF_FUZZ_EXAMPLES:-40}"
   else
     arguments+=("$argument")
   fi
 done
+# The whole suite runs on every core (pytest-xdist), a test file to a worker so each file's fixtures
+# are built once; the fast loop stays in one process, where starting workers would cost more than it saves.
+if [ "$fast" = no ]; then
+  arguments=(-n auto --dist loadfile "${arguments[@]}")
+fi
 # Lint, format and types first: a second each, and they name the line.
 .venv/bin/ruff check --quiet scripts tests
 .venv/bin/ruff format --check --quiet scripts tests
