@@ -22,10 +22,12 @@ for argument in "$@"; do
     arguments+=("$argument")
   fi
 done
-# The whole suite runs on every core (pytest-xdist), a test file to a worker so each file's fixtures
-# are built once; the fast loop stays in one process, where starting workers would cost more than it saves.
+# Every core (pytest-xdist). The whole suite sends a test file to a worker, so each file's fixtures are
+# built once; the fast loop, with no costly fixtures, sends single tests.
 if [ "$fast" = no ]; then
   arguments=(-n auto --dist loadfile "${arguments[@]}")
+else
+  arguments=(-n auto --dist load "${arguments[@]}")
 fi
 # Lint, format and types first: a second each, and they name the line.
 .venv/bin/ruff check --quiet scripts tests
