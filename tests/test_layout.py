@@ -53,3 +53,13 @@ def test_no_module_keeps_build_state_in_globals():
         if isinstance(node, ast.Global)
     ]
     assert found == []
+
+
+def test_the_readme_layout_names_every_module_of_each_role():
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    unnamed = {}
+    for role in ROLES:
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `scripts/careleaf/{role}/` |"))
+        modules = sorted(path.name for path in (PACKAGE / role).glob("*.py") if path.name != "__init__.py")
+        unnamed[role] = [name for name in modules if f"`{name}`" not in row]
+    assert unnamed == {role: [] for role in ROLES}
