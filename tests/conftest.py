@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import fcntl
 import inspect
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -284,15 +286,36 @@ def mkdocs_build(
     return subprocess.run(command, cwd=project, capture_output=True, text=True, env=env, timeout=600)
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real library, built once with `mkdocs build --strict`."""
-    work = tmp_path_factory.mktemp("build")
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], Path]) -> Path:
+    """`make(folder)` once per test run, even across pytest-xdist's workers: the first to ask builds it
+    under a lock in the run's shared temporary folder; the others wait, then read the same result."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:  # one process: the session fixture's own cache is enough
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / f"shared-{run}"
+    shared.mkdir(exist_ok=True)
+    folder, answer = shared / name, shared / f"{name}.result"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not answer.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            answer.write_text(str(make(folder)), encoding="utf-8")
+    return Path(answer.read_text(encoding="utf-8"))
+
+
+def _build_real_library(work: Path) -> Path:
     project = copy_project(work / "project")
     site = work / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stdout + result.stderr
     return site
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real library, built once with `mkdocs build --strict`."""
+    return built_once(tmp_path_factory, "build", _build_real_library)
 
 
 @pytest.fixture(scope="session")
@@ -328,7 +351,7 @@ def fallback_site(tmp_path_factory) -> Path:
     """The library with one article not yet translated into any language but English."""
     from careleaf.qa.audits import build_audit_site
 
-    return build_audit_site(tmp_path_factory.mktemp("fallback"), FALLBACK_SLUG)
+    return built_once(tmp_path_factory, "fallback", lambda work: build_audit_site(work, FALLBACK_SLUG))
 
 
 @pytest.fixture(scope="session")
