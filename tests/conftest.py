@@ -46,7 +46,7 @@ MARKED_BY_NAME = {
         }
     ),
     "browser": frozenset({"browser", "chromium", "page"}),
-    "audit": frozenset({"lighthouse", "pa11y_errors", "nu_messages", "link_check", "careleaf audit"}),
+    "audit": frozenset({"lighthouse_and_pa11y", "nu_messages", "link_check", "careleaf audit"}),
     # pip resolving the lock against the package index
     "network": frozenset({"start_pip_dry_run"}),
 }

@@ -14,7 +14,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -31,6 +30,7 @@ ROOT = CHECKOUT
 NODE_MODULES = ROOT / "node_modules"
 LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
 PA11Y = NODE_MODULES / "pa11y" / "bin" / "pa11y.js"
+AUDIT_PAGES = Path(__file__).with_name("audit_pages.mjs")  # one Chromium for every page
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = "java"
 DETERMINISTIC_CATEGORIES = ("accessibility", "best-practices", "seo")
@@ -126,25 +126,55 @@ def node(arguments: list[str], **kwargs) -> subprocess.CompletedProcess:
     )
 
 
-def lighthouse(url: str, categories: tuple[str, ...] = CATEGORIES) -> LighthouseRun:
-    """One Lighthouse run with its default (mobile, simulated throttling) settings."""
-    result = node(
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--output=json",
-            "--output-path=stdout",
-            "--quiet",
-            f"--only-categories={','.join(categories)}",
-            f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
-        ],
-        timeout=240,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"lighthouse {url} failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
-    report = json.loads(result.stdout)
+@dataclass
+class PageAudit:
+    """What the tools found on one page; `problems` are runs that did not finish."""
+
+    lighthouse: list[LighthouseRun] = field(default_factory=list)
+    htmlcs: list[dict] = field(default_factory=list)  # HTML_CodeSniffer's errors, less HTMLCS_FALSE_POSITIVES
+    problems: list[str] = field(default_factory=list)
+
+
+def lighthouse_and_pa11y(
+    urls: list[str], categories: tuple[str, ...] | None = CATEGORIES, runs: int = 1, pa11y: bool = True
+) -> dict[str, PageAudit]:
+    """Lighthouse (its default mobile, simulated-throttling settings; `runs` times) and pa11y's
+    HTML_CodeSniffer (WCAG 2 AA) on every URL, in one Node.js process driving one Chromium."""
+    request = {
+        "chromium": str(CHROMIUM),
+        "flags": list(CHROMIUM_FLAGS),
+        "urls": urls,
+        "lighthouse": list(categories) if categories else None,
+        "runs": runs,
+        "pa11y": pa11y,
+    }
+    result = node([str(AUDIT_PAGES)], input=json.dumps(request), timeout=120 + 90 * len(urls) * (runs + 1))
+    found = {url: PageAudit() for url in urls}
+    answered = {url: 0 for url in urls}
+    for line in result.stdout.splitlines():
+        answer = json.loads(line)
+        page = found[answer["url"]]
+        answered[answer["url"]] += 1
+        if "error" in answer:
+            page.problems.append(f"{answer['tool']} {answer['url']}: {answer['error'][-2000:]}")
+        elif answer["tool"] == "lighthouse":
+            page.lighthouse.append(lighthouse_run(answer["url"], answer["report"], page.problems))
+        else:
+            page.htmlcs = [
+                issue for issue in answer["report"] if issue["type"] == "error" and not htmlcs_false_positive(issue)
+            ]
+    expected = (runs if categories else 0) + (1 if pa11y else 0)
+    for url, page in found.items():
+        if answered[url] < expected:
+            page.problems.append(
+                f"the audit tools stopped ({result.returncode}) before {url}: {result.stderr.strip()[-2000:]}"
+            )
+    return found
+
+
+def lighthouse_run(url: str, report: dict, problems: list[str]) -> LighthouseRun:
     if report.get("runtimeError"):
-        raise RuntimeError(f"lighthouse {url}: {report['runtimeError']}")
+        problems.append(f"lighthouse {url}: {report['runtimeError']}")
     audits = report["audits"]
     scores, failures = {}, {}
     for category_id, category in report["categories"].items():
@@ -165,12 +195,16 @@ def audit(site: Path, pages: list[AuditPage], runs: int, nu_by_file: dict[Path, 
     rows = []
     with served(site) as base:
         for page in pages:
-            lighthouse_runs = [lighthouse(f"{base}/{page.path}") for _ in range(runs)]
+            url = f"{base}/{page.path}"
+            found = lighthouse_and_pa11y([url], runs=runs)[url]
+            if found.problems:
+                raise RuntimeError("; ".join(found.problems))
+            lighthouse_runs = found.lighthouse
             scores = {
                 category: statistics.median(run.scores[category] for run in lighthouse_runs) for category in CATEGORIES
             }
             metrics = {name: statistics.median(run.metrics[name] for run in lighthouse_runs) for name in METRICS}
-            htmlcs = pa11y_errors(f"{base}/{page.path}")
+            htmlcs = found.htmlcs
             nu = nu_by_file.get(page.file(site).resolve(), [])
             failures = sorted(
                 {
@@ -206,38 +240,6 @@ def meets_targets(row: dict) -> bool:
         and row["htmlcs_errors"] == 0
         and row["nu_errors"] == 0
     )
-
-
-def pa11y_errors(url: str) -> list[dict]:
-    """HTML_CodeSniffer's WCAG 2 AA errors on the page, less the false positives listed above."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as config:
-        json.dump(
-            {"chromeLaunchConfig": {"executablePath": str(CHROMIUM), "args": list(CHROMIUM_FLAGS)}, "timeout": 60_000},
-            config,
-        )
-    try:
-        result = node(
-            [
-                str(PA11Y),
-                "--runner",
-                "htmlcs",
-                "--standard",
-                "WCAG2AA",
-                "--reporter",
-                "json",
-                "--config",
-                config.name,
-                url,
-            ],
-            timeout=180,
-        )
-    finally:
-        os.unlink(config.name)
-    # pa11y exits 2 when it found issues; 1 is its own failure.
-    if result.returncode not in (0, 2) or not result.stdout.strip():
-        raise RuntimeError(f"pa11y {url} failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
-    issues = json.loads(result.stdout)
-    return [issue for issue in issues if issue["type"] == "error" and not htmlcs_false_positive(issue)]
 
 
 def htmlcs_false_positive(issue: dict) -> str | None:

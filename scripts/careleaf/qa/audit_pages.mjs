@@ -1,0 +1,50 @@
+// Lighthouse and pa11y (HTML_CodeSniffer) on many pages with one Chromium: each tool's CLI starts a
+// browser per page, which costs more than the audit of a small static page.
+// stdin: {"chromium": path, "flags": [...], "urls": [...], "lighthouse": [categories] | null, "runs": n, "pa11y": bool}
+// stdout: one JSON object per line, {"url", "tool": "lighthouse" | "pa11y", "report" | "error"}.
+import { readFileSync } from "node:fs";
+import * as chromeLauncher from "chrome-launcher";
+import lighthouse from "lighthouse";
+import pa11y from "pa11y";
+import puppeteer from "puppeteer";
+
+const request = JSON.parse(readFileSync(0, "utf8"));
+const write = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+// chrome-launcher adds --headless itself when asked; the flags say it already.
+const chrome = await chromeLauncher.launch({ chromePath: request.chromium, chromeFlags: request.flags });
+try {
+  if (request.lighthouse) {
+    for (const url of request.urls.flatMap((url) => Array(request.runs).fill(url))) {
+      try {
+        const result = await lighthouse(url, {
+          port: chrome.port,
+          output: "json",
+          logLevel: "error",
+          onlyCategories: request.lighthouse,
+          disableFullPageScreenshot: true, // no audit Careleaf reads uses it
+        });
+        write({ url, tool: "lighthouse", report: result.lhr });
+      } catch (error) {
+        write({ url, tool: "lighthouse", error: String(error && error.stack ? error.stack : error) });
+      }
+    }
+  }
+  if (request.pa11y) {
+    const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${chrome.port}` });
+    try {
+      for (const url of request.urls) {
+        try {
+          const result = await pa11y(url, { browser, runners: ["htmlcs"], standard: "WCAG2AA", timeout: 60000 });
+          write({ url, tool: "pa11y", report: result.issues });
+        } catch (error) {
+          write({ url, tool: "pa11y", error: String(error && error.stack ? error.stack : error) });
+        }
+      }
+    } finally {
+      await browser.disconnect();
+    }
+  }
+} finally {
+  await chrome.kill();
+}
