@@ -21,6 +21,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -220,7 +221,7 @@ def _read_page(page: pikepdf.Page) -> _PageReading:
     """Where each show string starts, what it says and under which MCID; what is drawn unmarked."""
     fonts = page.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
     properties = page.get("/Resources", pikepdf.Dictionary()).get("/Properties", pikepdf.Dictionary())
-    decoders: dict[str, tuple[int, dict[int, str]]] = {}
+    decoders: dict[str, tuple[int, Mapping[int, str]]] = {}
     reading = _PageReading([], Counter())
     marks: list[tuple[int | None, str | None]] = []  # open marked content: (MCID, /ActualText)
     actual_text_shown: set[int] = set()  # depths of /ActualText spans whose text was taken already
@@ -228,7 +229,7 @@ def _read_page(page: pikepdf.Page) -> _PageReading:
     identity: tuple[float, ...] = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     ctm, saved, line = identity, [], identity  # line: the text line matrix, where the next string starts
     leading = 0.0
-    decoder: tuple[int, dict[int, str]] = (1, {})
+    decoder: tuple[int, Mapping[int, str]] = (1, {})
     for instruction in pikepdf.parse_content_stream(page, _OPERATORS):
         operands, operator = instruction.operands, str(instruction.operator)
         if operator == "q":

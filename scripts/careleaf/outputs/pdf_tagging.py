@@ -18,9 +18,12 @@ the sequence's (reversed) order, so reversing gives the words back in logical or
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import cast
 
 import pikepdf
@@ -30,15 +33,21 @@ import pikepdf
 # ---------------------------------------------------------------------------
 
 
-def decoder(font) -> tuple[int, dict[int, str]]:
-    """Bytes per character code, and each code's text from the font's /ToUnicode CMap."""
+def decoder(font) -> tuple[int, Mapping[int, str]]:
+    """Bytes per character code, and each code's text from the font's /ToUnicode CMap (read-only)."""
     if font is None:
         return 1, {}
     width = 2 if font.get("/Subtype") == "/Type0" else 1
     cmap = font.get("/ToUnicode")
     if not isinstance(cmap, pikepdf.Stream):
         return width, {}
-    return width, _read_cmap(cmap.read_bytes().decode("latin-1"))
+    return width, _cmap_table(cmap.read_bytes().decode("latin-1"))
+
+
+# A handout switches fonts thousands of times and has a handful of CMaps: each is parsed once.
+@functools.lru_cache(maxsize=256)
+def _cmap_table(source: str) -> Mapping[int, str]:
+    return MappingProxyType(_read_cmap(source))
 
 
 def _read_cmap(source: str) -> dict[int, str]:
@@ -67,7 +76,7 @@ def _utf16(data: bytes) -> str:
     return data.decode("utf-16-be", errors="replace")
 
 
-def show_operand_text(operand, font_decoder: tuple[int, dict[int, str]]) -> list[str]:
+def show_operand_text(operand, font_decoder: tuple[int, Mapping[int, str]]) -> list[str]:
     """The text of each glyph a show operator draws, in drawing order (a glyph with none is left out)."""
     width, table = font_decoder
     strings = (
@@ -349,6 +358,7 @@ def _complete_unicode(document: pikepdf.Pdf) -> None:
     if not broken:
         return
     candidates: dict[tuple, Counter] = {}
+    fonts_read: dict[tuple[int, int], tuple] = {}  # a font's object id: (its CMap's id, its decoder)
     for page in document.pages:
         fonts = page.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
         font: pikepdf.Object | None = None
@@ -380,9 +390,10 @@ def _complete_unicode(document: pikepdf.Pdf) -> None:
                             told += character
                     candidates.setdefault(unknown[0][:2], Counter())[told] += 1
             elif operator in _TEXT_SHOWING and spans and font is not None:
-                cmap = font.get("/ToUnicode")
-                key = cmap.objgen if isinstance(cmap, pikepdf.Stream) else None
-                width, table = decoder(font)
+                if font.objgen not in fonts_read or font.objgen == (0, 0):  # (0, 0): a direct object, no id
+                    cmap = font.get("/ToUnicode")
+                    fonts_read[font.objgen] = (cmap.objgen if isinstance(cmap, pikepdf.Stream) else None, decoder(font))
+                key, (width, table) = fonts_read[font.objgen]
                 for code in _codes(instruction[0][-1], width):
                     text = table.get(code)
                     spans[-1][1].append(
