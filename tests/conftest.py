@@ -6,6 +6,7 @@ import ast
 import fcntl
 import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -245,6 +246,20 @@ def copy_project(target: Path) -> Path:
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
+
+
+def keep_languages(project: Path, languages: tuple[str, ...]) -> Path:
+    """A copy of the project cut to `languages` (the default among them): the real library, smaller,
+    for tests of a mechanism rather than of content (fewer pages to build and handouts to print)."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    for folder in sorted((project / "docs").iterdir()):
+        if folder.is_dir() and len(folder.name) <= 3 and folder.name not in languages:
+            text, found = re.subn(rf"        - locale: {folder.name}\n(?:          [^\n]*\n)*", "", text)
+            assert found == 1, folder.name
+            shutil.rmtree(folder)
+    config.write_text(text, encoding="utf-8")
+    return project
 
 
 def run_careleaf(
