@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -19,7 +20,7 @@ from careleaf.model import project as project_settings
 from careleaf.model.content import Library
 from careleaf.model.locales import load_all
 from careleaf.outputs import kiosk
-from conftest import ROOT, copy_project, edit, run_careleaf, search_results
+from conftest import ROOT, copy_project, edit, keep_languages, run_careleaf, search_results
 
 PROJECT = project_settings.load(ROOT / "mkdocs.yml")
 LIBRARY = Library.load(PROJECT)
@@ -243,23 +244,30 @@ def test_touch_targets_are_large(offline_page, unzipped):
 
 
 def test_a_kiosk_with_printing_is_byte_identical_too_and_carries_every_handout(tmp_path, monkeypatch):
-    # Two builds printing everything afresh (each with its own empty print cache): nothing reused.
+    # English, Arabic (right-to-left, its text repaired in the PDF) and Chinese (CJK fonts): the scripts
+    # whose printing could vary. Two builds printing everything afresh (each with its own empty print cache).
+    copy = keep_languages(copy_project(tmp_path / "project"), ("en", "ar", "zh"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")  # the bundle's version
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")  # the kiosk's search shim
+    project = project_settings.load(copy / "mkdocs.yml")
     bundles = []
     for run in ("first", "second"):
         monkeypatch.setenv("CARELEAF_HANDOUT_CACHE", str(tmp_path / f"cache-{run}"))
         bundles.append(
-            kiosk.build_bundle(PROJECT, tmp_path / f"dist-{run}", print_enabled=True, progress=lambda line: None)
+            kiosk.build_bundle(project, tmp_path / f"dist-{run}", print_enabled=True, progress=lambda line: None)
         )
     assert bundles[0].zip_path.read_bytes() == bundles[1].zip_path.read_bytes()
     with zipfile.ZipFile(bundles[0].zip_path) as archive:
         names = archive.namelist()
         pdfs = [name for name in names if name.endswith(".pdf")]
-        handout = next(name for name in pdfs if name.endswith("/handouts/es/muscle-spasm.pdf"))
-        epoch = kiosk.commit_epoch(ROOT)
+        handout = next(name for name in pdfs if name.endswith("/handouts/ar/muscle-spasm.pdf"))
+        epoch = kiosk.commit_epoch(copy)
         with pikepdf.open(io.BytesIO(archive.read(handout))) as pdf:
             stamp = dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("D:%Y%m%d%H%M%S")
             assert str(pdf.docinfo.CreationDate).startswith(stamp)
-    languages = len(PROJECT.languages)
+    languages = len(project.languages)
+    assert languages == 3
+    # Each article: a handout and a large-print one per language, and a bilingual one per translation.
     assert len(pdfs) == len(LIBRARY.slugs) * (2 * languages + languages - 1)
     # A kiosk offers no "Print several handouts" page: it fetches nothing, even from disk.
     assert not any(name.endswith(("print-handouts.html", "print-handouts/index.html")) for name in names)
