@@ -363,10 +363,13 @@ FALLBACK_SLUG = "finger-dislocation"
 
 @pytest.fixture(scope="session")
 def fallback_site(tmp_path_factory) -> Path:
-    """The library with one article not yet translated into any language but English."""
+    """The library with one article not yet translated into any language but English; its pages alone
+    (no handouts: every page differs from the published site's, so each would be printed afresh)."""
     from careleaf.qa.audits import build_audit_site
 
-    return built_once(tmp_path_factory, "fallback", lambda work: build_audit_site(work, FALLBACK_SLUG))
+    return built_once(
+        tmp_path_factory, "fallback", lambda work: build_audit_site(work, FALLBACK_SLUG, edit_project=without_handouts)
+    )
 
 
 @pytest.fixture(scope="session")

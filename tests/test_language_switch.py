@@ -2,30 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
+
 import pytest
 
 from test_build import LANGUAGES, PROJECT, SLUGS, page_path
 
 
-def switch(page, base: str, slug: str, lang: str, target: str) -> str:
-    page.goto(f"{base}/{page_path(lang, slug).removesuffix('index.html')}")
-    page.locator(".md-header__option .md-select").hover()
-    page.locator(f".md-select__link[hreflang={target}]").click()
-    page.wait_for_load_state("load")
-    return page.url
+def every_switch_once(languages: Sequence[str]) -> list[tuple[str, str]]:
+    """Every (from, to) pair of languages, ordered so that each switch starts on the page the last one
+    opened (an Eulerian circuit of the complete directed graph: Hierholzer's algorithm)."""
+    unused = {lang: [target for target in languages if target != lang] for lang in languages}
+    stack, circuit = [languages[0]], []
+    while stack:
+        if unused[stack[-1]]:
+            stack.append(unused[stack[-1]].pop())
+        else:
+            circuit.append(stack.pop())
+    circuit.reverse()
+    return list(pairwise(circuit))
+
+
+def test_every_pair_of_languages_is_switched_once_from_where_the_last_switch_landed():
+    pairs = every_switch_once(LANGUAGES)
+    assert sorted(pairs) == sorted((lang, target) for lang in LANGUAGES for target in LANGUAGES if lang != target)
+    assert all(earlier[1] == later[0] for earlier, later in pairwise(pairs))
 
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_article_switches_to_the_same_article_in_every_language(browser, served_site, slug):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+    def address(lang: str) -> str:
+        return f"{served_site}/{page_path(lang, slug).removesuffix('index.html')}"
+
     try:
-        for lang in LANGUAGES:
-            for target in LANGUAGES:
-                if target == lang:
-                    continue
-                url = switch(page, served_site, slug, lang, target)
-                assert url == f"{served_site}/{page_path(target, slug).removesuffix('index.html')}", (lang, target)
-                assert page.locator("html").get_attribute("lang") == target
+        pairs = every_switch_once(LANGUAGES)
+        page.goto(address(pairs[0][0]))
+        for lang, target in pairs:
+            assert page.url == address(lang)
+            page.locator(".md-header__option .md-select").hover()
+            page.locator(f".md-select__link[hreflang={target}]").click()
+            page.wait_for_load_state("load")
+            assert page.url == address(target), (lang, target)
+            assert page.locator("html").get_attribute("lang") == target
     finally:
         page.close()
 

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,13 +301,21 @@ def served(directory: Path) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def build_audit_site(work: Path, untranslated: str, config_file: Path = ROOT / "mkdocs.yml") -> Path:
+def build_audit_site(
+    work: Path,
+    untranslated: str,
+    config_file: Path = ROOT / "mkdocs.yml",
+    edit_project: Callable[[Path], object] | None = None,
+) -> Path:
     """The library of `config_file` built into work/site with `untranslated` left untranslated, so that
-    every page type a reader can land on exists (the English fallback included)."""
+    every page type a reader can land on exists (the English fallback included). `edit_project`: a
+    change to the copy (its folder) before the build."""
     project = work / "project"
     for name in ("docs", "locales", "overrides"):
         shutil.copytree(config_file.parent / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(config_file, project / "mkdocs.yml")
+    if edit_project:
+        edit_project(project)
     for translation in (project / "docs").glob(f"*/{untranslated}.md"):
         if translation.parent.name != "en":
             translation.unlink()
