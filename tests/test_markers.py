@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
-FAST = "not build and not browser and not audit and not network"
+SLOW_KINDS = {"build", "browser", "audit", "network"}  # what `scripts/test.sh --fast` leaves out
 
 
-def collected(selection: str) -> set[str]:
+@pytest.fixture(scope="module")
+def markers(tmp_path_factory) -> dict[str, set[str]]:
+    """Every test the suite collects, with the markers it carries."""
+    report = tmp_path_factory.mktemp("markers") / "markers.tsv"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-m", selection],
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-p", "marker_report"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "tests"), "CARELEAF_MARKER_REPORT": str(report)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return {line for line in result.stdout.splitlines() if "::" in line}
+    lines = [line.split("\t") for line in report.read_text(encoding="utf-8").splitlines()]
+    return {test: set(names) for test, *names in lines}
 
 
-def test_fast_selection_leaves_out_builds_browsers_audits_and_the_package_index():
-    fast = collected(FAST)
+def selected(markers: dict[str, set[str]], kinds: set[str]) -> set[str]:
+    return {test for test, names in markers.items() if names & kinds}
+
+
+def test_the_kinds_left_out_here_are_the_ones_scripts_test_sh_leaves_out():
+    script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    [expression] = re.findall(r'-m "([^"]*)"', script)
+    assert expression == " and ".join(f"not {kind}" for kind in re.findall(r"not (\w+)", expression))
+    assert set(re.findall(r"not (\w+)", expression)) == SLOW_KINDS
+
+
+def test_fast_selection_leaves_out_builds_browsers_audits_and_the_package_index(markers):
+    everything = set(markers)
+    fast = everything - selected(markers, SLOW_KINDS)
     slow = {
         # a session fixture that builds the site
         "tests/test_build.py::test_every_article_is_built_in_every_language",
@@ -40,15 +61,15 @@ def test_fast_selection_leaves_out_builds_browsers_audits_and_the_package_index(
         "tests/test_handouts.py::test_the_print_cache_keeps_a_finished_variant_for_each_date_it_finished",
         "tests/test_codes.py::test_a_closed_finger_fracture_reaches_the_closed_fracture_article[S62.610A]",
     }
-    everything = collected("build or not build")
     assert slow | quick <= everything, (slow | quick) - everything  # names that exist
     assert not slow & fast, slow & fast
     assert quick <= fast, quick - fast
     assert len(fast) > 400  # the fast loop still checks most of the model, validator and outputs
+    assert len(everything) > 1500
 
 
-def test_browser_tests_are_marked_browser():
-    browser = collected("browser")
+def test_browser_tests_are_marked_browser(markers):
+    browser = selected(markers, {"browser"})
     assert "tests/test_keyboard.py::test_keyboard_reaches_switcher_search_red_flags_and_related_articles[es]" in browser
     assert not any(name.startswith("tests/test_codes.py::") for name in browser)
 
