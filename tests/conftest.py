@@ -23,9 +23,13 @@ CARELEAF = [sys.executable, "-m", "careleaf"]
 # Builds of copies of the project share its print cache: a page unchanged since setup.sh built
 # the site is not printed again (the cache is keyed on the page, what it loads and the code).
 os.environ.setdefault("CARELEAF_HANDOUT_CACHE", str(ROOT / ".cache" / "careleaf" / "handouts"))
-# One date for every test build (copies of the project are not git checkouts): their PDFs are
-# finished alike, and the print cache answers every build from one variant.
-TEST_EPOCH = "1795000000"
+# One date for every test build (copies of the project are not git checkouts): the checked-out
+# commit's, which setup.sh's build dated the handouts with, so a test build of an unchanged page
+# takes the finished PDF from the print cache as it is (a fixed date outside a git checkout).
+TEST_EPOCH = (
+    subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True).stdout.strip()
+    or "1795000000"
+)
 os.environ.setdefault("SOURCE_DATE_EPOCH", TEST_EPOCH)
 
 # Markers by what a test reaches, through its fixtures and the functions it calls (module and conftest):

@@ -19,9 +19,9 @@ from types import SimpleNamespace
 import pytest
 
 from careleaf.build import publish
-from conftest import MKDOCS, copy_project, keep_languages
+from conftest import MKDOCS, TEST_EPOCH, copy_project, keep_languages
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795000000"}
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH}
 HOSPITAL = "Riverside Community Hospital"
 # Every page names the hospital: the new build differs from the previous one on every page.
 RENAMED_HOSPITAL = "Riverside General Hospital"

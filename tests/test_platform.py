@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MKDOCS, ROOT, copy_project
+from conftest import MKDOCS, ROOT, TEST_EPOCH, copy_project
 
 LOCKS = [ROOT / "requirements.txt", ROOT / "requirements-properdocs.txt"]
 # Debian 12's own Python, and the first release of each later minor version we support.
@@ -22,7 +22,7 @@ BUILT_FROM_SOURCE = {"jieba"}
 
 PROPERDOCS = ROOT / ".venv-properdocs" / "bin" / "properdocs"
 GENERATOR_TAG = re.compile(rb'<meta name="generator"')
-BUILD_ENVIRONMENT = {"SOURCE_DATE_EPOCH": "1795000000", "CARELEAF_JOBS": "2", "NO_MKDOCS_2_WARNING": "1"}
+BUILD_ENVIRONMENT = {"SOURCE_DATE_EPOCH": TEST_EPOCH, "CARELEAF_JOBS": "2", "NO_MKDOCS_2_WARNING": "1"}
 
 
 def normalized(name: str) -> str:
