@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from careleaf.util.git import git
+
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 # `careleaf` in a fresh process, from this checkout's code (an installed console script may point at another).
@@ -26,10 +28,7 @@ os.environ.setdefault("CARELEAF_HANDOUT_CACHE", str(ROOT / ".cache" / "careleaf"
 # One date for every test build (copies of the project are not git checkouts): the checked-out
 # commit's, which setup.sh's build dated the handouts with, so a test build of an unchanged page
 # takes the finished PDF from the print cache as it is (a fixed date outside a git checkout).
-TEST_EPOCH = (
-    subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True).stdout.strip()
-    or "1795000000"
-)
+TEST_EPOCH = (git(ROOT, "log", "-1", "--format=%ct") or "").strip() or "1795000000"
 os.environ.setdefault("SOURCE_DATE_EPOCH", TEST_EPOCH)
 
 # Markers by what a test reaches, through its fixtures and the functions it calls (module and conftest):

@@ -55,12 +55,13 @@ def leftovers(parent: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def library(tmp_path_factory) -> SimpleNamespace:
     """A published site (the previous build), then the library changed and its complete new site.
-    Two languages are enough for every moment a build can be killed at (a worker builds the second)."""
+    Three languages: with two jobs, two forked workers build the two translations side by side."""
     work = tmp_path_factory.mktemp("atomic")
-    project = keep_languages(copy_project(work / "project"), ("en", "es"))
+    project = keep_languages(copy_project(work / "project"), ("en", "es", "ar"))
     published = work / "published" / "site"
     result = build(project, published, jobs=2)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "Built es, ar in 2 worker processes" in result.stdout + result.stderr
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(HOSPITAL, RENAMED_HOSPITAL), encoding="utf-8")
     result = build(project, work / "new" / "site", jobs=2)
@@ -171,7 +172,7 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one(li
             {PREVIOUS},
         ),
         # The last language is in: the site is being finished (404 pages, search, sitemap), then swapped.
-        ("as the site is finished", on_new_file(tmp_path, f"{publish.STAGING}*/es/404.html"), {PREVIOUS, NEW}),
+        ("as the site is finished", on_new_file(tmp_path, f"{publish.STAGING}*/ar/404.html"), {PREVIOUS, NEW}),
     ]
     left_behind = set()
     for moment, trigger, expected in kills:

@@ -347,8 +347,12 @@ LANGUAGE_PARITY = [
 ]
 
 
+def parity_codes(page_table: PatientLanguages) -> list[str]:
+    return LANGUAGE_PARITY + sorted(page_table.table["languages"])[::45]
+
+
 def test_the_page_answers_every_language_code_as_patient_language_py_does(visit, served_site, page_table):
-    codes = LANGUAGE_PARITY + sorted(page_table.table["languages"])[::45]
+    codes = parity_codes(page_table)
     articles_answer_blank(visit, served_site)
     for code in codes:
         answer = page_table.answer(code)
@@ -357,6 +361,21 @@ def test_the_page_answers_every_language_code_as_patient_language_py_does(visit,
             repr(code)
         )
     assert len(codes) > 70
+
+
+def test_every_article_those_codes_open_shows_its_notice_without_an_error(visit, served_site, page_table):
+    # The articles the test above opened blank, each once, as readers see them (the visit fixture fails
+    # on a script error or a policy violation).
+    answers = [page_table.answer(code) for code in parity_codes(page_table)]
+    destinations = sorted({(answer.language or "es", answer.asked) for answer in answers}, key=str)
+    assert sum(1 for _, asked in destinations if asked) > 20
+    for lang, asked in destinations:
+        visit.goto(article_url(served_site, "muscle-spasm", lang, asked))
+        if asked:
+            visit.wait_for_selector(f"{NOTICE}:not([hidden])")
+            assert visit.inner_text(NOTICE).strip(), asked
+        else:
+            assert visit.locator(NOTICE).count() == 0 or visit.locator(f"{NOTICE}:not([hidden])").count() == 0
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

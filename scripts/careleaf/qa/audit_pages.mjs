@@ -1,6 +1,7 @@
 // Lighthouse and pa11y (HTML_CodeSniffer) on many pages with one Chromium: each tool's CLI starts a
 // browser per page, which costs more than the audit of a small static page.
-// stdin: {"chromium": path, "flags": [...], "urls": [...], "lighthouse": [categories] | null, "runs": n, "pa11y": bool}
+// stdin: {"chromium": path, "flags": [...], "urls": [...], "lighthouse": [categories] | null, "runs": n,
+//         "pa11y": bool, "page_seconds": n}
 // stdout: one JSON object per line, {"url", "tool": "lighthouse" | "pa11y", "report" | "error"}.
 import { readFileSync } from "node:fs";
 import * as chromeLauncher from "chrome-launcher";
@@ -10,20 +11,30 @@ import puppeteer from "puppeteer";
 
 const request = JSON.parse(readFileSync(0, "utf8"));
 const write = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+// One page that never settles fails alone: the others keep their answers.
+const within = (promise, seconds, what) =>
+  Promise.race([
+    promise,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${seconds} s`)), seconds * 1000).unref()),
+  ]);
 
 // chrome-launcher adds --headless itself when asked; the flags say it already.
 const chrome = await chromeLauncher.launch({ chromePath: request.chromium, chromeFlags: request.flags });
+process.on("exit", () => chrome.kill()); // chrome-launcher detaches Chromium: it must not outlive this process
 try {
   if (request.lighthouse) {
     for (const url of request.urls.flatMap((url) => Array(request.runs).fill(url))) {
       try {
-        const result = await lighthouse(url, {
-          port: chrome.port,
-          output: "json",
-          logLevel: "error",
-          onlyCategories: request.lighthouse,
-          disableFullPageScreenshot: true, // no audit Careleaf reads uses it
-        });
+        const result = await within(
+          lighthouse(url, {
+            port: chrome.port,
+            logLevel: "error",
+            onlyCategories: request.lighthouse,
+            disableFullPageScreenshot: true, // no audit Careleaf reads uses it
+          }),
+          request.page_seconds,
+          "lighthouse",
+        );
         write({ url, tool: "lighthouse", report: result.lhr });
       } catch (error) {
         write({ url, tool: "lighthouse", error: String(error && error.stack ? error.stack : error) });
@@ -35,7 +46,11 @@ try {
     try {
       for (const url of request.urls) {
         try {
-          const result = await pa11y(url, { browser, runners: ["htmlcs"], standard: "WCAG2AA", timeout: 60000 });
+          const result = await within(
+            pa11y(url, { browser, runners: ["htmlcs"], standard: "WCAG2AA", timeout: 60000 }),
+            request.page_seconds,
+            "pa11y",
+          );
           write({ url, tool: "pa11y", report: result.issues });
         } catch (error) {
           write({ url, tool: "pa11y", error: String(error && error.stack ? error.stack : error) });

