@@ -2,12 +2,20 @@
 # Set up Careleaf on a fresh Debian 12 or 13 machine and build the site into site/.
 #   bash scripts/setup.sh                            # Debian's own Python, /usr/bin/python3
 #   PYTHON=/path/to/python3 bash scripts/setup.sh    # another interpreter (3.11 to 3.13)
+#   bash scripts/setup.sh --install-only             # everything installed, nothing built (a CI print share)
 # Installs from Debian what is missing (Python and its venv module, Chromium, Noto fonts, Poppler,
 # Java for the Nu Html Checker and veraPDF, with the JAXB veraPDF needs, the XLIFF 1.2 schema), two virtual environments with the locked Python packages
 # (.venv for MkDocs, with Node.js from PyPI; .venv-properdocs for the second build path), the npm
 # packages, validates the content, builds the site and its PDF handouts, and the kiosk copy (dist/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+install_only=no
+for argument in "$@"; do
+  case "$argument" in
+    --install-only) install_only=yes ;;
+    *) echo "setup.sh: unknown option $argument (known: --install-only)" >&2; exit 2 ;;
+  esac
+done
 
 python="${PYTHON:-}"
 if [ -z "$python" ]; then
@@ -88,6 +96,10 @@ else
   PATH="$PWD/.venv/bin:$PATH" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
+if [ "$install_only" = yes ]; then
+  echo "Installed; nothing built (--install-only)."
+  exit 0
+fi
 .venv/bin/careleaf validate
 # The build prints every PDF handout too (clear print, large print, bilingual) into site/handouts/.
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict

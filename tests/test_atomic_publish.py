@@ -22,9 +22,10 @@ from careleaf.build import publish
 from conftest import MKDOCS, TEST_EPOCH, copy_project, keep_languages
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH}
-HOSPITAL = "Riverside Community Hospital"
-# Every page names the hospital: the new build differs from the previous one on every page.
-RENAMED_HOSPITAL = "Riverside General Hospital"
+# Every page's header names the hospital: the new build differs from the previous one on every page
+# (and prints no handout again: the header is not on paper).
+SHORT_NAMES = "          en: Riverside\n          es: Riverside\n"
+RENAMED = "          en: Riverside General\n          es: Riverside General\n"
 PREVIOUS, NEW = "previous", "new"
 
 
@@ -63,9 +64,14 @@ def library(tmp_path_factory) -> SimpleNamespace:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Built es, ar in 2 worker processes" in result.stdout + result.stderr
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(HOSPITAL, RENAMED_HOSPITAL), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    assert SHORT_NAMES in text
+    config.write_text(
+        text.replace(SHORT_NAMES, RENAMED).replace("ar: ريفرسايد", "ar: ريفرسايد العام"), encoding="utf-8"
+    )
     result = build(project, work / "new" / "site", jobs=2)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert " 0 printed " in result.stderr and " printing " not in result.stderr  # the header is not on paper
     previous, new = tree(published), tree(work / "new" / "site")
     assert previous.keys() == new.keys()
     assert all(previous[name] != new[name] for name in previous if name.endswith(".html"))

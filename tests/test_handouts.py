@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import uuid
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from careleaf.outputs.handouts import body_size, comparable, pdf_text, text_sizes
-from conftest import copy_project, edit, mkdocs_build, run_careleaf, without_handouts
+from conftest import (
+    CARELEAF_SETTINGS,
+    article,
+    copy_project,
+    edit,
+    keep_languages,
+    mkdocs_build,
+    run_careleaf,
+    without_handouts,
+)
 from test_build import ARTICLES, CATALOGUES, PROJECT, page_path, words_to_know
 
 LETTER = (612, 792)  # points
 A4 = (596, 843)  # 210 x 297 mm as Chromium rounds it
 BILINGUAL = [(slug, lang) for slug, lang in ARTICLES if lang != PROJECT.default_language]
+SHARD_SETTING = '      handouts:\n        shard: !ENV [CARELEAF_HANDOUT_SHARD, ""]\n'
 
 
 def red_flag_texts(built_site, slug: str, lang: str) -> list[str]:
@@ -61,6 +71,13 @@ def test_the_build_prints_again_only_the_pages_that_changed(tmp_path):
     } <= printed
     assert all(job.split(" ")[0].endswith("/finger-dislocation") for job in printed), printed
     assert note in pdf_text(tmp_path / "site" / "handouts" / "en" / "finger-dislocation.pdf")
+    # A new article: every page's navigation (and the home page) changes; only its own handouts print.
+    (project / "docs" / "en" / "hand-rest.md").write_text(article("en", "Hand rest"), encoding="utf-8")
+    third = mkdocs_build(project, tmp_path / "site", strict=False)  # its translations are missing
+    assert third.returncode == 0, third.stderr
+    printed = printed_jobs(third.stderr)
+    assert {"en/hand-rest", "es/hand-rest", "ar/hand-rest (large-print)"} <= printed
+    assert all(job.split(" ")[0].endswith("/hand-rest") for job in printed), printed
 
 
 def test_a_site_built_without_handouts_links_to_none(tmp_path):
@@ -216,37 +233,117 @@ def test_a_one_language_editing_build_prints_none_and_links_none(tmp_path):
     assert soup.select_one(".careleaf-actions button") is not None and soup.select(".careleaf-actions a") == []
 
 
-def test_the_print_cache_keeps_a_finished_variant_for_each_date_it_finished(tmp_path, monkeypatch):
+def test_the_print_cache_keeps_a_finished_variant_for_each_date_it_finished(tmp_path):
     # A release (the commit's date), a preview with no date and a test build each find their own
-    # finished PDF: switching between them finishes nothing again.
+    # finished PDF: switching between them finishes nothing again, in this build or the next.
     from careleaf.outputs import accessible_pdf, handouts
 
-    finished_for = []
-
-    def finish(pdf: Path, finishing: accessible_pdf.Finishing) -> list[str]:
-        finished_for.append(finishing.epoch)
-        pdf.write_bytes(pdf.read_bytes() + f" finished {finishing.epoch}".encode())
-        return []
-
-    monkeypatch.setattr(accessible_pdf, "finish", finish)
     page = tmp_path / "site" / "a" / "index.html"
     page.parent.mkdir(parents=True)
     page.write_text("<p>A page</p>", encoding="utf-8")
     job = handouts.Job("a", "en", handouts.CLEAR, (page,), tmp_path / "out" / "a.pdf", "A")
     cache = handouts.PrintCache(tmp_path / "cache", settings="test")
-    entry = cache.store_print(job, tmp_path / "site", b"%PDF raw", ["A"], [])
+    raw = cache.blobs.keep(b"%PDF raw")
+    cache.store_print(job, tmp_path / "site", raw, ["A"], [])
+    finished_for = []
+
+    def finish(cache: handouts.PrintCache, epoch: int | None) -> None:
+        entry = cache.printed(job, tmp_path / "site")
+        assert entry is not None
+        finishing = accessible_pdf.Finishing("A", "en", epoch, tmp_path / "site", "https://x.example/", ("A",))
+        if cache.copy_finished(job, entry, finishing) is None:
+            finished_for.append(epoch)
+            finished = f"%PDF raw finished {epoch}".encode()
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            job.target.write_bytes(finished)
+            cache.store_finished(job, raw, finishing, cache.blobs.keep(finished), [])
+        assert job.target.read_bytes() == f"%PDF raw finished {epoch}".encode()
+
     epochs = [None, 1_795_000_000, 1_700_000_000, None, 1_795_000_000, 1_700_000_000]
     for epoch in epochs:
-        cache.finished(
-            job, entry, accessible_pdf.Finishing("A", "en", epoch, tmp_path / "site", "https://x.example/", ("A",))
-        )
-        assert job.target.read_bytes() == f"%PDF raw finished {epoch}".encode()
+        finish(cache, epoch)
+    assert finished_for == epochs[:3]
+    cache.save()
+    again = handouts.PrintCache(tmp_path / "cache", settings="test")  # the next build
+    for epoch in epochs[:3]:
+        finish(again, epoch)
     assert finished_for == epochs[:3]
     for epoch in range(1, handouts.FINISHED_VARIANTS + 1):  # more dates than it keeps: the oldest goes
-        cache.finished(
-            job, entry, accessible_pdf.Finishing("A", "en", epoch, tmp_path / "site", "https://x.example/", ("A",))
-        )
-    cache.finished(
-        job, entry, accessible_pdf.Finishing("A", "en", None, tmp_path / "site", "https://x.example/", ("A",))
-    )
+        finish(again, epoch)
+    finish(again, None)
     assert finished_for[-1] is None and len(finished_for) == 3 + handouts.FINISHED_VARIANTS + 1
+
+
+def test_what_never_reaches_paper_is_left_out_of_the_print_key(built_site):
+    from careleaf.outputs.handouts import printed_part
+
+    html = (built_site / page_path("es", "finger-dislocation")).read_text(encoding="utf-8")
+    key = printed_part(html.encode("utf-8"))
+    # A new article in the navigation (and as the next page), another search label: nothing prints again.
+    navigation = html.replace(
+        '<ul class="md-nav__list" data-md-scrollfix>',
+        '<ul class="md-nav__list" data-md-scrollfix><li class="md-nav__item"><a class="md-nav__link" href="../n/">N</a>',
+        1,
+    ).replace('<link rel="next" href="../broken-finger-closed/">', '<link rel="next" href="../n/">')
+    search = re.sub(r'(<input type="text" class="md-search__input"[^>]*placeholder=")[^"]*', r"\1Buscar", html)
+    for unprinted in (navigation, search):
+        assert unprinted != html and printed_part(unprinted.encode("utf-8")) == key
+    # The article's words, its language, a stylesheet: each prints again.
+    article = '<article class="md-content__inner md-typeset">'
+    for printed in (
+        html.replace(article, f"{article}<p>Nuevo.</p>", 1),
+        html.replace('<html lang="es"', '<html lang="pt"', 1),
+        html.replace("careleaf.css", "careleaf-2.css", 1),
+    ):
+        assert printed != html and printed_part(printed.encode("utf-8")) != key
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_nothing_left_out_of_the_print_key_is_drawn_on_paper(built_site, browser, lang):
+    from careleaf.outputs.handouts import NOT_PRINTED
+
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    page.goto((built_site / page_path(lang, "muscle-spasm")).as_uri())
+    in_body = [selector for selector in NOT_PRINTED if not selector.startswith("head")]
+    drawn = page.evaluate(
+        "(selectors) => selectors.flatMap(selector => [...document.querySelectorAll(selector)]"
+        ".filter(element => element.checkVisibility()).map(() => selector))",
+        in_body,
+    )
+    found = page.evaluate("(selectors) => selectors.filter(s => document.querySelector(s))", in_body)
+    page.close()
+    assert drawn == []
+    assert {".md-header", ".md-sidebar", ".md-footer"} <= set(found)  # the check saw the chrome it leaves out
+
+
+def test_shards_print_a_library_between_them_and_the_build_then_only_assembles(tmp_path):
+    # Two machines each print one share into their own print cache; the caches, copied into one,
+    # give the publishing build every handout without printing one.
+    project = keep_languages(copy_project(tmp_path / "project"), ("en", "es"))
+    printed = {}
+    for share in ("1/2", "2/2"):
+        cache = tmp_path / f"cache-{share[0]}"
+        result = run_careleaf(["handouts", "--shard", share], cwd=project, CARELEAF_HANDOUT_CACHE=str(cache))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"Printed share {share} of the handouts; published nothing" in result.stdout
+        printed[share] = printed_jobs(result.stdout)
+    assert printed["1/2"] and printed["2/2"] and not printed["1/2"] & printed["2/2"]
+    assert not (project / "site").exists()  # a share is half a site: nothing is published
+    merged = tmp_path / "cache"
+    for share in "12":
+        shutil.copytree(tmp_path / f"cache-{share}", merged, dirs_exist_ok=True)
+    result = mkdocs_build(project, tmp_path / "site", CARELEAF_HANDOUT_CACHE=str(merged))
+    assert result.returncode == 0, result.stderr
+    everything = len(printed["1/2"]) + len(printed["2/2"])
+    assert printed_jobs(result.stderr) == set()
+    assert f"{everything} PDFs in " in result.stderr and " 0 printed " in result.stderr
+    assert len(list((tmp_path / "site" / "handouts").rglob("*.pdf"))) == everything
+
+
+@pytest.mark.parametrize("share", ["0/2", "3/2", "1/0", "half"])
+def test_a_share_that_is_not_k_of_n_is_refused_in_one_line(small_tree, share):
+    edit(small_tree / "mkdocs.yml", CARELEAF_SETTINGS, CARELEAF_SETTINGS + SHARD_SETTING)
+    result = run_careleaf(["handouts", "--shard", share], cwd=small_tree)
+    assert result.returncode == 2
+    assert f"'{share}' is not a share K/N" in result.stderr and "Traceback" not in result.stderr

@@ -77,7 +77,7 @@ from careleaf.outputs.kiosk import build_epoch
 from careleaf.outputs.print import qr_file_name, write_qr_svg
 from careleaf.util import upstream
 from careleaf.util.browser import BrowserMissing
-from careleaf.util.processes import BackgroundCall
+from careleaf.util.processes import BackgroundCall, ProcessError
 
 log = logging.getLogger("mkdocs.plugins.careleaf")
 # Material segments Chinese with jieba, which otherwise narrates its dictionary loading.
@@ -448,6 +448,11 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             shutil.copyfile(_iframe_worker_package(project), target)
         if project.handouts_built and (not project.kiosk["enabled"] or project.kiosk["print"]):
             self._print_handouts(site_dir, config.use_directory_urls)
+        if project.handout_shard is not None:
+            # A share of the handouts is half a site: it goes to the print cache only, never to readers.
+            self._stop_build()
+            log.info(f"Printed share {'/'.join(map(str, project.handout_shard))} of the handouts; published nothing")
+            return
         self._publish_site(config)
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -570,8 +575,10 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
                 epoch=build_epoch(project.root),
                 progress=log.info,
                 directory_urls=directory_urls,
+                processes=project.build_jobs,
+                shard=project.handout_shard,
             )
-        except (BrowserMissing, FileNotFoundError) as error:
+        except (BrowserMissing, FileNotFoundError, ProcessError) as error:
             raise PluginError(f"PDF handouts: {error} (or set the careleaf plugin's handouts.build: false)") from error
         for line in handouts.summary(run, project.languages):
             if line:

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from careleaf.cli.base import Command
-from careleaf.cli.errors import FINDINGS, OK, say
+from careleaf.cli.errors import FINDINGS, OK, USAGE, say
+
+SHARD_ENVIRONMENT = "CARELEAF_HANDOUT_SHARD"
 
 if TYPE_CHECKING:
     from careleaf.model.project import Project
@@ -27,8 +29,23 @@ def _progress(line: str) -> None:
 # ---------------------------------------------------------------------------------------------------
 
 
+def _share(text: str) -> tuple[int, int]:
+    from careleaf.model.config import parse_share
+
+    try:
+        return parse_share(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _handouts_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
+    parser.add_argument(
+        "--shard",
+        type=_share,
+        metavar="K/N",
+        help="build the site aside and print only the Kth of N shares of its handouts into the print cache",
+    )
 
 
 def _handouts(project: Project, args: argparse.Namespace) -> int:
@@ -38,7 +55,15 @@ def _handouts(project: Project, args: argparse.Namespace) -> int:
     from careleaf.outputs.kiosk import build_epoch
 
     library = gate.require_publishable(project, processes=project.build_jobs).library
-    run = handouts.build(library, args.site.resolve(), epoch=build_epoch(project.root), progress=_progress)
+    if args.shard is not None:
+        return _print_share(project, args.config_file.resolve(), args.shard)
+    run = handouts.build(
+        library,
+        args.site.resolve(),
+        epoch=build_epoch(project.root),
+        progress=_progress,
+        processes=project.build_jobs,
+    )
     print()
     for line in handouts.summary(run, project.languages):
         print(line)
@@ -50,6 +75,50 @@ def _handouts(project: Project, args: argparse.Namespace) -> int:
     return FINDINGS if run.outside_requests or any(result.problems for result in run.results) else OK
 
 
+def _print_share(project: Project, config_file: Path, shard: tuple[int, int]) -> int:
+    """`mkdocs build --strict` into a folder it then deletes, printing one share into the print cache."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from careleaf.model import project as project_settings
+    from careleaf.outputs.kiosk import build_problems
+    from careleaf.util.code import CARELEAF_CODE
+
+    share = f"{shard[0]}/{shard[1]}"
+    environment = {
+        **os.environ,
+        SHARD_ENVIRONMENT: share,
+        "NO_MKDOCS_2_WARNING": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH")))),
+    }
+    os.environ[SHARD_ENVIRONMENT] = share
+    try:
+        sharded = project_settings.load(config_file).handout_shard
+    finally:
+        del os.environ[SHARD_ENVIRONMENT]
+    if sharded != shard:
+        say(
+            f'{config_file}: the careleaf plugin\'s handouts need `shard: !ENV [{SHARD_ENVIRONMENT}, ""]` '
+            "for --shard (see the README)"
+        )
+        return USAGE
+    with tempfile.TemporaryDirectory(prefix="careleaf-shard-") as work:
+        # No --quiet: it hides warnings from the counter --strict fails on (mkdocs#4126).
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", f"{work}/site"]
+        result = subprocess.run(command, cwd=project.root, env=environment, capture_output=True, text=True)
+    for line in result.stderr.splitlines():
+        if " printing " in line or "Handouts: " in line or "Printed share" in line:
+            print(line.removeprefix("INFO    -  "), flush=True)
+    if result.returncode != 0:
+        say(
+            f"the build of share {share} failed (mkdocs build --strict):\n{build_problems(result.stderr + result.stdout)}"
+        )
+        return FINDINGS
+    return OK
+
+
 HANDOUTS = Command(
     name="handouts",
     summary="print a built site's PDF handouts again",
@@ -58,7 +127,11 @@ HANDOUTS = Command(
         "SITE/handouts/<lang>/<slug>.pdf (clear print), <slug>.large-print.pdf and, for every language but\n"
         "English, <slug>.bilingual.pdf. Pages unchanged since they were last printed come from the print\n"
         "cache (.cache/careleaf/handouts/). Paper size: the careleaf plugin's handouts.page_size. Only a library the\n"
-        "publishing build (mkdocs build --strict) accepts is printed.\n\n"
+        "publishing build (mkdocs build --strict) accepts is printed. Printing uses the careleaf plugin's\n"
+        "build.jobs processes (default: one per CPU core).\n\n"
+        "--shard K/N builds the site in a folder it then deletes and prints only every Nth handout from the\n"
+        "Kth into the print cache (N machines print a large library at once; copy their caches into one\n"
+        "and `mkdocs build` only assembles). Set CARELEAF_HANDOUT_CACHE to choose the cache's folder.\n\n"
         "Exit codes: 0 done, 1 refused by the publishing build's checks, a page tried to reach the network or\n"
         "a PDF failed its accessibility checks, 2 usage, configuration or browser error."
     ),

@@ -181,11 +181,34 @@ class ClinicalReviewConfig(StrictConfig):
     """true: the publishing build (--strict) refuses an English article no clinician approved as it reads now."""
 
 
+def parse_share(text: str) -> tuple[int, int]:
+    """'K/N' as (K, N): the Kth of N shares of the handouts (1 <= K <= N)."""
+    match = re.fullmatch(r"\s*([0-9]+)\s*/\s*([0-9]+)\s*", text)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ValueError(f"'{text}' is not a share K/N with 1 <= K <= N (2/4: the second of four)")
+    return int(match[1]), int(match[2])
+
+
+class Share(c.BaseConfigOption[Any]):
+    """A share K/N of the print jobs, or nothing (empty, as an unset !ENV variable gives)."""
+
+    def run_validation(self, value: object) -> tuple[int, int] | None:
+        if value is None or value == "":
+            return None
+        try:
+            return parse_share(str(value))
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
 class HandoutsConfig(StrictConfig):
     page_size = c.Choice(PAGE_SIZES, default="Letter")
     """PDF handout paper."""
     build = Flag(default=True)
     """The site build prints every handout; false: no PDFs and no links to any."""
+    shard = Share()
+    """Only this share K/N of the handouts, printed into the print cache; the build publishes nothing
+    (`careleaf handouts --shard K/N` sets it through CARELEAF_HANDOUT_SHARD)."""
 
 
 class ReadabilityRule(StrictConfig):
@@ -210,7 +233,8 @@ class KioskConfig(StrictConfig):
 
 class BuildConfig(StrictConfig):
     jobs = WholeNumber(default=0, minimum=0, meaning="0 = one per CPU core")
-    """Languages built at once by `mkdocs build` (0: one process per CPU core; 1: one after another)."""
+    """Processes `mkdocs build` works in at once, building languages and printing handouts (0: one per
+    CPU core; 1: one after another)."""
 
 
 class CareleafConfig(StrictConfig):

@@ -51,11 +51,13 @@ class Project:
     page_size: str = "Letter"
     # The site build prints every handout (handouts.build); off: no PDFs and no links to any.
     handouts_built: bool = True
+    # handouts.shard (K, N): the build prints only that share into the print cache and publishes nothing.
+    handout_shard: tuple[int, int] | None = None
     # Kiosk mode: enabled, idle_seconds, print (kiosk).
     kiosk: dict = field(default_factory=lambda: {"enabled": False, "idle_seconds": 120, "print": False})
     # Readability thresholds per language (readability); None means Careleaf's defaults.
     readability: dict | None = None
-    # Processes building languages at once (build.jobs; 0 = one per CPU core, 1 = sequential).
+    # Processes the build works in at once: languages, handouts (build.jobs; 0 = one per CPU core, 1 = sequential).
     build_jobs: int = 1
     # mkdocs.yml's markdown_extensions as MkDocs loads them (names, or one-key mappings of name to options).
     markdown_extensions: tuple = ()
@@ -159,6 +161,7 @@ def from_settings(
         site_url=site_url,
         page_size=settings.handouts.page_size,
         handouts_built=settings.handouts.build,
+        handout_shard=settings.handouts.shard,
         kiosk={
             "enabled": settings.kiosk.enabled,
             "idle_seconds": settings.kiosk.idle_seconds,

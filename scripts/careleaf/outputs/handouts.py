@@ -14,6 +14,8 @@ on the commit's date as well.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -29,6 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pypdf import PdfReader
+from selectolax.lexbor import LexborHTMLParser
 
 from careleaf.build.views import handout_paths
 from careleaf.model.content import Library
@@ -37,6 +40,7 @@ from careleaf.outputs import accessible_pdf, pdf_tagging, verapdf
 from careleaf.util.browser import CHROMIUM, chromium
 from careleaf.util.cache import FOLDER
 from careleaf.util.files import write_atomically
+from careleaf.util.processes import map_in_processes
 
 CLEAR, LARGE, BILINGUAL, PACKET = "clear", "large-print", "bilingual", "packet"
 # The class the large-print rules of print.css hang on (the printer sets it; Ctrl+P never does).
@@ -133,6 +137,30 @@ def plan(
     return [job for job in jobs if job.kind in kinds]
 
 
+@dataclass
+class Task:
+    """One handout's work in a printing process: print it (raw None) or finish the cache's print."""
+
+    number: int
+    job: Job
+    finishing: accessible_pdf.Finishing  # the headings come from the print when it is printed here
+    raw: str | None
+
+
+@dataclass
+class Made:
+    """What a printing process made of a task: the print (digest), the finished PDF (digest), its problems."""
+
+    number: int
+    raw: str
+    headings: list[str]
+    loaded: list[str]
+    finished: str
+    problems: list[str]
+    seconds: float
+    outside_requests: list[str]
+
+
 def build(
     library: Library,
     site_dir: Path,
@@ -143,12 +171,18 @@ def build(
     page_size: str | None = None,
     directory_urls: bool = True,
     browser=None,
+    processes: int = 1,
+    shard: tuple[int, int] | None = None,
 ) -> Run:
     """Print (or take from the cache) and finish every handout; a request to anything but the
-    site's own files is blocked and recorded. `browser`: a running Playwright browser to print
-    with (default: Debian's Chromium, started when the first page must be printed)."""
+    site's own files is blocked and recorded. Printing and finishing run in up to `processes`
+    processes, each with its own Chromium (started when its first page must be printed); `browser`:
+    a running Playwright browser to print with, here. `shard` (K, N): only every Nth job from the
+    Kth, printed into the cache for a later build to assemble (`careleaf handouts --shard K/N`)."""
     project = library.project
     jobs = plan(library, site_dir, kinds, directory_urls)
+    if shard is not None:
+        jobs = jobs[shard[0] - 1 :: shard[1]]
     page_size = page_size or project.page_size
     missing = sorted({source for job in jobs for source in job.sources if not source.is_file()})
     if missing:
@@ -156,31 +190,76 @@ def build(
     cache = PrintCache(cache_dir or default_cache_dir(project.root), settings=_print_settings(page_size))
     run = Run()
     started = time.perf_counter()
-    with Printer(site_dir, page_size, run, browser) as printer:
-        for number, job in enumerate(jobs, start=1):
-            began = time.perf_counter()
-            entry = cache.printed(job, site_dir)
-            if entry is None:
-                progress(f"{number}/{len(jobs)} printing {job.label}")
-                raw, headings, dependencies = printer.print(job)
-                entry = cache.store_print(job, site_dir, raw, headings, dependencies)
-            finishing = accessible_pdf.Finishing(
-                title=job.title,
-                lang=job.lang,
-                epoch=epoch,
-                site_dir=Path(entry["printed_from"]),
-                site_url=project.site_url,
-                headings=tuple(entry["headings"]),
-            )
-            problems = cache.finished(job, entry, finishing)
-            reader = PdfReader(job.target)
-            run.results.append(
-                Result(job, len(reader.pages), time.perf_counter() - began, entry.get("fresh", False), problems)
-            )
+    results: dict[int, Result] = {}
+    tasks: list[Task] = []
+    for number, job in enumerate(jobs, start=1):
+        began = time.perf_counter()
+        entry = cache.printed(job, site_dir)
+        finishing = accessible_pdf.Finishing(
+            title=job.title,
+            lang=job.lang,
+            epoch=epoch,
+            site_dir=Path(entry["printed_from"]) if entry else site_dir.resolve(),
+            site_url=project.site_url,
+            headings=tuple(entry["headings"]) if entry else (),
+        )
+        problems = cache.copy_finished(job, entry, finishing) if entry else None
+        if problems is None:
+            tasks.append(Task(number, job, finishing, entry["raw"] if entry else None))
+        else:
+            results[number] = Result(job, _pages(job.target), time.perf_counter() - began, False, problems)
+    workers = 1 if browser is not None else max(1, min(processes, len(tasks)))
+    share = functools.partial(_make_share, site_dir, page_size, cache.folder, f"/{len(jobs)}", progress, browser)
+    made = {one.number: one for chunk in map_in_processes(share, tasks, workers) for one in chunk}
+    for task in tasks:
+        one = made[task.number]
+        finishing = dataclasses.replace(task.finishing, headings=tuple(one.headings))
+        if task.raw is None:
+            cache.store_print(task.job, site_dir, one.raw, one.headings, one.loaded)
+        cache.store_finished(task.job, one.raw, finishing, one.finished, one.problems)
+        run.outside_requests.extend(one.outside_requests)
+        printed = task.raw is None
+        results[task.number] = Result(task.job, _pages(task.job.target), one.seconds, printed, list(one.problems))
+    run.results = [results[number] for number in sorted(results)]
     cache.judge(run.results)
     cache.save()
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _pages(pdf: Path) -> int:
+    return len(PdfReader(pdf).pages)
+
+
+def _make_share(
+    site_dir: Path, page_size: str, cache_folder: Path, of_total: str, progress, browser, tasks: list[Task]
+) -> list[Made]:
+    """A printing process's share of the tasks: each printed (or taken from the cache), finished in
+    place at its target, and both PDFs kept in the cache's blobs (the parent writes its index)."""
+    made = []
+    blobs = Blobs(cache_folder)
+    run = Run()
+    with Printer(site_dir, page_size, run, browser) as printer:
+        for task in tasks:
+            began = time.perf_counter()
+            job = task.job
+            headings, loaded = list(task.finishing.headings), list[str]()
+            if task.raw is None:
+                progress(f"{task.number}{of_total} printing {job.label}")
+                raw_pdf, headings, loaded = printer.print(job)
+                raw = blobs.keep(raw_pdf)
+            else:
+                raw = task.raw
+                raw_pdf = blobs.read(raw)
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(job.target, raw_pdf)
+            problems = accessible_pdf.finish(job.target, dataclasses.replace(task.finishing, headings=tuple(headings)))
+            finished = blobs.keep(job.target.read_bytes())
+            requests, run.outside_requests = run.outside_requests, []
+            made.append(
+                Made(task.number, raw, headings, loaded, finished, problems, time.perf_counter() - began, requests)
+            )
+    return made
 
 
 class Printer:
@@ -255,6 +334,33 @@ class Printer:
 # ---------------------------------------------------------------------------
 
 
+# What never reaches paper: the site chrome print.css hides (header, search, navigation, footer) and
+# the head's links for other programs (other languages, previous and next page, icons). A page's
+# print key leaves them out, so a navigation or search change reprints nothing.
+NOT_PRINTED = (
+    ".md-header",
+    ".md-tabs",
+    ".md-sidebar",
+    ".md-search",
+    ".md-footer",
+    ".md-top",
+    ".md-skip",
+    ".md-dialog",
+    ".md-content__button",
+    ".md-source-file",
+    "head > link:not([rel='stylesheet'])",
+)
+
+
+def printed_part(html: bytes) -> bytes:
+    """A built page without what never prints (NOT_PRINTED): what its print key is made of."""
+    tree = LexborHTMLParser(html)
+    for selector in NOT_PRINTED:
+        for node in tree.css(selector):
+            node.decompose()
+    return (tree.html or "").encode("utf-8")
+
+
 def default_cache_dir(root: Path) -> Path:
     return Path(os.environ[CACHE_ENVIRONMENT]) if os.environ.get(CACHE_ENVIRONMENT) else root / FOLDER / "handouts"
 
@@ -272,33 +378,69 @@ def _print_settings(page_size: str) -> str:
 # Finished variants kept per printed page: builds that differ only in what finishing reads (a dated
 # release, an undated preview, a test build's pinned date) then all find theirs.
 FINISHED_VARIANTS = 4
+# A cache file nobody has used for this long is dropped (builds may share the folder).
+UNUSED_SECONDS = 30 * 86400
+
+
+class Blobs:
+    """PDFs kept by their SHA-256: written whole or not at all, so processes and machines can share them."""
+
+    def __init__(self, cache_folder: Path):
+        self.folder = cache_folder / "blobs"
+
+    def path(self, digest: str) -> Path:
+        return self.folder / f"{digest}.pdf"
+
+    def keep(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.path(digest).is_file():
+            write_atomically(self.path(digest), data)
+        return digest
+
+    def read(self, digest: str) -> bytes:
+        data = self.path(digest).read_bytes()
+        _touch(self.path(digest))
+        return data
+
+
+def _touch(path: Path) -> bool:
+    """Mark a cache file as in use (kept by PrintCache.save); False: it is gone."""
+    try:
+        os.utime(path)
+        return True
+    except OSError:
+        return False
 
 
 class PrintCache:
-    """Printed PDFs, found again by the bytes of the pages printed and of every file they loaded.
+    """Printed PDFs, found again by what the pages print and by the bytes of every file they loaded.
 
-    The index maps a key (settings, kind, the source pages' bytes) to the site files the document
-    loaded with their digests, the raw PDF and its headings; a finished PDF is kept under a key
-    that adds what finishing reads (title, language, date, public address).
+    One entry file per print key (settings, kind, what the source pages print: entries/<key>.json)
+    holds the site files the document loaded with their digests, the raw PDF's digest and its
+    headings, and the finished PDFs made from it, under a key that adds what finishing reads (title,
+    language, date, public address). Caches printed in shares on several machines (`--shard`) merge
+    by copying their folders into one.
     """
 
     def __init__(self, folder: Path, settings: str):
         self.folder = folder
         self.settings = settings
-        self._digests: dict[Path, str] = {}
-        self._unjudged: dict[Path, dict] = {}  # a finished handout's cache entry, until veraPDF has judged it
-        try:
-            self._index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self._index = {}
-        self._changed = False
+        self.blobs = Blobs(folder)
+        self._digests: dict[Path, str | None] = {}
+        self._entries: dict[str, dict | None] = {}
+        self._changed: set[str] = set()
+        self._unjudged: dict[Path, dict] = {}  # a finished handout's cache record, until veraPDF has judged it
 
     def _digest(self, path: Path) -> str | None:
+        """A file's digest; a page's is the digest of what it prints (printed_part)."""
         if path not in self._digests:
             try:
-                self._digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+                data = path.read_bytes()
             except OSError:
-                return None
+                self._digests[path] = None
+            else:
+                printed = printed_part(data) if path.suffix == ".html" else data
+                self._digests[path] = hashlib.sha256(printed).hexdigest()
         return self._digests[path]
 
     def _key(self, *parts: str) -> str:
@@ -307,62 +449,73 @@ class PrintCache:
     def _print_key(self, job: Job) -> str:
         return self._key(self.settings, job.kind, *(self._digest(source) or "" for source in job.sources))
 
-    def _blob(self, digest: str) -> Path:
-        return self.folder / "blobs" / f"{digest}.pdf"
+    def _entry_file(self, key: str) -> Path:
+        return self.folder / "entries" / f"{key}.json"
+
+    def _entry(self, job: Job) -> dict | None:
+        key = self._print_key(job)
+        if key not in self._entries:
+            try:
+                self._entries[key] = json.loads(self._entry_file(key).read_text(encoding="utf-8"))
+                _touch(self._entry_file(key))
+            except (OSError, ValueError):
+                self._entries[key] = None
+        return self._entries[key]
 
     def printed(self, job: Job, site_dir: Path) -> dict | None:
-        entry = self._index.get(self._print_key(job))
-        if not entry:
-            return None
-        try:
-            os.utime(self._blob(entry["raw"]))  # in use: kept by save()
-        except OSError:
+        """The cache's print of the job, if every file it loaded is unchanged and its PDF is still there."""
+        entry = self._entry(job)
+        if not entry or not _touch(self.blobs.path(entry["raw"])):
             return None
         if any(self._digest(site_dir / name) != digest for name, digest in entry["loaded"].items()):
             return None
         return entry
 
-    def store_print(self, job: Job, site_dir: Path, raw: bytes, headings: list[str], loaded: list[str]) -> dict:
-        digest = hashlib.sha256(raw).hexdigest()
-        self._keep(digest, raw)
-        entry = {
-            "raw": digest,
+    def store_print(self, job: Job, site_dir: Path, raw: str, headings: list[str], loaded: list[str]) -> None:
+        key = self._print_key(job)
+        self._entries[key] = {
+            "raw": raw,
             "headings": headings,
             "printed_from": str(site_dir.resolve()),
             "loaded": {name: self._digest(site_dir / name) for name in loaded},
             "finished": {},
         }
-        self._index[self._print_key(job)] = entry
-        self._changed = True
-        return {**entry, "fresh": True}
+        self._changed.add(key)
 
-    def finished(self, job: Job, entry: dict, finishing: accessible_pdf.Finishing) -> list[str]:
-        """Write the finished PDF to the job's target; its accessibility problems (as judged, when cached)."""
-        key = self._key(
-            entry["raw"],
-            verapdf.identity(),
-            json.dumps([finishing.title, finishing.lang, finishing.epoch, finishing.site_url]),
+    def _finished_key(self, raw: str, finishing: accessible_pdf.Finishing) -> str:
+        return self._key(
+            raw, verapdf.identity(), json.dumps([finishing.title, finishing.lang, finishing.epoch, finishing.site_url])
         )
-        stored = self._index[self._print_key(job)]
+
+    def copy_finished(self, job: Job, entry: dict, finishing: accessible_pdf.Finishing) -> list[str] | None:
+        """Write the cache's finished PDF to the job's target; its problems (as judged). None: not finished yet."""
+        known = entry["finished"].get(self._finished_key(entry["raw"], finishing))
+        if not known or not _touch(self.blobs.path(known["pdf"])):
+            return None
+        try:
+            data = self.blobs.read(known["pdf"])
+        except OSError:
+            return None
         job.target.parent.mkdir(parents=True, exist_ok=True)
-        known = stored["finished"].get(key)
-        finished = self._read_blob(known["pdf"]) if known else None
-        if finished is not None:
-            write_atomically(job.target, finished)
-            self._unjudged[job.target] = known
-            return list(known["problems"])
-        write_atomically(job.target, self._blob(entry["raw"]).read_bytes())
-        problems = accessible_pdf.finish(job.target, finishing)
-        data = job.target.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        self._keep(digest, data)
-        variants = stored["finished"]
-        variants[key] = {"pdf": digest, "problems": problems}
+        write_atomically(job.target, data)
+        self._unjudged[job.target] = known
+        return list(known["problems"])
+
+    def store_finished(
+        self, job: Job, raw: str, finishing: accessible_pdf.Finishing, finished: str, problems: list[str]
+    ) -> None:
+        key = self._print_key(job)
+        entry = self._entries[key]
+        assert entry is not None and entry["raw"] == raw  # printed() or store_print() put it there
+        variants = entry["finished"]
+        variants[self._finished_key(raw, finishing)] = record = {"pdf": finished, "problems": problems}
         while len(variants) > FINISHED_VARIANTS:
             del variants[next(iter(variants))]  # the oldest finishing of this print
-        self._unjudged[job.target] = variants[key]
-        self._changed = True
-        return problems
+        self._unjudged[job.target] = record
+        self._changed.add(key)
+
+    def problems_of(self, job: Job) -> list[str]:
+        return list(self._unjudged[job.target]["problems"])
 
     def judge(self, results: list[Result]) -> None:
         """veraPDF's verdict on every handout finished but not yet judged (one run for all): a file it
@@ -373,9 +526,8 @@ class PrintCache:
             if result.job.target in self._unjudged and not self._unjudged[result.job.target].get("judged")
         ]
         if results and not verapdf.available():
-            pending = list(
-                results
-            )  # even a file judged before: with no veraPDF here to stand behind it, none claims PDF/UA
+            # Even a file judged before: with no veraPDF here to stand behind it, none claims PDF/UA.
+            pending = list(results)
         verdicts = accessible_pdf.judge([result.job.target for result in pending])
         for result in pending:
             failed = verdicts[result.job.target]
@@ -384,35 +536,24 @@ class PrintCache:
                 continue  # the cache keeps the unjudged file, for a validator that runs next time
             stored = self._unjudged[result.job.target]
             if failed:
-                data = result.job.target.read_bytes()
-                stored["pdf"] = hashlib.sha256(data).hexdigest()
-                self._keep(stored["pdf"], data)
+                stored["pdf"] = self.blobs.keep(result.job.target.read_bytes())
                 stored["problems"] = [*stored["problems"], *failed]
             stored["judged"] = True
-            self._changed = True
-
-    def _read_blob(self, digest: str) -> bytes | None:
-        try:
-            data = self._blob(digest).read_bytes()
-            os.utime(self._blob(digest))  # in use: kept by save()
-            return data
-        except OSError:
-            return None
-
-    def _keep(self, digest: str, data: bytes) -> None:
-        if not self._blob(digest).is_file():
-            write_atomically(self._blob(digest), data)
+            self._changed.add(self._print_key(result.job))
 
     def save(self) -> None:
-        """Write the index back; drop blobs nobody has used for a month (builds may share the folder)."""
-        if not self._changed:
-            return
+        """Write the entries that changed; drop cache files nobody has used for a month."""
         try:
-            write_atomically(self.folder / "index.json", json.dumps(self._index, ensure_ascii=False).encode("utf-8"))
-            month_ago = time.time() - 30 * 86400
-            for blob in (self.folder / "blobs").glob("*.pdf"):
-                if blob.stat().st_mtime < month_ago:
-                    blob.unlink(missing_ok=True)
+            for key in sorted(self._changed):
+                entry = self._entries.get(key)
+                if entry is not None:
+                    write_atomically(self._entry_file(key), json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            self._changed.clear()
+            unused = time.time() - UNUSED_SECONDS
+            for old in [*(self.folder / "blobs").glob("*.pdf"), *(self.folder / "entries").glob("*.json")]:
+                if old.stat().st_mtime < unused:
+                    old.unlink(missing_ok=True)
+            (self.folder / "index.json").unlink(missing_ok=True)  # the one-file index of Careleaf before 0.2
         except OSError:
             pass  # a read-only cache folder: the next build prints again
 

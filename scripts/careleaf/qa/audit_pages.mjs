@@ -1,7 +1,7 @@
 // Lighthouse and pa11y (HTML_CodeSniffer) on many pages with one Chromium: each tool's CLI starts a
 // browser per page, which costs more than the audit of a small static page.
 // stdin: {"chromium": path, "flags": [...], "urls": [...], "lighthouse": [categories] | null, "runs": n,
-//         "pa11y": bool, "page_seconds": n}
+//         "pa11y": bool, "page_seconds": n, "settle_ms": n | null}
 // stdout: one JSON object per line, {"url", "tool": "lighthouse" | "pa11y", "report" | "error"}.
 import { readFileSync } from "node:fs";
 import * as chromeLauncher from "chrome-launcher";
@@ -31,6 +31,16 @@ try {
             logLevel: "error",
             onlyCategories: request.lighthouse,
             disableFullPageScreenshot: true, // no audit Careleaf reads uses it
+            // No timing audited: the page is judged once loaded and quiet for settle_ms (under the
+            // default simulated throttling: any other method waits at least 5.25 s).
+            ...(request.settle_ms === null
+              ? {}
+              : {
+                  pauseAfterFcpMs: request.settle_ms,
+                  pauseAfterLoadMs: request.settle_ms,
+                  networkQuietThresholdMs: request.settle_ms,
+                  cpuQuietThresholdMs: request.settle_ms,
+                }),
           }),
           request.page_seconds,
           "lighthouse",
