@@ -23,9 +23,10 @@ for argument in "$@"; do
   fi
 done
 # Every core (pytest-xdist). The whole suite sends a test file to a worker, so each file's fixtures are
-# built once; the fast loop, with no costly fixtures, sends single tests.
+# built once, the longest files first (tests/conftest.py orders them); the fast loop, with no costly
+# fixtures, sends single tests.
 if [ "$fast" = no ]; then
-  arguments=(-n auto --dist loadfile "${arguments[@]}")
+  arguments=(-n auto --dist loadfile --no-loadscope-reorder "${arguments[@]}")
 else
   arguments=(-n auto --dist load "${arguments[@]}")
 fi

@@ -217,18 +217,23 @@ def break_spanish_link(project: Path) -> None:
 
 
 def remove_spanish_translation(project: Path) -> None:
-    # A missing translation is a warning: --strict aborts only after every post-build event has run.
+    # A missing translation (and the warnings that come with it): --strict refuses them as the build starts.
     (project / "docs" / "es" / "muscle-spasm.md").unlink()
 
 
 @pytest.mark.parametrize(
     ("breakage", "jobs", "message"),
     [
-        (remove_red_flags, 2, "Careleaf validation failed"),
+        (remove_red_flags, 2, "Careleaf validation failed (3 error(s)"),
         (break_spanish_link, 2, "building language 'es' failed"),
-        (remove_spanish_translation, 1, "Aborted with"),
+        (
+            remove_spanish_translation,
+            1,
+            "warning(s), which --strict refuses",
+        ),
+        (break_spanish_link, 1, "Aborted with 1 warnings in strict mode"),
     ],
-    ids=["validation-error", "language-failing-in-a-worker", "strict-warning"],
+    ids=["validation-error", "language-failing-in-a-worker", "validation-warning", "strict-warning"],
 )
 def test_a_failed_build_leaves_the_previous_site_and_no_staging_folder(library, tmp_path, breakage, jobs, message):
     project = tmp_path / "project"
@@ -239,6 +244,7 @@ def test_a_failed_build_leaves_the_previous_site_and_no_staging_folder(library, 
     result = build(project, site, jobs)
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+    assert " PDFs in " not in result.stderr  # no handout printed for a build that cannot publish
     assert tree(site) == library.previous
     assert leftovers(site.parent) == []
 

@@ -109,7 +109,11 @@ def test_a_refused_strict_build_leaves_the_published_site_as_it_was(tmp_path, to
         env=_environment(),
     )
     assert result.returncode == 1
-    assert f"Aborted with {len(SLUGS)} warnings in strict mode!" in result.stderr + result.stdout
+    output = result.stderr + result.stdout
+    # Refused as the build starts, every unapproved article named, before a page or a PDF is made.
+    assert f"Careleaf validation failed ({len(SLUGS)} error(s)):" in output
+    assert all(f"docs/en/{slug}.md" in output for slug in SLUGS)
+    assert " printing " not in output and "Documentation built" not in output
     assert [path.name for path in site.iterdir()] == ["index.html"]
     assert (site / "index.html").read_text(encoding="utf-8") == "the site as published before"
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".careleaf-")] == []

@@ -329,7 +329,6 @@ def test_shards_print_a_library_between_them_and_the_build_then_only_assembles(t
         assert f"Printed share {share} of the handouts; published nothing" in result.stdout
         printed[share] = printed_jobs(result.stdout)
     assert printed["1/2"] and printed["2/2"] and not printed["1/2"] & printed["2/2"]
-    assert not (project / "site").exists()  # a share is half a site: nothing is published
     merged = tmp_path / "cache"
     for share in "12":
         shutil.copytree(tmp_path / f"cache-{share}", merged, dirs_exist_ok=True)
@@ -343,7 +342,27 @@ def test_shards_print_a_library_between_them_and_the_build_then_only_assembles(t
 
 @pytest.mark.parametrize("share", ["0/2", "3/2", "1/0", "half"])
 def test_a_share_that_is_not_k_of_n_is_refused_in_one_line(small_tree, share):
-    edit(small_tree / "mkdocs.yml", CARELEAF_SETTINGS, CARELEAF_SETTINGS + SHARD_SETTING)
-    result = run_careleaf(["handouts", "--shard", share], cwd=small_tree)
+    result = run_careleaf(["handouts", "--shard", share], cwd=small_tree)  # the command line
     assert result.returncode == 2
     assert f"'{share}' is not a share K/N" in result.stderr and "Traceback" not in result.stderr
+    edit(small_tree / "mkdocs.yml", CARELEAF_SETTINGS, CARELEAF_SETTINGS + SHARD_SETTING)
+    result = run_careleaf(["validate"], cwd=small_tree, CARELEAF_HANDOUT_SHARD=share)  # the setting
+    assert result.returncode == 2
+    assert f"'{share}' is not a share K/N" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_share_set_outside_careleaf_handouts_publishes_nothing_half_done(tmp_path):
+    # A CI job's environment kept CARELEAF_HANDOUT_SHARD: the publishing build stops, the site stays as it was.
+    project = keep_languages(copy_project(tmp_path / "project"), ("en", "es"))
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the site as published before", encoding="utf-8")
+    result = mkdocs_build(project, site, CARELEAF_HANDOUT_SHARD="1/2")
+    assert result.returncode == 1
+    assert "only `careleaf handouts --shard 1/2` prints a share" in result.stderr
+    assert [path.name for path in site.iterdir()] == ["index.html"]
+    # Without the line that reads it, the variable is nothing: `careleaf handouts --shard` says what is missing.
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(SHARD_SETTING.split("\n")[1] + "\n", ""), "utf-8")
+    result = run_careleaf(["handouts", "--shard", "1/2"], cwd=project)
+    assert result.returncode == 2 and "handouts need `shard: !ENV [CARELEAF_HANDOUT_SHARD" in result.stderr

@@ -63,3 +63,9 @@ def test_the_readme_layout_names_every_module_of_each_role():
         modules = sorted(path.name for path in (PACKAGE / role).glob("*.py") if path.name != "__init__.py")
         unnamed[role] = [name for name in modules if f"`{name}`" not in row]
     assert unnamed == {role: [] for role in ROLES}
+
+
+def test_the_longest_files_the_suite_starts_with_exist():
+    from conftest import LONGEST_FILES
+
+    assert [name for name in LONGEST_FILES if not (Path(__file__).parent / name).is_file()] == []

@@ -117,6 +117,9 @@ def test_readability_checked_alongside_a_parallel_build_still_warns_and_fails_st
     log = build(project, tmp_path / "site", jobs=2, strict=False)
     assert "in 2 worker processes" in log
     assert "docs/es/muscle-spasm.md:1: warning: harder to read than the target: fernandez_huerta" in log
+    # Handouts on: the strict build learns of the warning as the languages end, and prints none.
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("        build: false\n", "", 1), encoding="utf-8")
     command = [
         *MKDOCS,
         "build",
@@ -137,6 +140,7 @@ def test_readability_checked_alongside_a_parallel_build_still_warns_and_fails_st
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "harder to read than the target" in output and "Aborted with 1 warnings in strict mode" in output
+    assert "Handouts: none printed" in output and " PDFs in " not in output
 
 
 def test_a_warning_in_a_worker_language_fails_a_strict_build_naming_it(tmp_path):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import shutil
 from copy import deepcopy
 from dataclasses import dataclass
@@ -200,7 +201,9 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             problems = report.problems
             if in_parallel:
                 problems = problems + markup_problems(project, report.library, processes=project.build_jobs)
-            _refuse_blocking(sorted(problems, key=lambda problem: (problem.path, problem.line, problem.code)))
+            _refuse_blocking(
+                sorted(problems, key=lambda problem: (problem.path, problem.line, problem.code)), config.strict
+            )
             self._checked = _Checked(
                 key=key,
                 library=report.library,
@@ -446,11 +449,15 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             target = site_dir / IFRAME_WORKER_SHIM
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(_iframe_worker_package(project), target)
-        if project.handouts_built and (not project.kiosk["enabled"] or project.kiosk["print"]):
+        if upstream.strict_build_will_abort():
+            log.info("Handouts: none printed (this --strict build stops for the warnings above)")
+        elif project.handouts_built and (not project.kiosk["enabled"] or project.kiosk["print"]):
             self._print_handouts(site_dir, config.use_directory_urls)
         if project.handout_shard is not None:
             # A share of the handouts is half a site: it goes to the print cache only, never to readers.
             self._stop_build()
+            if upstream.strict_build_will_abort():
+                return
             log.info(f"Printed share {'/'.join(map(str, project.handout_shard))} of the handouts; published nothing")
             return
         self._publish_site(config)
@@ -497,6 +504,8 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             # Editing previews (serve, one language) print no PDFs (a save would wait for Chromium, and a
             # bilingual handout needs the English pages) and so link to none.
             project = dataclasses.replace(project, handouts_built=False)
+        if project.handout_shard is not None:
+            _check_share_build(config, project, self._command)
         self._build = _Build(project=project)
         if self._command in PUBLISHING_COMMANDS:
             self._stage_site(config)
@@ -755,15 +764,36 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
 # ---------------------------------------------------------------------------
 
 
-def _refuse_blocking(problems) -> None:
-    """Warn about what may still build; stop the build, naming file and line, on what may not."""
-    blocking = [problem for problem in problems if problem.stops_build]
+# Set by `careleaf handouts --shard` to the folder its share build writes to: a share set any other way
+# (a variable left in a CI job's environment, say) must not turn a publishing build into a half one.
+SHARE_SITE_ENVIRONMENT = "CARELEAF_SHARE_SITE_DIR"
+
+
+def _check_share_build(config: MkDocsConfig, project: project_settings.Project, command: str | None) -> None:
+    """A build that prints one share of the handouts is the one `careleaf handouts --shard` started."""
+    share = "/".join(map(str, project.handout_shard or ()))
+    if command != "build" or os.environ.get(SHARE_SITE_ENVIRONMENT) != str(Path(config.site_dir).resolve()):
+        raise PluginError(
+            f"handouts.shard is set ({share}, from CARELEAF_HANDOUT_SHARD?): only `careleaf handouts --shard "
+            f"{share}` prints a share, and it publishes nothing; unset it to build the site"
+        )
+    if not project.handouts_built or project.kiosk["enabled"]:
+        raise PluginError(f"handouts.shard {share}: this build prints no handouts (handouts.build: false, or a kiosk)")
+
+
+def _refuse_blocking(problems, strict: bool) -> None:
+    """Warn about what may still build; stop the build, naming file and line, on what may not. A
+    --strict build, which any of them would fail at its end, stops here: before a page or PDF is made."""
+    blocking = [problem for problem in problems if problem.stops_build or strict]
     for problem in problems:
         if problem not in blocking:
             log.warning(problem.human())
     if blocking:
         lines = "\n".join(problem.human() for problem in blocking)
-        raise PluginError(f"Careleaf validation failed ({len(blocking)} error(s)):\n{lines}")
+        errors = sum(problem.severity == "error" for problem in blocking)
+        warnings = len(blocking) - errors
+        counted = f"{errors} error(s)" + (f", {warnings} warning(s), which --strict refuses" if warnings else "")
+        raise PluginError(f"Careleaf validation failed ({counted}):\n{lines}")
 
 
 def _iframe_worker_package(project) -> Path:

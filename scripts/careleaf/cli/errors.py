@@ -27,6 +27,7 @@ EXIT_CODES: tuple[tuple[str, str, int], ...] = (
     ("subprocess", "TimeoutExpired", USAGE),  # an audit tool that never answered
     ("builtins", "FileNotFoundError", USAGE),  # handouts: no built site
     ("builtins", "RuntimeError", USAGE),  # a build or tool run failed (its output follows)
+    ("careleaf.util.processes", "ProcessError", USAGE),  # a worker process failed (handouts printed in several)
 )
 
 

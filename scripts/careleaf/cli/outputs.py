@@ -54,9 +54,9 @@ def _handouts(project: Project, args: argparse.Namespace) -> int:
     from careleaf.outputs import handouts
     from careleaf.outputs.kiosk import build_epoch
 
-    library = gate.require_publishable(project, processes=project.build_jobs).library
     if args.shard is not None:
         return _print_share(project, args.config_file.resolve(), args.shard)
+    library = gate.require_publishable(project, processes=project.build_jobs).library
     run = handouts.build(
         library,
         args.site.resolve(),
@@ -76,23 +76,19 @@ def _handouts(project: Project, args: argparse.Namespace) -> int:
 
 
 def _print_share(project: Project, config_file: Path, shard: tuple[int, int]) -> int:
-    """`mkdocs build --strict` into a folder it then deletes, printing one share into the print cache."""
+    """`mkdocs build --strict` into a folder it then deletes, printing one share into the print cache;
+    its progress shown as it comes. The build refuses a library the publishing build would (exit 1)."""
     import os
     import subprocess
     import sys
     import tempfile
 
+    from careleaf.build.plugin import SHARE_SITE_ENVIRONMENT
     from careleaf.model import project as project_settings
     from careleaf.outputs.kiosk import build_problems
     from careleaf.util.code import CARELEAF_CODE
 
     share = f"{shard[0]}/{shard[1]}"
-    environment = {
-        **os.environ,
-        SHARD_ENVIRONMENT: share,
-        "NO_MKDOCS_2_WARNING": "1",
-        "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH")))),
-    }
     os.environ[SHARD_ENVIRONMENT] = share
     try:
         sharded = project_settings.load(config_file).handout_shard
@@ -105,17 +101,28 @@ def _print_share(project: Project, config_file: Path, shard: tuple[int, int]) ->
         )
         return USAGE
     with tempfile.TemporaryDirectory(prefix="careleaf-shard-") as work:
+        site = Path(work) / "site"
+        environment = {
+            **os.environ,
+            SHARD_ENVIRONMENT: share,
+            SHARE_SITE_ENVIRONMENT: str(site.resolve()),
+            "NO_MKDOCS_2_WARNING": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH")))),
+        }
         # No --quiet: it hides warnings from the counter --strict fails on (mkdocs#4126).
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", f"{work}/site"]
-        result = subprocess.run(command, cwd=project.root, env=environment, capture_output=True, text=True)
-    for line in result.stderr.splitlines():
-        if " printing " in line or "Handouts: " in line or "Printed share" in line:
-            print(line.removeprefix("INFO    -  "), flush=True)
-    if result.returncode != 0:
-        say(
-            f"the build of share {share} failed (mkdocs build --strict):\n{build_problems(result.stderr + result.stdout)}"
-        )
-        return FINDINGS
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site)]
+        output = []
+        with subprocess.Popen(
+            command, cwd=project.root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as build:
+            assert build.stdout is not None
+            for line in build.stdout:
+                output.append(line)
+                if " printing " in line or "Handouts: " in line or "Printed share" in line:
+                    print(line.removeprefix("INFO    -  ").rstrip(), flush=True)
+        if build.returncode != 0:
+            say(f"the build of share {share} failed (mkdocs build --strict):\n{build_problems(''.join(output))}")
+            return FINDINGS
     return OK
 
 

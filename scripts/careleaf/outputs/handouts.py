@@ -348,17 +348,24 @@ NOT_PRINTED = (
     ".md-dialog",
     ".md-content__button",
     ".md-source-file",
-    "head > link:not([rel='stylesheet'])",
+    *(
+        f"head > link[rel~='{kind}' i]:not([rel~='stylesheet' i])"
+        for kind in ("alternate", "canonical", "prev", "next", "icon")
+    ),
 )
+# Inside what is left out, what could still change a print: a script runs, a style applies wherever it is.
+STILL_APPLIED = "script, style, link[rel~='stylesheet' i]"
 
 
 def printed_part(html: bytes) -> bytes:
-    """A built page without what never prints (NOT_PRINTED): what its print key is made of."""
+    """A built page without what never prints (NOT_PRINTED), its scripts and styles kept: what its print key is made of."""
     tree = LexborHTMLParser(html)
+    kept = []
     for selector in NOT_PRINTED:
         for node in tree.css(selector):
+            kept += [applied.html or "" for applied in node.css(STILL_APPLIED)]
             node.decompose()
-    return (tree.html or "").encode("utf-8")
+    return "\n".join([tree.html or "", *kept]).encode("utf-8")
 
 
 def default_cache_dir(root: Path) -> Path:
@@ -398,9 +405,20 @@ class Blobs:
         return digest
 
     def read(self, digest: str) -> bytes:
+        """The PDF with this digest; OSError if it is missing or damaged (then removed: printed again)."""
         data = self.path(digest).read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest:  # cut short by a copy between machines, say
+            self.path(digest).unlink(missing_ok=True)
+            raise OSError(f"{self.path(digest)}: damaged")
         _touch(self.path(digest))
         return data
+
+    def intact(self, digest: str) -> bool:
+        try:
+            self.read(digest)
+            return True
+        except OSError:
+            return False
 
 
 def _touch(path: Path) -> bool:
@@ -465,7 +483,7 @@ class PrintCache:
     def printed(self, job: Job, site_dir: Path) -> dict | None:
         """The cache's print of the job, if every file it loaded is unchanged and its PDF is still there."""
         entry = self._entry(job)
-        if not entry or not _touch(self.blobs.path(entry["raw"])):
+        if not entry or not self.blobs.intact(entry["raw"]):
             return None
         if any(self._digest(site_dir / name) != digest for name, digest in entry["loaded"].items()):
             return None
@@ -490,7 +508,7 @@ class PrintCache:
     def copy_finished(self, job: Job, entry: dict, finishing: accessible_pdf.Finishing) -> list[str] | None:
         """Write the cache's finished PDF to the job's target; its problems (as judged). None: not finished yet."""
         known = entry["finished"].get(self._finished_key(entry["raw"], finishing))
-        if not known or not _touch(self.blobs.path(known["pdf"])):
+        if not known:
             return None
         try:
             data = self.blobs.read(known["pdf"])
@@ -513,9 +531,6 @@ class PrintCache:
             del variants[next(iter(variants))]  # the oldest finishing of this print
         self._unjudged[job.target] = record
         self._changed.add(key)
-
-    def problems_of(self, job: Job) -> list[str]:
-        return list(self._unjudged[job.target]["problems"])
 
     def judge(self, results: list[Result]) -> None:
         """veraPDF's verdict on every handout finished but not yet judged (one run for all): a file it
@@ -549,10 +564,12 @@ class PrintCache:
                 if entry is not None:
                     write_atomically(self._entry_file(key), json.dumps(entry, ensure_ascii=False).encode("utf-8"))
             self._changed.clear()
-            unused = time.time() - UNUSED_SECONDS
-            for old in [*(self.folder / "blobs").glob("*.pdf"), *(self.folder / "entries").glob("*.json")]:
-                if old.stat().st_mtime < unused:
-                    old.unlink(missing_ok=True)
+            unused, abandoned = time.time() - UNUSED_SECONDS, time.time() - 86400
+            for folder in (self.folder / "blobs", self.folder / "entries"):
+                for old in folder.glob("*"):
+                    # A file unused for a month; half a file a process killed while writing left a day ago.
+                    if old.stat().st_mtime < (abandoned if old.name.endswith(".part") else unused):
+                        old.unlink(missing_ok=True)
             (self.folder / "index.json").unlink(missing_ok=True)  # the one-file index of Careleaf before 0.2
         except OSError:
             pass  # a read-only cache folder: the next build prints again

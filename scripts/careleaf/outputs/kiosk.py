@@ -73,7 +73,7 @@ def build_site(
     """`mkdocs build --strict` with kiosk mode and Material's offline plugin turned on, from `config_file`
     (the project's mkdocs.yml unless named: `careleaf -f`)."""
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "CARELEAF_HANDOUT_SHARD"},
         "CARELEAF_KIOSK": "true",
         "SOURCE_DATE_EPOCH": str(epoch),
         "NO_MKDOCS_2_WARNING": "1",

@@ -38,6 +38,8 @@ try {
               : {
                   pauseAfterFcpMs: request.settle_ms,
                   pauseAfterLoadMs: request.settle_ms,
+                  // Quiet: no request in flight, no main-thread task, for settle_ms (every fetch a page
+                  // starts while loading is awaited; the shorter window costs only a late timer).
                   networkQuietThresholdMs: request.settle_ms,
                   cpuQuietThresholdMs: request.settle_ms,
                 }),
