@@ -290,8 +290,10 @@ def test_what_never_reaches_paper_is_left_out_of_the_print_key(built_site):
         assert unprinted != html and printed_part(unprinted.encode("utf-8")) == key
     # The article's words, its language, a stylesheet: each prints again.
     article = '<article class="md-content__inner md-typeset">'
+    header = re.search(r'<header class="md-header[^>]*>', html)[0]
     for printed in (
         html.replace(article, f"{article}<p>Nuevo.</p>", 1),
+        html.replace(header, f"{header}<script>document.title = 'x'</script>", 1),  # runs wherever it sits
         html.replace('<html lang="es"', '<html lang="pt"', 1),
         html.replace("careleaf.css", "careleaf-2.css", 1),
     ):
@@ -366,3 +368,25 @@ def test_a_share_set_outside_careleaf_handouts_publishes_nothing_half_done(tmp_p
     config.write_text(config.read_text(encoding="utf-8").replace(SHARD_SETTING.split("\n")[1] + "\n", ""), "utf-8")
     result = run_careleaf(["handouts", "--shard", "1/2"], cwd=project)
     assert result.returncode == 2 and "handouts need `shard: !ENV [CARELEAF_HANDOUT_SHARD" in result.stderr
+
+
+def test_a_damaged_pdf_in_the_print_cache_is_printed_again_not_published(tmp_path):
+    # A cache copied between machines can arrive cut short: checked against its SHA-256, dropped, missed.
+    from careleaf.outputs import accessible_pdf, handouts
+
+    page = tmp_path / "site" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<p>A page</p>", encoding="utf-8")
+    job = handouts.Job("a", "en", handouts.CLEAR, (page,), tmp_path / "out" / "a.pdf", "A")
+    cache = handouts.PrintCache(tmp_path / "cache", settings="test")
+    raw = cache.blobs.keep(b"%PDF raw print")
+    cache.store_print(job, tmp_path / "site", raw, ["A"], [])
+    finishing = accessible_pdf.Finishing("A", "en", None, tmp_path / "site", "https://x.example/", ("A",))
+    cache.store_finished(job, raw, finishing, cache.blobs.keep(b"%PDF finished"), [])
+    entry = cache.printed(job, tmp_path / "site")
+    assert entry is not None and cache.copy_finished(job, entry, finishing) == []
+    finished = next(path for path in (tmp_path / "cache" / "blobs").iterdir() if path.read_bytes() == b"%PDF finished")
+    finished.write_bytes(b"%PDF fini")  # cut short
+    assert cache.copy_finished(job, entry, finishing) is None and not finished.exists()
+    cache.blobs.path(raw).write_bytes(b"%PDF raw")
+    assert cache.printed(job, tmp_path / "site") is None and not cache.blobs.path(raw).exists()
