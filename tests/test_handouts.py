@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -233,18 +234,26 @@ def test_a_one_language_editing_build_prints_none_and_links_none(tmp_path):
     assert soup.select_one(".careleaf-actions button") is not None and soup.select(".careleaf-actions a") == []
 
 
-def test_the_print_cache_keeps_a_finished_variant_for_each_date_it_finished(tmp_path):
-    # A release (the commit's date), a preview with no date and a test build each find their own
-    # finished PDF: switching between them finishes nothing again, in this build or the next.
-    from careleaf.outputs import accessible_pdf, handouts
+def one_printed_page(tmp_path: Path, raw_pdf: bytes):
+    """A one-page site and a print cache holding that page's print (`raw_pdf`): the job, the cache, the print's digest."""
+    from careleaf.outputs import handouts
 
     page = tmp_path / "site" / "a" / "index.html"
     page.parent.mkdir(parents=True)
     page.write_text("<p>A page</p>", encoding="utf-8")
     job = handouts.Job("a", "en", handouts.CLEAR, (page,), tmp_path / "out" / "a.pdf", "A")
     cache = handouts.PrintCache(tmp_path / "cache", settings="test")
-    raw = cache.blobs.keep(b"%PDF raw")
+    raw = cache.blobs.keep(raw_pdf)
     cache.store_print(job, tmp_path / "site", raw, ["A"], [])
+    return job, cache, raw
+
+
+def test_the_print_cache_keeps_a_finished_variant_for_each_date_it_finished(tmp_path):
+    # A release (the commit's date), a preview with no date and a test build each find their own
+    # finished PDF: switching between them finishes nothing again, in this build or the next.
+    from careleaf.outputs import accessible_pdf, handouts
+
+    job, cache, raw = one_printed_page(tmp_path, b"%PDF raw")
     finished_for = []
 
     def finish(cache: handouts.PrintCache, epoch: int | None) -> None:
@@ -372,15 +381,9 @@ def test_a_share_set_outside_careleaf_handouts_publishes_nothing_half_done(tmp_p
 
 def test_a_damaged_pdf_in_the_print_cache_is_printed_again_not_published(tmp_path):
     # A cache copied between machines can arrive cut short: checked against its SHA-256, dropped, missed.
-    from careleaf.outputs import accessible_pdf, handouts
+    from careleaf.outputs import accessible_pdf
 
-    page = tmp_path / "site" / "a" / "index.html"
-    page.parent.mkdir(parents=True)
-    page.write_text("<p>A page</p>", encoding="utf-8")
-    job = handouts.Job("a", "en", handouts.CLEAR, (page,), tmp_path / "out" / "a.pdf", "A")
-    cache = handouts.PrintCache(tmp_path / "cache", settings="test")
-    raw = cache.blobs.keep(b"%PDF raw print")
-    cache.store_print(job, tmp_path / "site", raw, ["A"], [])
+    job, cache, raw = one_printed_page(tmp_path, b"%PDF raw print")
     finishing = accessible_pdf.Finishing("A", "en", None, tmp_path / "site", "https://x.example/", ("A",))
     cache.store_finished(job, raw, finishing, cache.blobs.keep(b"%PDF finished"), [])
     entry = cache.printed(job, tmp_path / "site")
