@@ -156,3 +156,12 @@ def test_a_change_material_makes_to_a_copied_template_is_named(tmp_path):
     (tmp_path / "ours.html").write_text(ours, encoding="utf-8")
     [change] = upstream.unmarked_fork_changes(tmp_path / "ours.html", upgraded)
     assert 'class="new"' in change
+
+
+def test_material_still_translates_its_interface_one_template_per_language():
+    from careleaf.model.locales import THEME_KEYS
+
+    spanish = upstream.material_interface("es", THEME_KEYS)
+    assert spanish is not None and spanish["search.placeholder"] == "Búsqueda"
+    assert [key for key in THEME_KEYS if not spanish[key]] == []  # every string Careleaf's pages show
+    assert upstream.material_interface("ht", THEME_KEYS) is None  # Haitian Creole: none (Careleaf supplies it)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from careleaf.checks.problems import Gate
 from careleaf.checks.validation import validate
 from careleaf.cli import main as careleaf  # the command under test
 from careleaf.model import project as project_settings
@@ -334,3 +335,48 @@ def test_shipped_translations_record_the_current_english_revision():
     for (slug, lang), page in library.pages.items():
         if lang != project.default_language:
             assert page.translation["source_revision"] == library.source(slug).source_revision(), f"{lang}/{slug}.md"
+
+
+def test_what_a_word_processor_pastes_is_named_at_its_line(small_tree):
+    # Word's bullets, a non-breaking space between words, curly quotes in a link: each named where it is.
+    page = small_tree / "docs" / "en" / "finger.md"
+    text = page.read_text(encoding="utf-8")
+    pasted = "•\tRest your hand.\n◦  Keep it up.\n\nRaise\u00a0your hand. See [the guide](“guide.md”).\n"
+    page.write_text(text.replace("## Home care\n\n", "## Home care\n\n" + pasted, 1), encoding="utf-8")
+    report = validate(project_settings.load(small_tree / "mkdocs.yml"))
+    found = {(problem.code, problem.line) for problem in report.problems if problem.code.startswith("paste-")}
+    first = line_of(page, "•\tRest")
+    assert found == {
+        ("paste-bullet", first),
+        ("paste-bullet", first + 1),
+        ("paste-nbsp", first + 3),
+        ("paste-curly-quotes", first + 3),
+    }
+    assert {problem.gate for problem in report.problems if problem.code in {"paste-bullet", "paste-curly-quotes"}} == {
+        Gate.FAILS_STRICT
+    }
+
+
+def test_a_translation_keeps_the_english_articles_category_related_articles_and_review_dates(small_tree):
+    page = small_tree / "docs" / "es" / "finger.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("reviewed: 2026-01-10", "reviewed: 2026-02-01", 1), encoding="utf-8")
+    report = validate(project_settings.load(small_tree / "mkdocs.yml"))
+    [changed] = [problem for problem in report.problems if problem.code == "translation-changes-source-field"]
+    assert (changed.path, changed.line) == ("docs/es/finger.md", line_of(page, "reviewed: 2026-02-01"))
+    assert "'reviewed' is '2026-02-01' here but '2026-01-10' in the English article" in changed.message
+    assert changed.gate is Gate.FAILS_STRICT
+
+
+def test_a_phone_photo_is_refused_with_its_size_and_how_to_shrink_it(small_tree):
+    from PIL import Image
+
+    photo = small_tree / "docs" / "en" / "img" / "wrist.jpg"
+    photo.parent.mkdir(parents=True)
+    Image.new("RGB", (4032, 3024), "white").save(photo, quality=95)
+    small = small_tree / "docs" / "en" / "img" / "splint.png"
+    Image.new("RGB", (800, 600), "white").save(small)
+    report = validate(project_settings.load(small_tree / "mkdocs.yml"))
+    [large] = [problem for problem in report.problems if problem.code == "image-too-large"]
+    assert large.path == "docs/en/img/wrist.jpg" and "4032 × 3024 px" in large.message
+    assert "at most 2000 px" in large.message

@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ from urllib.parse import urlsplit
 from jinja2 import BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils import get_relative_url
@@ -71,7 +72,7 @@ from careleaf.model import project as project_settings
 from careleaf.model.codes import CodeIndex
 from careleaf.model.config import CareleafConfig
 from careleaf.model.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
-from careleaf.model.languages import site_folder
+from careleaf.model.languages import site_folder, text_direction
 from careleaf.model.locales import load_all
 from careleaf.outputs import handouts, infobutton
 from careleaf.outputs.kiosk import build_epoch
@@ -91,6 +92,8 @@ IFRAME_WORKER_PACKAGE = Path("node_modules/iframe-worker/shim/index.js")
 IFRAME_WORKER_SHIM = "assets/javascripts/iframe-worker/shim.js"
 # Commands whose build replaces the site folder: they build beside it and publish when complete.
 PUBLISHING_COMMANDS = ("build", "gh-deploy")
+# Copied as Material's translation of its interface for a language it has not translated (in overrides/).
+INTERFACE_TEMPLATE = "partials/languages/careleaf.html"
 PACKET_URL = f"{Path(PACKET_PAGE).stem}/"
 
 
@@ -161,6 +164,8 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         self._command: str | None = None
         self._dirty = False
         self._templates = _MemoryBytecodeCache()
+        # Empty Material translations for the languages Material has none for (_supply_material_interfaces).
+        self._interface_folder: Path | None = None
         self._options: dict[str, Any] = {}
         self._checked: _Checked | None = None
         self._build: _Build | None = None
@@ -179,7 +184,37 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         # Languages are built in parallel for `mkdocs build` only; `serve` rebuilds stay in one process.
         self._command, self._dirty = command, dirty
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)
+    def _supply_material_interfaces(self, config: MkDocsConfig) -> None:
+        """Before Material's search plugin reads the interface: a language Material has not translated
+        gets an empty translation (partials/languages/<lang>.html) in a theme folder of Careleaf's, so
+        pages take its strings from the locale catalogue (partials/language.html) instead of crashing."""
+        untranslated = [
+            lang
+            for lang, _name, _default in upstream.i18n_languages_as_written(config)
+            if upstream.material_interface(lang, ()) is None
+        ]
+        if not untranslated:
+            return
+        source = next(
+            (
+                Path(folder) / INTERFACE_TEMPLATE
+                for folder in config.theme.dirs
+                if (Path(folder) / INTERFACE_TEMPLATE).is_file()
+            ),
+            None,
+        )
+        if source is None:
+            raise PluginError(f"{INTERFACE_TEMPLATE} is missing from the theme's overrides: it came with Careleaf")
+        if self._interface_folder is None:
+            self._interface_folder = Path(tempfile.mkdtemp(prefix="careleaf-interface-"))
+        for lang in untranslated:
+            target = self._interface_folder / upstream.MATERIAL_LANGUAGE_TEMPLATE.format(lang=lang)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        upstream.add_theme_folder(config, self._interface_folder)
+
+    def _check_and_configure(self, config: MkDocsConfig) -> MkDocsConfig:
         """Refuse to build a library that breaks the red-flag contract or the schema."""
         if config.strict and not upstream.strict_counts_warnings():
             raise PluginError(
@@ -229,6 +264,8 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
                     config[option].append(asset)
         return config
 
+    on_config = CombinedEvent(_supply_material_interfaces, _check_and_configure)
+
     @event_priority(-200)
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Name the site in the language being built (static-i18n has set it by now); as the
@@ -261,6 +298,14 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
         env.globals["content_security_policy_placeholder"] = csp.PLACEHOLDER
         # Material's search worker carries a hash in its name that changes with every release.
         env.globals["material_search_worker"] = upstream.search_worker(config.theme.dirs)
+        # Material's interface in the reader's language (partials/language.html): the catalogue's theme
+        # strings, then Material's translation if it has one for the language, then its English.
+        reader = _reader_language(config)
+        untranslated = upstream.material_interface(reader, ()) is None
+        env.globals["careleaf_interface"] = {
+            **({"language": reader, "direction": text_direction(reader)} if untranslated else {}),
+            **self._validated.catalogues[reader].theme,
+        }
         self._lang.build_env = env
         return env
 
@@ -469,6 +514,9 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
     def on_shutdown(self) -> None:
         # An interrupted build (Ctrl-C) reaches no build-error event: clean up here too.
         self._stop_build()
+        if self._interface_folder is not None:
+            shutil.rmtree(self._interface_folder, ignore_errors=True)
+            self._interface_folder = None
 
     # ---------------------------------------------------------------------------
     # One build: settings, staging, publishing

@@ -137,7 +137,29 @@ def check_front_matter(project, library, page, categories, problem) -> list[Prob
             )
     else:
         problems += check_translation_block(page, problem)
+        problems += _check_same_as_source(library.source(page.slug), page, problem)
     return problems
+
+
+# What a translation carries over from the English article unchanged: its place in the library and
+# its review dates (a translation is reviewed with its source, not on a calendar of its own).
+SAME_AS_SOURCE = ("category", "related", "reviewed", "review_due")
+
+
+def _check_same_as_source(source: Page | None, page: Page, problem) -> list[Problem]:
+    if source is None or page.is_home:
+        return []
+    return [
+        problem(
+            "translation-changes-source-field",
+            page.line_of(key),
+            f"'{key}' is {shown(page.meta.get(key))} here but {shown(source.meta.get(key))} in the English "
+            f"article: a translation keeps the English article's {key}",
+            Gate.FAILS_STRICT,
+        )
+        for key in SAME_AS_SOURCE
+        if key in page.meta and key in source.meta and page.meta.get(key) != source.meta.get(key)
+    ]
 
 
 def check_translation_block(page: Page, problem) -> list[Problem]:

@@ -8,9 +8,10 @@ import unicodedata
 from careleaf.checks.problems import Gate, Problem
 from careleaf.model import glossary, markup
 from careleaf.model.content import HOME_SLUG, SLUG, Library
-from careleaf.model.locales import Catalogue, placeholders
+from careleaf.model.locales import THEME_KEYS, THEME_SECTION, Catalogue, placeholders
 from careleaf.model.project import Project
 from careleaf.model.reading import shown
+from careleaf.util import upstream
 
 
 def check_coverage(project: Project, library: Library) -> list[Problem]:
@@ -136,6 +137,7 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
     readable = [catalogue for catalogue in translations if not catalogue.read_errors]
     lost = set.intersection(*(set(catalogue.strings) for catalogue in readable)) if readable else set()
     lost -= source.strings.keys() | source.entry_errors.keys()
+    lost = {key for key in lost if not key.startswith(THEME_PREFIX)}  # each language's own, as it needs
     for key in sorted(lost):
         problems.append(
             Problem(
@@ -150,7 +152,7 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
     for catalogue in readable:
         path = project.relative(catalogue.path)
         for key, text in source.strings.items():
-            if key in catalogue.entry_errors:
+            if key in catalogue.entry_errors or key.startswith(THEME_PREFIX):
                 continue
             if key not in catalogue.strings:
                 problems.append(
@@ -186,7 +188,8 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
                         f"{shown(key)} is empty",
                     )
                 )
-        for key in sorted(catalogue.strings.keys() - source.strings.keys() - source.entry_errors.keys() - lost):
+        known = source.strings.keys() | source.entry_errors.keys() | lost | {THEME_PREFIX + key for key in THEME_KEYS}
+        for key in sorted(catalogue.strings.keys() - known):
             problems.append(
                 Problem(
                     path,
@@ -194,11 +197,44 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
                     catalogue.lang,
                     None,
                     "locale-unknown-key",
-                    f"key {shown(key)} is not in the English catalogue",
+                    f"key {shown(key)} is not in the English catalogue"
+                    + (" nor one of Material's interface keys Careleaf shows" if key.startswith(THEME_PREFIX) else ""),
                     Gate.ADVISORY,
                 )
             )
+    for catalogue in catalogues.values():
+        if not catalogue.read_errors:
+            problems += _missing_interface(project, catalogue)
     return problems
+
+
+THEME_PREFIX = THEME_SECTION + "."
+
+
+def _missing_interface(project: Project, catalogue: Catalogue) -> list[Problem]:
+    """Interface strings the pages would show in English: neither the catalogue's `theme:` section
+    nor Material's translation of its interface (if it has one for the language) gives them."""
+    english = upstream.material_interface("en", THEME_KEYS) or {}
+    material = upstream.material_interface(catalogue.lang, THEME_KEYS)
+    own = catalogue.theme
+    missing = [key for key in THEME_KEYS if not own.get(key, "").strip() and not (material or {}).get(key)]
+    why = (
+        f"Material has no interface in '{catalogue.lang}'"
+        if material is None
+        else f"Material's '{catalogue.lang}' interface lacks it"
+    )
+    return [
+        Problem(
+            project.relative(catalogue.path),
+            catalogue.key_lines.get(THEME_SECTION, 1),
+            catalogue.lang,
+            None,
+            "locale-missing-interface",
+            f"missing {THEME_SECTION}: {shown(key)} ({why}): pages show the English {shown(english.get(key, key))}",
+            Gate.ADVISORY,
+        )
+        for key in missing
+    ]
 
 
 def check_glossaries(project: Project, library: Library) -> list[Problem]:

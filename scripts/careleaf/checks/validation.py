@@ -13,6 +13,7 @@ from careleaf.checks.clinical_review import check_clinical_review
 from careleaf.checks.codes import check_code_claims, check_codes
 from careleaf.checks.front_matter import category_keys, check_front_matter
 from careleaf.checks.languages import check_coverage, check_file_names, check_glossaries, check_locales
+from careleaf.checks.paste import check_images, check_paste
 from careleaf.checks.problems import INCLUDED_AT, Problem, Report, reporter
 from careleaf.checks.readability import readability_problems, unscored
 from careleaf.checks.red_flags import check_red_flags
@@ -53,6 +54,7 @@ def validate(
     problems += check_coverage(project, library)
     problems += check_code_claims(project, library)
     problems += check_file_names(project, library)
+    problems += check_images(project)
     problems += check_glossaries(project, library)
     problems += check_shared_blocks(project, library, today)
     if markup_checks:
@@ -112,6 +114,7 @@ def _check_page(
     if not page.is_home:
         problems += check_clinical_review(project, page, problem)
     problems += check_codes(project, page, problem)
+    problems += check_paste(page, problem)
     if not page.is_home:
         problems += check_red_flags(page, problem, render)
     return problems

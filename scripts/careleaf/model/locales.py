@@ -14,6 +14,40 @@ from typing import Any
 from careleaf.model import reading
 from careleaf.model.project import Project
 
+# The Material interface strings Careleaf's pages show (skip link, search, navigation and footer
+# labels, the code-copy button). Material translates them for 60-odd languages; a catalogue's
+# `theme:` section gives them for any other language (or replaces Material's), keyed as Material
+# keys them. Its `language` and `direction` Careleaf fills itself (model/languages.py).
+THEME_SECTION = "theme"
+THEME_KEYS = (
+    "action.skip",
+    "announce.dismiss",
+    "clipboard.copied",
+    "clipboard.copy",
+    "footer",
+    "footer.next",
+    "footer.previous",
+    "header",
+    "nav",
+    "search",
+    "search.placeholder",
+    "search.reset",
+    "search.result.initializer",
+    "search.result.more.one",
+    "search.result.more.other",
+    "search.result.none",
+    "search.result.one",
+    "search.result.other",
+    "search.result.placeholder",
+    "search.result.term.missing",
+    "search.share",
+    "select.language",
+    "select.version",
+    "tabs",
+    "toc",
+    "top",
+)
+
 
 @dataclass
 class Catalogue:
@@ -31,10 +65,18 @@ class Catalogue:
         """The string for `key` with the {placeholders} given filled in (others left for later)."""
         return self.strings[key].format_map(_Unfilled(values))
 
+    @property
+    def theme(self) -> dict[str, str]:
+        """The `theme:` section: Material's interface strings, by Material's own (dotted) keys."""
+        prefix = THEME_SECTION + "."
+        return {key.removeprefix(prefix): text for key, text in self.strings.items() if key.startswith(prefix)}
+
     def tree(self, **values: str) -> dict[str, Any]:
-        """Every string, placeholders filled, nested again by key for templates (t.related.heading)."""
+        """Every string but the theme's, placeholders filled, nested again by key for templates (t.related.heading)."""
         tree: dict[str, Any] = {}
         for key in self.strings:
+            if key.startswith(THEME_SECTION + "."):
+                continue
             node = tree
             *parents, leaf = key.split(".")
             for part in parents:
@@ -96,7 +138,7 @@ def _flatten(data: dict[Any, Any], parents: tuple[Any, ...], document: reading.D
         path = (*parents, key)
         name = ".".join(map(str, path))
         line = document.key_lines.get(path, 1)
-        if not isinstance(key, str) or not key or "." in key:
+        if not isinstance(key, str) or not key or ("." in key and parents != (THEME_SECTION,)):
             catalogue.entry_errors[name] = (
                 "locale-type",
                 line,

@@ -176,6 +176,7 @@ FORKED_TEMPLATES = {
     "base.html": "8536d352b0093623df9e0032894f321cbe264b15a9b48cdd962583772455dadb",
     "partials/alternate.html": "572b1d4dae611aa5fd65107edec95e44331b6141abf86834ea4dc6c1ddd7241b",
     "partials/header.html": "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f",
+    "partials/language.html": "3a44516f305006ac794f51a45ad7b532cf270916d8e92e8c42784e58b2eff0a3",
     "partials/logo.html": "e0925ef6c190174a5162ed1ecc55295016dd8a7beec3018db3e04aac283a2dd9",
     "partials/search.html": "bfd556535abcddb99396ab2a7e3acc2ebcd3f36756007d3969396caa4126be30",
 }
@@ -208,3 +209,33 @@ def unmarked_fork_changes(ours: Path, materials: Path) -> list[str]:
                 f"{ours.name} line {our_start + 1}: Material has {theirs[start:end]!r}, ours {mine[our_start:our_end]!r}"
             )
     return unmarked
+
+
+# Material's translation of its own interface for a language: a template with one macro, t(key).
+MATERIAL_LANGUAGE_TEMPLATE = "partials/languages/{lang}.html"
+
+
+def material_interface(lang: str, keys: Iterable[str]) -> dict[str, str] | None:
+    """Material's text for each of `keys` in `lang` ('' where its translation has none), or None when
+    Material has no translation of its interface for the language at all."""
+    import jinja2
+    import material
+
+    templates = Path(material.__file__).parent / "templates"
+    name = MATERIAL_LANGUAGE_TEMPLATE.format(lang=lang)
+    if not (templates / name).is_file():
+        return None
+    try:
+        module = jinja2.Environment(loader=jinja2.FileSystemLoader(templates)).get_template(name).module
+        return {key: str(module.t(key)).strip() for key in keys}  # type: ignore[attr-defined]
+    except (jinja2.TemplateError, AttributeError) as error:
+        raise UpstreamChangedError(
+            f"Material's {name} no longer gives its strings through a macro t(key): {error}"
+        ) from error
+
+
+def add_theme_folder(config, folder: Path) -> None:
+    """A folder of templates the theme reads last (after custom_dir and Material's own): every Jinja
+    environment MkDocs makes from the theme finds them, Material's plugins' included."""
+    if str(folder) not in config.theme.dirs:
+        config.theme.dirs.append(str(folder))
