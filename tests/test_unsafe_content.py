@@ -218,7 +218,12 @@ def test_the_build_refuses_unsafe_content_naming_file_and_line(tmp_path, jobs):
 def test_a_file_not_named_in_lowercase_words_and_hyphens_is_an_error(small_tree, capsys, relative, named, suggestion):
     path = small_tree / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes((small_tree / "docs/en/finger.md").read_bytes())
+    if path.suffix == ".png":
+        from PIL import Image
+
+        Image.new("RGB", (40, 30), "white").save(path)  # a real image: only its name is wrong
+    else:
+        path.write_bytes((small_tree / "docs/en/finger.md").read_bytes())
     code, out = run(small_tree, capsys)
     assert code == 1
     assert (

@@ -364,7 +364,9 @@ def test_a_translation_keeps_the_english_articles_category_related_articles_and_
     report = validate(project_settings.load(small_tree / "mkdocs.yml"))
     [changed] = [problem for problem in report.problems if problem.code == "translation-changes-source-field"]
     assert (changed.path, changed.line) == ("docs/es/finger.md", line_of(page, "reviewed: 2026-02-01"))
-    assert "'reviewed' is '2026-02-01' here but '2026-01-10' in the English article" in changed.message
+    assert (
+        "'reviewed' is '2026-02-01' here but '2026-01-10' in the English article (docs/en/finger.md)" in changed.message
+    )
     assert changed.gate is Gate.FAILS_STRICT
 
 

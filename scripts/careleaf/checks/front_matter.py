@@ -137,7 +137,7 @@ def check_front_matter(project, library, page, categories, problem) -> list[Prob
             )
     else:
         problems += check_translation_block(page, problem)
-        problems += _check_same_as_source(library.source(page.slug), page, problem)
+        problems += _check_same_as_source(library, categories, page, problem)
     return problems
 
 
@@ -146,19 +146,35 @@ def check_front_matter(project, library, page, categories, problem) -> list[Prob
 SAME_AS_SOURCE = ("category", "related", "reviewed", "review_due")
 
 
-def _check_same_as_source(source: Page | None, page: Page, problem) -> list[Problem]:
+def _check_same_as_source(library, categories: set[str] | None, page: Page, problem) -> list[Problem]:
+    source = library.source(page.slug)
     if source is None or page.is_home:
         return []
+
+    def well_formed(key: str, value: Any) -> bool:
+        """A value its own page's checks accept: anything else is reported there, not here as well."""
+        kind = ARTICLE_FIELDS[key]
+        if not _is_a(value, kind):
+            return False
+        if key == "category":
+            return categories is None or value in categories
+        if key == "related":
+            return all(isinstance(slug, str) and library.source(slug) is not None for slug in value)
+        return True
+
     return [
         problem(
             "translation-changes-source-field",
             page.line_of(key),
             f"'{key}' is {shown(page.meta.get(key))} here but {shown(source.meta.get(key))} in the English "
-            f"article: a translation keeps the English article's {key}",
+            f"article ({library.project.relative(source.path)}): a translation keeps the English article's {key}",
             Gate.FAILS_STRICT,
         )
         for key in SAME_AS_SOURCE
-        if key in page.meta and key in source.meta and page.meta.get(key) != source.meta.get(key)
+        # A value of the wrong kind is reported as such, in the page it is in.
+        if well_formed(key, page.meta.get(key))
+        and well_formed(key, source.meta.get(key))
+        and page.meta.get(key) != source.meta.get(key)
     ]
 
 
