@@ -439,12 +439,13 @@ def search_results(page, url: str, query: str) -> list[str]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     # Material's search UI now and then never turns ready (about 1 load in 20 with the small
-    # per-language indexes, none in 60 with the merged one): a reader reloads, so does the test.
+    # per-language indexes, none in 60 with the merged one): a reader reloads, so does the test. On two
+    # busy cores (CI) the search worker can take over 6 s to start: 15 s before a reload.
     for _ in range(4):
         page.goto(url)
         page.type("input.md-search__input", query)
         try:
-            page.wait_for_selector(".md-search-result__item", timeout=6_000)
+            page.wait_for_selector(".md-search-result__item", timeout=15_000)
             break
         except PlaywrightTimeout:
             continue

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -305,3 +308,30 @@ def test_a_warning_only_the_build_gives_stops_the_kiosk_too(tmp_path):
     assert lines[0] == "the kiosk build failed (mkdocs build --strict):"
     assert any("'no-such-page.md'" in line and line.startswith("WARNING") for line in lines), lines
     assert not any(line.startswith("INFO") for line in lines), lines
+
+
+def test_a_kiosk_copy_of_other_content_never_takes_another_copys_name(tmp_path):
+    # Uncommitted work (or no git at all): the name carries the content's digest, so a second copy of
+    # different content is a second file, and the same content keeps its name.
+    project = copy_project(tmp_path / "project")
+    shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
+    first = kiosk.version(project)
+    assert first == kiosk.version(project) and "+content." in first
+    edit(project / "docs" / "es" / "muscle-spasm.md", "## ", "Beba agua.\n\n## ")
+    assert kiosk.version(project) != first
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    subprocess.run(["git", "-C", str(project), "add", "-A"], check=True)
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@x",
+    }
+    subprocess.run(["git", "-C", str(project), "commit", "-qm", "c"], check=True, env=environment)
+    committed = kiosk.version(project)
+    assert re.fullmatch(r"[0-9.]+\+[0-9a-f]{12}", committed), committed
+    edit(project / "locales" / "es.yml", "site_name:", "site_name:")  # unchanged bytes: still clean
+    assert kiosk.version(project) == committed
+    edit(project / "docs" / "es" / "muscle-spasm.md", "Beba agua.", "Beba más agua.")
+    assert kiosk.version(project).startswith(committed + ".dirty.")

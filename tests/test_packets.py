@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 
 import pikepdf
@@ -167,3 +169,16 @@ def test_staff_tick_articles_and_print_them_in_one_go(browser, served_site):
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.locator(".careleaf-part").count() == 0
     page.close()
+
+
+def test_a_packet_is_never_printed_from_a_site_built_from_older_content(built_site, tmp_path):
+    # The site was built, then an article changed: the packet would hand out the old text.
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("handouts"))
+    record = json.loads((site / "careleaf-build.json").read_text(encoding="utf-8"))
+    assert set(record) == {"content"}
+    (site / "careleaf-build.json").write_text(json.dumps({"content": "0" * 64}), encoding="utf-8")
+    with pytest.raises(packets.PacketError, match="was built from other content than docs/"):
+        packets.plan(LIBRARY, site, "es", ["muscle-spasm"], tmp_path / "packet.pdf")
+    (site / "careleaf-build.json").write_text(json.dumps(record), encoding="utf-8")
+    packets.plan(LIBRARY, site, "es", ["muscle-spasm"], tmp_path / "packet.pdf")  # as built: accepted

@@ -75,10 +75,11 @@ from careleaf.model.content import HOME_SLUG, parse_red_flags, red_flag_body_spa
 from careleaf.model.languages import site_folder, text_direction
 from careleaf.model.locales import load_all
 from careleaf.outputs import handouts, infobutton
-from careleaf.outputs.kiosk import build_epoch
+from careleaf.outputs.kiosk import BUILD_RECORD, build_epoch, content_digest
 from careleaf.outputs.print import qr_file_name, write_qr_svg
 from careleaf.util import upstream
 from careleaf.util.browser import BrowserMissing
+from careleaf.util.files import write_atomically
 from careleaf.util.processes import BackgroundCall, ProcessError
 
 log = logging.getLogger("mkdocs.plugins.careleaf")
@@ -183,6 +184,12 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Languages are built in parallel for `mkdocs build` only; `serve` rebuilds stay in one process.
         self._command, self._dirty = command, dirty
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        """`mkdocs serve` rebuilds when a locale catalogue or glossary changes too (MkDocs watches docs/,
+        mkdocs.yml and the theme's folders, overrides/ included, on its own)."""
+        server.watch(str(self._project.locales_dir))
+        return server
 
     @event_priority(100)
     def _supply_material_interfaces(self, config: MkDocsConfig) -> None:
@@ -490,6 +497,8 @@ class CareleafPlugin(BasePlugin[CareleafConfig]):
             split_index(site_dir, project.languages, project.default_language, _offline(config))
         if not project.kiosk["enabled"]:
             self._write_infobutton_index(site_dir)
+        # What the site was built from: a discharge packet printed from it later checks it is still so.
+        write_atomically(site_dir / BUILD_RECORD, json.dumps({"content": content_digest(project.root)}).encode("utf-8"))
         if _offline(config):
             target = site_dir / IFRAME_WORKER_SHIM
             target.parent.mkdir(parents=True, exist_ok=True)

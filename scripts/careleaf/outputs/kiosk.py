@@ -55,11 +55,37 @@ def build_epoch(root: Path) -> int | None:
         return None
 
 
+# What a kiosk copy or a site is made from, besides Careleaf's code.
+CONTENT_PATHS = ("docs", "locales", "overrides", "mkdocs.yml")
+# Beside a built site's pages: the digest of the content it was built from (a packet checks it).
+BUILD_RECORD = "careleaf-build.json"
+
+
 def version(root: Path) -> str:
-    """The package version and the commit, e.g. 0.1.0+3f2a9c1d7e4b."""
+    """The package version and the commit, e.g. 0.1.0+3f2a9c1d7e4b; built from uncommitted content (or
+    outside git), the content's digest too (0.1.0+3f2a9c1d7e4b.dirty.5be0c1a2f3), so two copies made from
+    different content never share a name."""
     base = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     commit = (git(root, "rev-parse", "--short=12", "HEAD") or "").strip()
-    return f"{base}+{commit}" if commit else base
+    if not commit:
+        return f"{base}+content.{content_digest(root)[:10]}"
+    if (git(root, "status", "--porcelain", "--", *CONTENT_PATHS) or "").strip():
+        return f"{base}+{commit}.dirty.{content_digest(root)[:10]}"
+    return f"{base}+{commit}"
+
+
+def content_digest(root: Path) -> str:
+    """SHA-256 over the names and bytes of every content file (hidden files aside)."""
+    digest = hashlib.sha256()
+    for name in CONTENT_PATHS:
+        top = root / name
+        files = [top] if top.is_file() else sorted(path for path in top.rglob("*") if path.is_file())
+        for path in files:
+            relative = path.relative_to(root).as_posix()
+            if any(part.startswith(".") for part in relative.split("/")):
+                continue
+            digest.update(relative.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def build_site(

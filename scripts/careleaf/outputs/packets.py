@@ -10,6 +10,7 @@ page from a browser.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from careleaf.model.content import Library
 from careleaf.model.languages import site_folder
 from careleaf.model.locales import load_all
 from careleaf.outputs import accessible_pdf, handouts
-from careleaf.outputs.kiosk import build_epoch
+from careleaf.outputs.kiosk import BUILD_RECORD, build_epoch, content_digest
 
 
 class PacketError(ValueError):
@@ -71,6 +72,7 @@ def plan(
     missing = [source for source in sources if not source.is_file()]
     if missing:
         raise PacketError(f"{missing[0]} is missing: build the site first (bash scripts/setup.sh)")
+    _check_built_from_this_content(project, site_dir)
     cover_title = load_all(project)[lang].text("packet.cover_title")
     return handouts.Job(
         slug=",".join(slugs),
@@ -82,6 +84,19 @@ def plan(
         ticked=tuple(slugs),
         large_print=large_print,
     )
+
+
+def _check_built_from_this_content(project, site_dir: Path) -> None:
+    """A packet is printed from a site built from the content as it is now: never an older site."""
+    try:
+        built_from = json.loads((site_dir / BUILD_RECORD).read_text(encoding="utf-8")).get("content")
+    except (OSError, ValueError, AttributeError):
+        built_from = None
+    if built_from != content_digest(project.root):
+        raise PacketError(
+            f"{site_dir} was built from other content than docs/, locales/ and mkdocs.yml hold now "
+            "(or by an older Careleaf): build it again (mkdocs build) and print the packet from that"
+        )
 
 
 def build(
