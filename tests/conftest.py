@@ -436,17 +436,10 @@ def _serve(directory: Path):
 
 def search_results(page, url: str, query: str) -> list[str]:
     """Type a query into Material's search on `url`; the links of the results."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    # Material's search UI now and then never turns ready (about 1 load in 20 with the small
-    # per-language indexes, none in 60 with the merged one): a reader reloads, so does the test. On two
-    # busy cores (CI) the search worker can take over 6 s to start: 15 s before a reload.
-    for _ in range(4):
-        page.goto(url)
-        page.type("input.md-search__input", query)
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=15_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    page.goto(url)
+    page.fill("input.md-search__input", query)
+    # Material reads the query on keyup; Playwright inserts non-ASCII text with no key events (an
+    # IME's commit ends in one), so a query typed after the index loaded was never searched.
+    page.press("input.md-search__input", "End")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
     return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
