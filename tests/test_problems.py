@@ -2,7 +2,7 @@
 
 import json
 
-from careleaf.checks.problems import ERROR, WARNING, Gate, Problem
+from careleaf.checks.problems import ERROR, NOTE, WARNING, Gate, Problem
 
 
 def test_each_gate_has_the_severity_and_blocking_of_the_old_pairs():
@@ -11,8 +11,15 @@ def test_each_gate_has_the_severity_and_blocking_of_the_old_pairs():
         Gate.STOPS_BUILD: (ERROR, True),
         Gate.FAILS_STRICT: (ERROR, False),
         Gate.ADVISORY: (WARNING, False),
+        Gate.DECLARED: (NOTE, False),
     }
     assert Problem("p.md", 1, None, None, "c", "m").gate is Gate.STOPS_BUILD
+
+
+def test_a_declared_open_item_is_written_as_a_note():
+    problem = Problem("docs/es/a.md", 1, "es", "a", "translation-missing", "not yet", Gate.DECLARED)
+    assert problem.human() == "docs/es/a.md:1: note: not yet [translation-missing]"
+    assert problem.as_dict()["severity"] == "note"
 
 
 def test_a_problem_is_written_as_before():

@@ -63,6 +63,7 @@ from careleaf.build.views import (
     placeholder_values,
     tier_cards,
 )
+from careleaf.checks.problems import Gate
 from careleaf.checks.readability import readability_problems
 from careleaf.checks.unsafe_markup import markup_problems
 from careleaf.checks.validation import validate
@@ -841,9 +842,13 @@ def _check_share_build(config: MkDocsConfig, project: project_settings.Project, 
 def _refuse_blocking(problems, strict: bool) -> None:
     """Warn about what may still build; stop the build, naming file and line, on what may not. A
     --strict build, which any of them would fail at its end, stops here: before a page or PDF is made."""
-    blocking = [problem for problem in problems if problem.stops_build or strict]
+    blocking = [
+        problem for problem in problems if problem.stops_build or (strict and problem.gate is not Gate.DECLARED)
+    ]
     for problem in problems:
-        if problem not in blocking:
+        if problem.gate is Gate.DECLARED:
+            log.info(problem.human())  # a declared open item: MkDocs' --strict counts every warning
+        elif problem not in blocking:
             log.warning(problem.human())
     if blocking:
         lines = "\n".join(problem.human() for problem in blocking)

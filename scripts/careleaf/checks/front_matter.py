@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from careleaf.checks import safety
 from careleaf.checks.problems import Gate, Problem
 from careleaf.model import approval, codes
-from careleaf.model.content import HOME_SLUG, TRANSLATION_STATUSES, Page
+from careleaf.model.content import HOME_SLUG, PENDING, TRANSLATION_STATUSES, TRANSLATIONS_KEY, Page
 from careleaf.model.locales import Catalogue
 from careleaf.model.reading import InvalidDate, shown
 
@@ -33,6 +34,7 @@ PASSTHROUGH_FIELDS = {
     "status",
     approval.KEY,
     codes.FRONT_MATTER_KEY,
+    TRANSLATIONS_KEY,
 }
 
 
@@ -126,6 +128,8 @@ def check_front_matter(project, library, page, categories, problem) -> list[Prob
                     problems.append(
                         problem("related-self", page.line_of("related"), "an article cannot be related to itself")
                     )
+    if TRANSLATIONS_KEY in page.meta:
+        problems += _check_pending(project, library, page, problem)
     if page.lang == project.default_language:
         if "translation" in page.meta:
             problems.append(
@@ -139,6 +143,42 @@ def check_front_matter(project, library, page, categories, problem) -> list[Prob
         problems += check_translation_block(page, problem)
         problems += _check_same_as_source(library, categories, page, problem)
     return problems
+
+
+def _check_pending(project, library, page: Page, problem) -> list[Problem]:
+    line = page.line_of(TRANSLATIONS_KEY)
+    if page.lang != project.default_language:
+        return [
+            problem(
+                "translations-pending",
+                line,
+                f"only the English page declares '{TRANSLATIONS_KEY}: {PENDING}'; a translation has a 'translation' block",
+            )
+        ]
+    if page.meta[TRANSLATIONS_KEY] != PENDING:
+        return [
+            problem(
+                "translations-pending",
+                line,
+                f"'{TRANSLATIONS_KEY}' can only be '{PENDING}' (its translations may be missing or behind "
+                f"for now), not {shown(page.meta[TRANSLATIONS_KEY])}",
+            )
+        ]
+    behind = [
+        lang
+        for lang in project.translations
+        if (translation := library.get(page.slug, lang)) is None or any(safety.staleness(library, translation).values())
+    ]
+    if behind:
+        return []
+    return [
+        problem(
+            "translations-pending",
+            line,
+            f"every translation is here and current: remove '{TRANSLATIONS_KEY}: {PENDING}'",
+            Gate.DECLARED,
+        )
+    ]
 
 
 # What a translation carries over from the English article unchanged: its place in the library and

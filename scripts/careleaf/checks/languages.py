@@ -7,7 +7,7 @@ import unicodedata
 
 from careleaf.checks.problems import Gate, Problem
 from careleaf.model import glossary, markup
-from careleaf.model.content import HOME_SLUG, SLUG, Library
+from careleaf.model.content import HOME_SLUG, PENDING, SLUG, TRANSLATIONS_KEY, Library
 from careleaf.model.locales import THEME_KEYS, THEME_SECTION, Catalogue, placeholders
 from careleaf.model.project import Project
 from careleaf.model.reading import shown
@@ -35,7 +35,12 @@ def check_coverage(project: Project, library: Library) -> list[Problem]:
             if library.get(slug, lang) is not None:
                 continue
             path = project.relative(project.docs_dir / lang / f"{slug}.md")
-            if lang in project.languages_in_progress:
+            if lang in project.languages_in_progress or source.translations_pending:
+                why = (
+                    f"'{lang}' is in progress"
+                    if lang in project.languages_in_progress
+                    else f"{project.relative(source.path)} declares its translations pending"
+                )
                 problems.append(
                     Problem(
                         path,
@@ -43,9 +48,8 @@ def check_coverage(project: Project, library: Library) -> list[Problem]:
                         lang,
                         slug,
                         "translation-missing",
-                        f"no '{lang}' translation yet ('{lang}' is in progress): readers get the "
-                        "English page with a notice",
-                        Gate.ADVISORY,
+                        f"no '{lang}' translation yet ({why}): readers get the English page with a notice",
+                        Gate.DECLARED,
                     )
                 )
             else:
@@ -58,8 +62,9 @@ def check_coverage(project: Project, library: Library) -> list[Problem]:
                         slug,
                         "translation-missing",
                         f"no '{lang}' translation: every article needs its red-flag card in every "
-                        f"language (while '{lang}' is being translated, list it in "
-                        "the careleaf plugin's languages_in_progress in mkdocs.yml)",
+                        f"language (while '{lang}' is being translated, list it in the careleaf plugin's "
+                        f"languages_in_progress in mkdocs.yml; while this article's translations are being "
+                        f"made, put '{TRANSLATIONS_KEY}: {PENDING}' in its English front matter)",
                         Gate.FAILS_STRICT,
                     )
                 )
@@ -251,6 +256,12 @@ def check_glossaries(project: Project, library: Library) -> list[Problem]:
             Problem(path, line, lang, None, code, message) for code, line, message in current.entry_errors.values()
         ]
         text = " ".join(page.body for page in library.articles(lang))
+        awaited = [
+            english
+            for english in library.articles(project.default_language)
+            if library.get(english.slug, lang) is None
+            and (lang in project.languages_in_progress or english.translations_pending)
+        ]
         for key in source.terms:
             if key in current.entry_errors:
                 continue
@@ -281,6 +292,13 @@ def check_glossaries(project: Project, library: Library) -> list[Problem]:
                 ]
             unused = [form for form in [entry["term"], *entry["forms"]] if form not in text]
             if unused:
+                english = source.terms[key]
+                # The term may wait for an article whose translation is declared missing for now.
+                waiting = [
+                    page.slug
+                    for page in awaited
+                    if any(form in page.body for form in [english["term"], *english["forms"]])
+                ]
                 problems.append(
                     Problem(
                         path,
@@ -288,8 +306,9 @@ def check_glossaries(project: Project, library: Library) -> list[Problem]:
                         lang,
                         None,
                         "glossary-unused",
-                        f"{shown(key)}: {', '.join(unused)} does not occur in the '{lang}' articles",
-                        Gate.ADVISORY,
+                        f"{shown(key)}: {', '.join(unused)} does not occur in the '{lang}' articles"
+                        + (f" (yet: {', '.join(waiting)} not translated)" if waiting else ""),
+                        Gate.DECLARED if waiting else Gate.ADVISORY,
                     )
                 )
     return problems

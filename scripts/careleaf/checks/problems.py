@@ -12,6 +12,7 @@ from careleaf.model.project import Project
 
 ERROR = "error"
 WARNING = "warning"
+NOTE = "note"
 # How a problem in a shared block names the page that includes it (the first, when several do).
 INCLUDED_AT = " (included at "
 
@@ -25,11 +26,14 @@ class Gate(Enum):
     FAILS_STRICT = "fails-strict"
     # A warning: only `--strict` fails.
     ADVISORY = "advisory"
+    # An open item the team declared (a language in progress, an article's translations pending):
+    # readers see a notice, and no build fails, not even --strict.
+    DECLARED = "declared"
 
     @property
     def severity(self) -> str:
-        """'error' or 'warning', as every output spells it."""
-        return WARNING if self is Gate.ADVISORY else ERROR
+        """'error', 'warning' or 'note', as every output spells it."""
+        return {Gate.ADVISORY: WARNING, Gate.DECLARED: NOTE}.get(self, ERROR)
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,11 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.severity == WARNING]
+
+    @property
+    def notes(self) -> list[Problem]:
+        """Declared open items: listed, never refused."""
+        return [problem for problem in self.problems if problem.severity == NOTE]
 
     def red_flag_summary(self) -> list[dict[str, Any]]:
         """For every article and language: the tiers found and how many signs a reader sees in each."""

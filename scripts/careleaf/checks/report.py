@@ -24,7 +24,9 @@ def format_human(report: Report) -> Iterable[str]:
         yield ""
     files = len({problem.path for problem in report.problems})
     yield (
-        f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) in {files} file(s); "
+        f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        + (f", {len(report.notes)} note(s) (declared open items, never refused)" if report.notes else "")
+        + f" in {files} file(s); "
         f"{len(report.library.pages)} page(s) checked in {len(report.library.project.languages)} language(s)"
     )
 
@@ -40,7 +42,14 @@ def content_report(report: Report) -> list[dict[str, Any]]:
             page = library.get(slug, lang)
             row: dict[str, Any] = {"article": slug, "language": lang}
             if page is None or page.read_errors:
-                row.update(status="missing", clinical=None, tiers={}, reading=None, review_due=None)
+                source = library.source(slug)
+                declared = page is None and (
+                    lang in project.languages_in_progress or (source is not None and source.translations_pending)
+                )
+                # Declared missing (readers get the English page with a notice), or missing.
+                row.update(
+                    status="pending" if declared else "missing", clinical=None, tiers={}, reading=None, review_due=None
+                )
                 rows.append(row)
                 continue
             stale = safety.staleness(library, page)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from careleaf.checks.problems import Gate, Problem, located
 from careleaf.model import markup, shared_blocks
-from careleaf.model.content import HOME_SLUG, TIER_KINDS, Library, Page
+from careleaf.model.content import HOME_SLUG, PENDING, TIER_KINDS, TRANSLATIONS_KEY, Library, Page
 from careleaf.model.project import Project
 from careleaf.util.git import git
 
@@ -80,17 +80,38 @@ def translation_problems(library: Library, page: Page) -> list[Problem]:
             )
         ]
     if stale["text"]:
+        # Readers see the English page's update date on the translation either way; it publishes
+        # only when someone declared it may lag (the red flags above never may).
+        declared = page.lang in library.project.languages_in_progress or _pending(library, page)
         return [
             located(
                 library.project,
                 page,
                 line,
                 "translation-stale-text",
-                f"{source_path} changed since this translation was made: update it, then run {command}",
-                Gate.ADVISORY,
+                f"{source_path} changed since this translation was made: update it, then run {command}"
+                + (
+                    f" (declared: {_declaration(library, page)}; readers see that the English was updated)"
+                    if declared
+                    else f" (to publish it behind the English for now, put '{TRANSLATIONS_KEY}: {PENDING}' in "
+                    f"{source_path}'s front matter)"
+                ),
+                Gate.DECLARED if declared else Gate.ADVISORY,
             )
         ]
     return []
+
+
+def _pending(library: Library, page: Page) -> bool:
+    """The English page (an article or a shared block) declares its translations pending."""
+    source = library.source(page.slug)
+    return source is not None and source.translations_pending
+
+
+def _declaration(library: Library, page: Page) -> str:
+    if page.lang in library.project.languages_in_progress:
+        return f"'{page.lang}' is in progress"
+    return f"translations {PENDING} in the English front matter"
 
 
 def parity_problems(library: Library, page: Page) -> list[Problem]:

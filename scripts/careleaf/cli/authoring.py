@@ -19,26 +19,35 @@ if TYPE_CHECKING:
 
 def _new_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("slug", help="the article's file name without .md (e.g. sprained-ankle)")
-    parser.add_argument("--category", required=True, help="a key of categories: in locales/en.yml")
+    parser.add_argument("--category", help="a key of categories: in locales/en.yml (a new English article)")
+    parser.add_argument("--lang", help="start this language's translation of an existing English article")
 
 
 def _new(project: Project, args: argparse.Namespace) -> int:
-    """Every language's file for a new article, with the structure and its placeholders."""
+    """A new English article (translations pending), or one language's translation of it."""
     from careleaf.authoring.scaffold import create
 
-    for path in create(project, args.slug, args.category):
-        print(f"created {path}")
+    print(f"created {create(project, args.slug, args.category, args.lang)}")
     print("Replace every '[TO WRITE: ...]', then run careleaf validate.")
+    if not args.lang and project.translations:
+        print(
+            f"Until each translation arrives, readers of {', '.join(project.translations)} get the English page "
+            f"with a notice ('translations: pending'). A translator starts one with: careleaf new {args.slug} "
+            f"--lang LANG (or for a vendor: careleaf xliff export LANG {args.slug} -o FILE.xlf)."
+        )
     return OK
 
 
 NEW = Command(
     name="new",
-    summary="start a new article in every language",
+    summary="start an English article, or one translation of it",
     description=(
-        "Start a new article in every language, with the full structure (red-flag card included) and\n"
-        "placeholders. Every '[TO WRITE: ...]' placeholder fails the validator until it is replaced.\n\n"
-        "Exit codes: 0 created, 2 usage or configuration error (bad slug or category, article exists)."
+        "Start a new English article with the full structure (red-flag card included) and placeholders,\n"
+        "its translations declared pending: until each arrives, readers of that language get the English\n"
+        "page with a notice, and the strict build still publishes. With --lang, start that language's\n"
+        "page for an existing English article, in the same structure and with its translation block.\n"
+        "Every '[TO WRITE: ...]' placeholder fails the validator until it is replaced.\n\n"
+        "Exit codes: 0 created, 2 usage or configuration error (bad slug, category or language, page exists)."
     ),
     arguments=_new_arguments,
     run=_new,

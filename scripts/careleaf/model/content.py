@@ -33,6 +33,9 @@ RED_FLAGS_ID = "red-flags"
 TIER_KINDS = ("emergency", "urgent", "contact")
 REQUIRED_ONE_OF = ("emergency", "urgent")
 TRANSLATION_STATUSES = ("machine-draft", "reviewed")
+# `translations: pending` on an English article: its translations may be missing or behind its text
+# for now (readers get the English page, or the translation with a notice), never its red flags.
+TRANSLATIONS_KEY, PENDING = "translations", "pending"
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*(?:\{(?P<attrs>[^}]*)\})?[ \t]*#*[ \t]*$")
 _ADMONITION = re.compile(r'^(?P<marker>!!!|\?\?\?\+?)[ \t]*(?P<kind>[\w-]+)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
@@ -146,6 +149,11 @@ class Page:
     def translation(self) -> dict[str, Any]:
         value = self.meta.get("translation")
         return value if isinstance(value, dict) else {}
+
+    @property
+    def translations_pending(self) -> bool:
+        """This English article declares its translations may be missing or behind its text for now."""
+        return self.meta.get(TRANSLATIONS_KEY) == PENDING
 
     @property
     def translation_status(self) -> str | None:

@@ -1,0 +1,178 @@
+"""Publishing in stages: the strict build publishes while the only open items are declared ones (a
+language in progress, an English article's translations pending), each reader sees the honest
+fallback or notice, and a changed English red-flag card still blocks every translation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from careleaf.cli import main as careleaf
+from conftest import copy_project, edit, keep_languages, line_of, mkdocs_build
+
+TODAY = "2026-11-20"
+
+
+def validate(project, capsys, *args) -> tuple[int, str]:
+    code = careleaf(["-f", str(project / "mkdocs.yml"), "validate", "--today", TODAY, *args])
+    return code, capsys.readouterr().out
+
+
+def declare_pending(page) -> None:
+    edit(page, "\ncategory:", "\ntranslations: pending\ncategory:")
+
+
+# ---------------------------------------------------------------------------
+# The validator's gate
+# ---------------------------------------------------------------------------
+
+
+def test_a_pending_article_without_its_translation_is_a_note_that_strict_accepts(small_tree, capsys):
+    (small_tree / "docs/es/wrist.md").unlink()
+    code, out = validate(small_tree, capsys, "--strict")
+    assert code == 1 and "docs/es/wrist.md:1: error: no 'es' translation:" in out
+    assert "put 'translations: pending' in its English front matter" in out
+
+    declare_pending(small_tree / "docs/en/wrist.md")
+    code, out = validate(small_tree, capsys, "--strict")
+    assert code == 0, out
+    assert (
+        "docs/es/wrist.md:1: note: no 'es' translation yet (docs/en/wrist.md declares its translations pending): "
+        "readers get the English page with a notice [translation-missing]"
+    ) in out
+    assert "0 error(s), 0 warning(s), 1 note(s)" in out
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "status", "--lang", "es"]) == 0
+    rows = {
+        line.split()[0]: line.split()[2] for line in capsys.readouterr().out.splitlines() if line.startswith("wrist ")
+    }
+    assert rows == {"wrist": "pending"}
+
+
+def test_an_english_text_change_publishes_behind_only_when_declared(small_tree, capsys):
+    edit(small_tree / "docs/en/wrist.md", "Rest your hand.", "Rest your hand and keep it raised.")
+    code, out = validate(small_tree, capsys, "--strict")
+    assert code == 1 and "warning: docs/en/wrist.md changed since this translation was made" in out
+    declare_pending(small_tree / "docs/en/wrist.md")
+    code, out = validate(small_tree, capsys, "--strict")
+    assert code == 0, out
+    line = line_of(small_tree / "docs/es/wrist.md", "translation:")
+    assert f"docs/es/wrist.md:{line}: note: docs/en/wrist.md changed since this translation was made" in out
+    assert "declared: translations pending in the English front matter" in out
+
+
+@pytest.mark.parametrize("declaration", ["pending", "in progress"])
+def test_a_changed_english_red_flag_card_blocks_whatever_was_declared(small_tree, capsys, declaration):
+    if declaration == "pending":
+        declare_pending(small_tree / "docs/en/finger.md")
+    else:
+        config = small_tree / "mkdocs.yml"
+        config.write_text(
+            re.sub(r"(\n      )(handouts:)", r"\1languages_in_progress: [es]\1\2", config.read_text(), count=1)
+        )
+    edit(small_tree / "docs/en/finger.md", "the pain gets worse", "the pain gets worse or spreads")
+    code, out = validate(small_tree, capsys)
+    assert code == 1
+    line = line_of(small_tree / "docs/es/finger.md", "translation:")
+    assert f"docs/es/finger.md:{line}: error: the red flags in docs/en/finger.md changed" in out
+
+
+def test_the_pending_declaration_is_checked(small_tree, capsys):
+    edit(small_tree / "docs/en/wrist.md", "\ncategory:", "\ntranslations: done\ncategory:")
+    edit(small_tree / "docs/es/wrist.md", "\ncategory:", "\ntranslations: pending\ncategory:")
+    code, out = validate(small_tree, capsys)
+    assert code == 1
+    en_line = line_of(small_tree / "docs/en/wrist.md", "translations:")
+    es_line = line_of(small_tree / "docs/es/wrist.md", "translations:")
+    assert f"docs/en/wrist.md:{en_line}: error: 'translations' can only be 'pending'" in out
+    assert f"docs/es/wrist.md:{es_line}: error: only the English page declares 'translations: pending'" in out
+
+    edit(small_tree / "docs/en/wrist.md", "translations: done", "translations: pending")
+    edit(small_tree / "docs/es/wrist.md", "translations: pending\n", "")
+    code, out = validate(small_tree, capsys, "--strict")
+    assert code == 0
+    assert (
+        f"docs/en/wrist.md:{en_line}: note: every translation is here and current: remove 'translations: pending'"
+        in out
+    )
+
+
+# ---------------------------------------------------------------------------
+# The strict build, as readers see it
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.build
+def test_the_strict_build_publishes_declared_open_items_with_honest_notices_and_blocks_a_changed_card(tmp_path):
+    project = keep_languages(copy_project(tmp_path / "project"), ("en", "es", "vi"))
+    config = project / "mkdocs.yml"
+    edit(config, "      languages_in_progress: []", "      languages_in_progress: [vi]")
+    docs = project / "docs"
+    # A language in progress: one article not yet in Vietnamese.
+    (docs / "vi/finger-dislocation.md").unlink()
+    # An English article whose Spanish translation is pending.
+    (docs / "es/possible-wrist-fracture.md").unlink()
+    declare_pending(docs / "en/possible-wrist-fracture.md")
+    # An English text change (the card untouched) that the translations have not caught up with.
+    declare_pending(docs / "en/muscle-spasm.md")
+    edit(docs / "en/muscle-spasm.md", "Any muscle can spasm,", "Any muscle can go into spasm,")
+
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site, handouts=False)
+    assert result.returncode == 0, result.stderr
+    notes = sorted(re.findall(r"(docs/\S+): note: .*\[(translation-[a-z-]+)\]", result.stderr))
+    behind = {lang: line_of(docs / lang / "muscle-spasm.md", "translation:") for lang in ("es", "vi")}
+    assert notes == [
+        (f"docs/es/muscle-spasm.md:{behind['es']}", "translation-stale-text"),
+        ("docs/es/possible-wrist-fracture.md:1", "translation-missing"),
+        ("docs/vi/finger-dislocation.md:1", "translation-missing"),
+        (f"docs/vi/muscle-spasm.md:{behind['vi']}", "translation-stale-text"),
+    ]
+    # A glossary term used only in an article not yet translated waits for it.
+    assert "note: 'dislocation': trật khớp, Trật khớp does not occur in the 'vi' articles (yet: finger-dislocation" in (
+        result.stderr
+    )
+
+    def page(lang: str, slug: str) -> BeautifulSoup:
+        return BeautifulSoup((site / lang / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+    english_card = page_card(
+        BeautifulSoup((site / "possible-wrist-fracture/index.html").read_text("utf-8"), "html.parser")
+    )
+    for lang, slug in (("vi", "finger-dislocation"), ("es", "possible-wrist-fracture")):
+        fallback = page(lang, slug)
+        assert fallback.select_one(".careleaf-notice--fallback"), (lang, slug)
+        assert fallback.select_one("section.careleaf-content")["lang"] == "en"
+        assert [kind for kind, signs in page_card(fallback) if signs] == ["emergency", "urgent", "contact"]
+    assert page_card(page("es", "possible-wrist-fracture")) == english_card
+    for lang, updated in (("es", "La versión en inglés de esta página se actualizó"), ("vi", "")):
+        behind = page(lang, "muscle-spasm")
+        notice = behind.select_one(".careleaf-notice--stale")
+        assert notice is not None and updated in notice.get_text(), lang
+        assert notice.select_one("a[hreflang=en]")["href"].endswith("muscle-spasm/")
+        assert not behind.select_one(".careleaf-notice--fallback")
+    assert not page("es", "finger-dislocation").select_one(".careleaf-notice--stale, .careleaf-notice--fallback")
+
+    # The English red-flag card changes: declared or not, no translation of it publishes.
+    published = (site / "es/muscle-spasm/index.html").read_bytes()
+    edit(docs / "en/muscle-spasm.md", "or keeps getting weaker", "or keeps getting weaker or spreading")
+    result = mkdocs_build(project, site, handouts=False)
+    assert result.returncode == 1
+    for lang in ("es", "vi"):
+        line = line_of(docs / lang / "muscle-spasm.md", "translation:")
+        assert (
+            f"docs/{lang}/muscle-spasm.md:{line}: error: the red flags in docs/en/muscle-spasm.md changed"
+        ) in result.stderr
+    assert (site / "es/muscle-spasm/index.html").read_bytes() == published
+
+
+def page_card(page: BeautifulSoup) -> list[tuple[str, list[str]]]:
+    """The red-flag card's tiers in order, each with the signs it shows."""
+    return [
+        (
+            next(name.removeprefix("care-card--") for name in tier["class"] if name.startswith("care-card--")),
+            [sign.get_text(" ", strip=True) for sign in tier.select("li")],
+        )
+        for tier in page.select(".red-flags .care-card")
+    ]
