@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 from careleaf.cli.base import Command
 from careleaf.cli.errors import FINDINGS, OK, USAGE, say
 
-SHARD_ENVIRONMENT = "CARELEAF_HANDOUT_SHARD"
-
 if TYPE_CHECKING:
     from careleaf.model.project import Project
 
@@ -80,13 +78,12 @@ def _print_share(project: Project, config_file: Path, shard: tuple[int, int]) ->
     its progress shown as it comes. The build refuses a library the publishing build would (exit 1)."""
     import os
     import subprocess
-    import sys
     import tempfile
 
     from careleaf.build.plugin import SHARE_SITE_ENVIRONMENT
     from careleaf.model import project as project_settings
     from careleaf.outputs.kiosk import build_problems
-    from careleaf.util.code import CARELEAF_CODE
+    from careleaf.util.code import SHARD_ENVIRONMENT, strict_build
 
     share = f"{shard[0]}/{shard[1]}"
     os.environ[SHARD_ENVIRONMENT] = share
@@ -102,15 +99,9 @@ def _print_share(project: Project, config_file: Path, shard: tuple[int, int]) ->
         return USAGE
     with tempfile.TemporaryDirectory(prefix="careleaf-shard-") as work:
         site = Path(work) / "site"
-        environment = {
-            **os.environ,
-            SHARD_ENVIRONMENT: share,
-            SHARE_SITE_ENVIRONMENT: str(site.resolve()),
-            "NO_MKDOCS_2_WARNING": "1",
-            "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH")))),
-        }
-        # No --quiet: it hides warnings from the counter --strict fails on (mkdocs#4126).
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site)]
+        command, environment = strict_build(
+            config_file, site, **{SHARD_ENVIRONMENT: share, SHARE_SITE_ENVIRONMENT: str(site.resolve())}
+        )
         output = []
         with subprocess.Popen(
             command, cwd=project.root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import tomllib
 import zipfile
@@ -22,7 +21,7 @@ from pathlib import Path
 from careleaf.checks import gate
 from careleaf.model.content import Library
 from careleaf.model.project import Project
-from careleaf.util.code import CARELEAF_CODE
+from careleaf.util.code import strict_build
 from careleaf.util.files import replaced_atomically
 from careleaf.util.git import git
 
@@ -98,31 +97,13 @@ def build_site(
 ) -> None:
     """`mkdocs build --strict` with kiosk mode and Material's offline plugin turned on, from `config_file`
     (the project's mkdocs.yml unless named: `careleaf -f`)."""
-    env = {
-        **{name: value for name, value in os.environ.items() if name != "CARELEAF_HANDOUT_SHARD"},
-        "CARELEAF_KIOSK": "true",
-        "SOURCE_DATE_EPOCH": str(epoch),
-        "NO_MKDOCS_2_WARNING": "1",
-        # The build's careleaf plugin runs the same Careleaf code as the gate that let the library through.
-        "PYTHONPATH": os.pathsep.join(filter(None, (str(CARELEAF_CODE), os.environ.get("PYTHONPATH")))),
-    }
+    env = {"CARELEAF_KIOSK": "true", "SOURCE_DATE_EPOCH": str(epoch)}
     if idle_seconds is not None:
         env["CARELEAF_KIOSK_IDLE_SECONDS"] = str(idle_seconds)
     if print_enabled is not None:
         env["CARELEAF_KIOSK_PRINT"] = "true" if print_enabled else "false"
-    # No --quiet: it hides warnings from the counter --strict fails on (mkdocs#4126).
-    command = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "--strict",
-        "--clean",
-        "--config-file",
-        str(config_file or project.root / "mkdocs.yml"),
-        "--site-dir",
-        str(site_dir),
-    ]
+    # The build's careleaf plugin runs the same Careleaf code as the gate that let the library through.
+    command, env = strict_build(config_file or project.root / "mkdocs.yml", site_dir, **env)
     result = subprocess.run(command, cwd=project.root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(
