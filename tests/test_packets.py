@@ -182,3 +182,18 @@ def test_a_packet_is_never_printed_from_a_site_built_from_older_content(built_si
         packets.plan(LIBRARY, site, "es", ["muscle-spasm"], tmp_path / "packet.pdf")
     (site / "careleaf-build.json").write_text(json.dumps(record), encoding="utf-8")
     packets.plan(LIBRARY, site, "es", ["muscle-spasm"], tmp_path / "packet.pdf")  # as built: accepted
+
+
+def test_a_packet_prints_an_article_not_yet_translated_once_and_in_english(fallback_site, tmp_path):
+    from careleaf.model.content import Library
+    from careleaf.model.project import load
+    from conftest import FALLBACK_SLUG
+
+    library = Library.load(load(fallback_site.parent / "project" / "mkdocs.yml"))
+    assert library.get(FALLBACK_SLUG, "es") is None
+    job = packets.plan(
+        library, fallback_site, "es", [FALLBACK_SLUG, "muscle-spasm"], tmp_path / "p.pdf", with_english=True
+    )
+    parts = [(packets.language_of(source, fallback_site, library), source.parent.name) for source in job.sources[1:]]
+    # The untranslated article is the English page already: printed once, called English.
+    assert sorted(parts) == [("en", FALLBACK_SLUG), ("en", "muscle-spasm"), ("es", "muscle-spasm")]

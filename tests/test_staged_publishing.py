@@ -4,7 +4,10 @@ fallback or notice, and a changed English red-flag card still blocks every trans
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
+import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
@@ -91,11 +94,26 @@ def test_the_pending_declaration_is_checked(small_tree, capsys):
     edit(small_tree / "docs/en/wrist.md", "translations: done", "translations: pending")
     edit(small_tree / "docs/es/wrist.md", "translations: pending\n", "")
     code, out = validate(small_tree, capsys, "--strict")
-    assert code == 0
+    # Left in once nothing is pending, it would cover the next English change: strict refuses it.
+    assert code == 1
     assert (
-        f"docs/en/wrist.md:{en_line}: note: every translation is here and current: remove 'translations: pending'"
-        in out
-    )
+        f"docs/en/wrist.md:{en_line}: warning: every translation is here and current: remove 'translations: pending'"
+    ) in out
+
+    edit(small_tree / "docs/en/wrist.md", "translations: pending\n", "")
+    edit(small_tree / "docs/en/index.md", "\ntitle:", "\ntranslations: pending\ntitle:")
+    code, out = validate(small_tree, capsys)
+    line = line_of(small_tree / "docs/en/index.md", "translations:")
+    assert code == 1 and f"docs/en/index.md:{line}: error: the home page is not declared 'translations: pending'" in out
+
+
+def test_a_glossary_term_used_in_a_translated_article_is_still_a_warning(small_tree, capsys):
+    (small_tree / "docs/es/finger.md").unlink()
+    declare_pending(small_tree / "docs/en/finger.md")
+    # 'finger' is in both English articles: the translated wrist article should already use the term.
+    edit(small_tree / "locales/glossary/es.yml", "term: dedo", "term: dedoo")
+    code, out = validate(small_tree, capsys, "--strict")
+    assert code == 1 and "warning: 'finger': dedoo does not occur in the 'es' articles [glossary-unused]" in out
 
 
 # ---------------------------------------------------------------------------
@@ -176,3 +194,72 @@ def page_card(page: BeautifulSoup) -> list[tuple[str, list[str]]]:
         )
         for tier in page.select(".red-flags .care-card")
     ]
+
+
+# ---------------------------------------------------------------------------
+# Shared blocks in a translation's card
+# ---------------------------------------------------------------------------
+
+
+def test_a_started_translation_includes_the_english_cards_shared_blocks(tmp_path, capsys):
+    project = keep_languages(copy_project(tmp_path / "project"), ("en", "es"))
+    spanish = project / "docs/es/finger-dislocation.md"
+    spanish.unlink()
+    assert careleaf(["-f", str(project / "mkdocs.yml"), "new", "finger-dislocation", "--lang", "es"]) == 0
+    english = (project / "docs/en/finger-dislocation.md").read_text(encoding="utf-8")
+    card = english[english.index("{#red-flags}") :]
+    started = spanish.read_text(encoding="utf-8")
+    assert started.endswith("\n") and "## Cuándo buscar atención médica {#red-flags}" in started
+    # Every include of the English card is there as written; every sign of its own is a placeholder.
+    includes = re.findall(r'^ *--8<-- "shared/[a-z-]+\.md"$', card, re.M)
+    assert (
+        len(includes) >= 10
+        and re.findall(r'^ *--8<-- "shared/[a-z-]+\.md"$', started[started.index("{#red-flags}") :], re.M) == includes
+    )
+    own_signs = re.findall(r"^    - (.*)$", card, re.M)
+    assert re.findall(r"^    - \[TO WRITE: translate: (.*)\]$", started, re.M) == own_signs
+    code, out = validate(project, capsys)
+    assert code == 1 and "docs/es/finger-dislocation.md:" in out and "unfinished text" in out
+    assert "red-flags-shared-blocks" not in out and "red-flags-parity" not in out
+
+
+def test_a_card_that_copies_a_shared_blocks_signs_instead_of_including_it_fails(tmp_path, capsys):
+    project = keep_languages(copy_project(tmp_path / "project"), ("en", "es"))
+    block = (project / "docs/es/shared/tetanus-jaw-sign.md").read_text(encoding="utf-8")
+    sign = block.split("---", 2)[2].strip()
+    page = project / "docs/es/finger-dislocation.md"
+    edit(page, '    --8<-- "shared/tetanus-jaw-sign.md"', f"    {sign}")
+    code, out = validate(project, capsys, "--strict")
+    assert code == 1
+    line = line_of(page, "{#red-flags}")
+    assert (
+        f"docs/es/finger-dislocation.md:{line}: error: the red-flag card in docs/en/finger-dislocation.md includes "
+        "shared/tetanus-jaw-sign.md; this one does not"
+    ) in out
+    assert "red-flags-parity" not in out  # the same signs: only the include is missing
+
+
+def test_the_english_update_date_counts_the_shared_blocks_a_page_includes(tmp_path):
+    from careleaf.checks import safety
+    from careleaf.model.content import Library
+    from careleaf.model.project import load
+
+    project = keep_languages(copy_project(tmp_path / "project"), ("en", "es"))
+
+    def commit(day: str) -> None:
+        env = {"GIT_AUTHOR_DATE": f"{day}T12:00:00Z", "GIT_COMMITTER_DATE": f"{day}T12:00:00Z"}
+        for command in (["add", "-A"], ["commit", "-qm", day]):
+            subprocess.run(
+                ["git", "-c", "user.name=t", "-c", "user.email=t@t", *command],
+                cwd=project,
+                env={**os.environ, **env},
+                check=True,
+            )
+
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    commit("2026-01-15")
+    edit(project / "docs/en/shared/tetanus-jaw-sign.md", "feels stiff", "feels stiff or tight")
+    commit("2026-12-01")
+    library = Library.load(load(project / "mkdocs.yml"))
+    assert safety.english_updated(library, library.get("finger-dislocation", "es")) == dt.date(2026, 12, 1)
+    assert safety.english_updated(library, library.get("muscle-spasm", "es")) == dt.date(2026, 1, 15)  # not included

@@ -278,9 +278,8 @@ def page_view(
     stale = safety.staleness(library, page)
     view["is_stale"] = any(stale.values())
     if view["is_stale"]:
-        source = library.source(page.slug)
-        assert source is not None  # a translation without its English source (translation-orphan) stops the build
-        updated = localized_date(safety.last_changed(source.path, project.root), reader_lang)
+        # A translation without its English source (translation-orphan) stops the build.
+        updated = localized_date(safety.english_updated(library, page), reader_lang)
         view["stale_notice"] = catalogue.text("translation.stale", date=updated["text"], **values)
     if page.is_home:
         view["library"] = library_groups(library, catalogue, reader_lang, url_for)

@@ -129,7 +129,7 @@ def check_front_matter(project, library, page, categories, problem) -> list[Prob
                         problem("related-self", page.line_of("related"), "an article cannot be related to itself")
                     )
     if TRANSLATIONS_KEY in page.meta:
-        problems += _check_pending(project, library, page, problem)
+        problems += check_pending(project, library, page, problem)
     if page.lang == project.default_language:
         if "translation" in page.meta:
             problems.append(
@@ -145,7 +145,7 @@ def check_front_matter(project, library, page, categories, problem) -> list[Prob
     return problems
 
 
-def _check_pending(project, library, page: Page, problem) -> list[Problem]:
+def check_pending(project, library, page: Page, problem) -> list[Problem]:
     line = page.line_of(TRANSLATIONS_KEY)
     if page.lang != project.default_language:
         return [
@@ -153,6 +153,15 @@ def _check_pending(project, library, page: Page, problem) -> list[Problem]:
                 "translations-pending",
                 line,
                 f"only the English page declares '{TRANSLATIONS_KEY}: {PENDING}'; a translation has a 'translation' block",
+            )
+        ]
+    if page.is_home:
+        return [
+            problem(
+                "translations-pending",
+                line,
+                f"the home page is not declared '{TRANSLATIONS_KEY}: {PENDING}': a language whose home page "
+                "is not ready yet is in progress (the careleaf plugin's languages_in_progress)",
             )
         ]
     if page.meta[TRANSLATIONS_KEY] != PENDING:
@@ -175,8 +184,9 @@ def _check_pending(project, library, page: Page, problem) -> list[Problem]:
         problem(
             "translations-pending",
             line,
-            f"every translation is here and current: remove '{TRANSLATIONS_KEY}: {PENDING}'",
-            Gate.DECLARED,
+            f"every translation is here and current: remove '{TRANSLATIONS_KEY}: {PENDING}' (left in, it "
+            "would let the next English change publish ahead of its translations)",
+            Gate.ADVISORY,
         )
     ]
 

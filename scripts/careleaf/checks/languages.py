@@ -293,11 +293,15 @@ def check_glossaries(project: Project, library: Library) -> list[Problem]:
             unused = [form for form in [entry["term"], *entry["forms"]] if form not in text]
             if unused:
                 english = source.terms[key]
-                # The term may wait for an article whose translation is declared missing for now.
+                forms = [english["term"], *english["forms"]]
+                # The term waits only when the English uses it in no article translated yet, and in one
+                # whose translation is declared missing for now.
+                translated = [page for page in library.articles(project.default_language) if page not in awaited]
                 waiting = [
                     page.slug
                     for page in awaited
-                    if any(form in page.body for form in [english["term"], *english["forms"]])
+                    if any(form in page.body for form in forms)
+                    and not any(form in other.body for other in translated for form in forms)
                 ]
                 problems.append(
                     Problem(

@@ -97,7 +97,9 @@ def format_report(rows: list[dict[str, Any]]) -> Iterable[str]:
         yield "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
     yield ""
     yield (
+        "status: ok, stale (behind its English), machine-draft (no qualified translator checked it), pending (not "
+        "translated yet, declared: readers get the English page) or missing; "
         "red flags: E emergency, U urgent, C contact (signs per card); reading: Flesch-Kincaid grade (en, lower is easier), "
         "Fernández-Huerta (es, higher is easier), else mean sentence length (words; characters for zh) with no validated formula; "
-        "clinical approval (English articles): approved for the text as it is, stale (approved an earlier text) or pending"
+        "clinical approval (English articles): approved for the text as it is, stale (approved an earlier text) or pending (never approved)"
     )

@@ -144,6 +144,22 @@ def parity_problems(library: Library, page: Page) -> list[Problem]:
                     f"the '{kind}' card has {count} sign(s) here but {wanted} in {where}",
                 )
             )
+    # A sign copied out of a shared block would never be seen to go stale when the block changes.
+    copied = sorted(source.included_in_red_flags() - page.included_in_red_flags())
+    if copied:
+        blocks = ", ".join(shared_blocks.target_of(name) for name in copied)
+        findings.append(
+            located(
+                library.project,
+                page,
+                ours.line,
+                "red-flags-shared-blocks",
+                f"the red-flag card in {source_path} includes {blocks}; this one does not: include "
+                f'the same block (--8<-- "{shared_blocks.target_of(copied[0])}") instead of its signs, '
+                "so that a change to it reaches this card",
+                Gate.FAILS_STRICT,
+            )
+        )
     return findings
 
 
@@ -192,6 +208,15 @@ def placeholder_problems(project: Project, page: Page) -> list[Problem]:
         if PLACEHOLDER in line:
             findings.append(located(project, page, number, "placeholder", f"unfinished text: {line.strip()[:80]}"))
     return findings
+
+
+def english_updated(library: Library, page: Page) -> dt.date:
+    """When the English version of a page last changed: its own file or any shared block it includes."""
+    source = library.source(page.slug)
+    assert source is not None
+    blocks = [library.source(f"{shared_blocks.FOLDER}/{include.name}") for include in source.includes]
+    paths = [source.path, *(block.path for block in blocks if block is not None)]
+    return max(last_changed(path, library.project.root) for path in paths)
 
 
 def last_changed(path: Path, root: Path) -> dt.date:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from careleaf.checks import safety
-from careleaf.checks.front_matter import check_translation_block
+from careleaf.checks.front_matter import check_pending, check_translation_block
 from careleaf.checks.problems import Gate, Problem, reporter
 from careleaf.model import shared_blocks
-from careleaf.model.content import Library
+from careleaf.model.content import TRANSLATIONS_KEY, Library
 from careleaf.model.project import Project
 from careleaf.model.reading import shown
 
@@ -40,8 +40,10 @@ def check_shared_blocks(project: Project, library: Library, today: dt.date) -> l
                     "a shared block needs 'title': what it holds, for editors and translators",
                 )
             )
+        if TRANSLATIONS_KEY in block.meta:
+            problems += check_pending(project, library, block, problem)
         for key in block.meta:
-            if key not in BLOCK_FIELDS and key != "translation":
+            if key not in BLOCK_FIELDS and key not in ("translation", TRANSLATIONS_KEY):
                 problems.append(
                     problem(
                         "front-matter-unknown-field",

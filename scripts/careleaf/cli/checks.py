@@ -101,8 +101,8 @@ STATUS = Command(
     summary="translation status of every article x language",
     description=(
         "Show where every article stands in every language: translation status (ok, machine-draft, stale,\n"
-        "missing), red-flag tiers, reading score, review date and clinical approval. A report: exits 0\n"
-        "whatever it shows ('careleaf validate' is the check)."
+        "pending: declared not translated yet, missing), red-flag tiers, reading score, review date and\n"
+        "clinical approval. A report: exits 0 whatever it shows ('careleaf validate' is the check)."
     ),
     arguments=_status_arguments,
     run=_status,

@@ -67,7 +67,8 @@ def plan(
     sources = [cover]
     for slug in slugs:
         sources.append(handouts.page_file(site_dir, slug, lang, default, directory_urls))
-        if with_english and lang != default:
+        # A page not yet translated is the English page already: not printed twice.
+        if with_english and lang != default and library.get(slug, lang) is not None:
             sources.append(handouts.page_file(site_dir, slug, default, default, directory_urls))
     missing = [source for source in sources if not source.is_file()]
     if missing:
@@ -112,7 +113,7 @@ def build(
         raw, headings, _ = printer.print(
             job,
             on_part=lambda number, source: progress(
-                f"{number}/{parts} {_language_of(source, site_dir, project)}/{source.parent.name}"
+                f"{number}/{parts} {language_of(source, site_dir, library)}/{source.parent.name}"
             ),
         )
     job.target.parent.mkdir(parents=True, exist_ok=True)
@@ -138,14 +139,19 @@ def build(
                 # An explicit destination, [page /XYZ left top zoom], as the browser writes them.
                 page = item.destination[0] if isinstance(item.destination, pikepdf.Array) else None
                 packet.parts.append((pages.get(page.objgen, 0) if page is not None else 0, "", item.title))
-    languages = [_language_of(source, site_dir, project) for source in job.sources]
+    languages = [language_of(source, site_dir, library) for source in job.sources]
     packet.parts = [(first, lang, title) for (first, _, title), lang in zip(packet.parts, languages, strict=False)]
     return packet
 
 
-def _language_of(source: Path, site_dir: Path, project) -> str:
-    first = source.relative_to(site_dir).parts[0]
-    return first if first in project.languages else project.default_language
+def language_of(source: Path, site_dir: Path, library: Library) -> str:
+    """The language a part is written in: an article not yet translated is printed in English."""
+    folders = source.relative_to(site_dir).parts
+    lang = folders[0] if folders[0] in library.project.languages else library.project.default_language
+    slug = source.parent.name
+    if slug in library.slugs and library.get(slug, lang) is None:
+        return library.project.default_language
+    return lang
 
 
 def summary(packet: Packet) -> list[str]:
