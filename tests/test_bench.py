@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from careleaf.checks.validation import validate
 from careleaf.model import project as project_settings
 from careleaf.qa import bench
@@ -31,3 +33,14 @@ def test_editing_loop_rebuilds_an_edited_article_in_mkdocs_serve(tmp_path):
     assert len(seconds) == 2 and all(0 < value < 120 for value in seconds)
     edited = sorted((library / "docs" / "es").glob("condition-*.md"))[0].read_text(encoding="utf-8")
     assert "Edited 2. Edited 1. " in edited
+
+
+@pytest.mark.build
+def test_bench_times_a_cold_handout_build_and_an_edit_that_reprints_only_that_article(tmp_path):
+    library = bench.generate(tmp_path / "library", articles=2, languages=2)
+    builds = bench.handout_builds(library, tmp_path, progress=lambda line: None)
+    printing = bench.handout_figures(builds, html_s=1.0, vanilla_s=1.0)
+    # Each article: clear and large print in both languages, and the bilingual Spanish one.
+    assert printing["pdfs"] == printing["printed_cold"] == 2 * (2 + 3)
+    assert printing["printed_after_edit"] == 2 + 3
+    assert printing["pdfs_per_s"] > 0 and printing["peak_mib"] > 0

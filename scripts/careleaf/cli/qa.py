@@ -111,6 +111,11 @@ def _bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--editing-loop", metavar="LANG", help="also time `mkdocs serve --dirtyreload` for LANG: save to reload"
     )
+    parser.add_argument(
+        "--handouts",
+        action="store_true",
+        help="also time a cold build printing every handout, and the build after editing one article",
+    )
 
 
 def _bench(project: Project, args: argparse.Namespace) -> int:
@@ -135,6 +140,7 @@ def _bench(project: Project, args: argparse.Namespace) -> int:
             progress=progress,
             editing_language=args.editing_loop,
             config_file=args.config_file,
+            handouts=args.handouts,
         )
     if args.json:
         print(json.dumps(figures))
@@ -169,6 +175,18 @@ def _bench(project: Project, args: argparse.Namespace) -> int:
     )
     if figures["editing_loop_s"] is not None:
         print(f"editing loop ({args.editing_loop} only, save to reload): {figures['editing_loop_s']:.2f} s")
+    printing = figures["handouts"]
+    if printing:
+        print(
+            f"with handouts, cold (empty print cache): {printing['cold_s']:.1f} s, "
+            f"{printing['printed_cold']} of {printing['pdfs']} PDFs printed in {printing['printing_s']:.1f} s "
+            f"({printing['pdfs_per_s']} PDFs/s); {printing['cold_ratio_to_vanilla']} x vanilla"
+        )
+        print(
+            f"after editing one English article: {printing['edit_s']:.1f} s, "
+            f"{printing['printed_after_edit']} PDFs printed again"
+        )
+        print(f"peak memory with handouts (largest process): {printing['peak_mib']:.0f} MiB")
     return OK
 
 
@@ -182,7 +200,9 @@ BENCH = Command(
         "and gzipped), an article's first-view weight (HTML + CSS + JS, gzipped; the print-only stylesheet\n"
         "apart), and 'careleaf validate' in a fresh process, with and without the results an earlier run\n"
         "kept (.cache/careleaf); with --editing-loop, the time from saving an article to the reload in\n"
-        "'mkdocs serve' for one language."
+        "'mkdocs serve' for one language; with --handouts, a cold build printing every handout into an\n"
+        "empty print cache (PDFs per second, peak memory) and the build after editing one English article.\n"
+        "The Careleaf build timed against vanilla is the pages alone (handouts.build: false)."
     ),
     arguments=_bench_arguments,
     run=_bench,

@@ -12,6 +12,7 @@ import json
 import os
 import queue
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -204,9 +205,16 @@ finally:
 """
 
 
-def timed_build(library: Path, config: Path, site: Path, env: dict | None = None) -> dict:
-    shutil.rmtree(site, ignore_errors=True)
-    command = [sys.executable, "-c", CHILD, "build", "--quiet", "--config-file", str(config), "--site-dir", str(site)]
+# The build's own summary of its handouts (careleaf/outputs/handouts.py summary()).
+HANDOUT_SUMMARY = re.compile(r"Handouts: (?P<pdfs>\d+) PDFs in (?P<seconds>[\d.]+) s: (?P<printed>\d+) printed")
+
+
+def timed_build(library: Path, config: Path, site: Path, env: dict | None = None, clean: bool = True) -> dict:
+    """One build in a fresh process: wall time, peak memory of its largest process and, when it
+    printed handouts, its own count of them."""
+    if clean:
+        shutil.rmtree(site, ignore_errors=True)
+    command = [sys.executable, "-c", CHILD, "build", "--config-file", str(config), "--site-dir", str(site)]
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     started = time.perf_counter()
     result = subprocess.run(command, cwd=library, capture_output=True, text=True, env=environment)
@@ -214,7 +222,38 @@ def timed_build(library: Path, config: Path, site: Path, env: dict | None = None
     if result.returncode != 0:
         raise RuntimeError(f"build failed ({config.name}):\n{result.stderr[-3000:]}")
     stats = json.loads(result.stderr.strip().splitlines()[-1])
-    return {"seconds": wall, "peak_mib": stats["peak_kib"] / 1024}
+    figures = {"seconds": wall, "peak_mib": stats["peak_kib"] / 1024}
+    summary = HANDOUT_SUMMARY.search(result.stderr)
+    if summary:
+        figures.update(pdfs=int(summary["pdfs"]), printed=int(summary["printed"]), printing_s=float(summary["seconds"]))
+    return figures
+
+
+def html_only_config(library: Path) -> Path:
+    """The library's configuration with handouts switched off: the pages alone."""
+    text = (library / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "      handouts:\n" in text
+    path = library / "html-only.yml"
+    path.write_text(text.replace("      handouts:\n", "      handouts:\n        build: false\n", 1), encoding="utf-8")
+    return path
+
+
+def handout_builds(library: Path, work: Path, progress=print) -> dict:
+    """A cold build with every handout printed into an empty print cache, then the build after one
+    English article's text is edited (its handouts, in every language, printed again; the rest reused)."""
+    environment = {"CARELEAF_HANDOUT_CACHE": str(work / "print-cache")}
+    shutil.rmtree(work / "print-cache", ignore_errors=True)
+    progress("cold build with handouts (empty print cache)")
+    cold = timed_build(library, library / "mkdocs.yml", work / "site-handouts", environment)
+    article = sorted(
+        (library / "docs" / project_settings.load(library / "mkdocs.yml").default_language).glob("condition-*.md")
+    )[0]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("\n\n## ", "\n\nEdited for the benchmark.\n\n## ", 1), encoding="utf-8")
+    progress(f"build after editing {article.stem} (English)")
+    edited = timed_build(library, library / "mkdocs.yml", work / "site-handouts", environment, clean=False)
+    article.write_text(text, encoding="utf-8")
+    return {"cold": cold, "edit": edited}
 
 
 def timed_validation(library: Path, cache: bool) -> float:
@@ -279,6 +318,7 @@ def run(
     progress=print,
     editing_language: str | None = None,
     config_file: Path = Path("mkdocs.yml"),
+    handouts: bool = False,
 ) -> dict:
     library = generate(work / "library", articles, languages, config_file=config_file)
     vanilla = write_vanilla_config(library)
@@ -286,8 +326,8 @@ def run(
     sample = f"condition-{articles // 2:04d}/index.html"
     results: dict[str, list[dict]] = {"careleaf": [], "vanilla": []}
     for number in range(1, runs + 1):
-        for name, config in (("careleaf", library / "mkdocs.yml"), ("vanilla", vanilla)):
-            progress(f"run {number}/{runs}: {name} ({pages} pages)")
+        for name, config in (("careleaf", html_only_config(library)), ("vanilla", vanilla)):
+            progress(f"run {number}/{runs}: {name}, pages only ({pages} pages)")
             results[name].append(timed_build(library, config, work / f"site-{name}"))
     validator_nocache = [timed_validation(library, cache=False) for _ in range(runs)]
     validator_cached = [timed_validation(library, cache=True) for _ in range(runs)]  # after one earlier run
@@ -301,6 +341,7 @@ def run(
             **site_figures(work / f"site-{name}", work / f"site-{name}" / sample),
         }
     careleaf_s, vanilla_s = figures["careleaf"]["seconds"], figures["vanilla"]["seconds"]
+    printing = handout_builds(library, work, progress) if handouts else None
     loop = None
     if editing_language:
         progress(f"editing loop: mkdocs serve --dirtyreload, {editing_language} only")
@@ -317,8 +358,26 @@ def run(
         "validator_nocache_s": round(statistics.median(validator_nocache), 3),
         "first_view_kb_gz": round(figures["careleaf"]["first_view_kb_gz"], 1),
         "editing_loop_s": loop,
+        "handouts": handout_figures(printing, careleaf_s, vanilla_s) if printing else None,
         "careleaf": {key: round(value, 2) for key, value in figures["careleaf"].items()},
         "vanilla": {key: round(value, 2) for key, value in figures["vanilla"].items()},
+    }
+
+
+def handout_figures(printing: dict, html_s: float, vanilla_s: float) -> dict:
+    cold, edit = printing["cold"], printing["edit"]
+    return {
+        "cold_s": round(cold["seconds"], 1),
+        "cold_ratio_to_vanilla": round(cold["seconds"] / vanilla_s, 2),
+        "pdfs": cold.get("pdfs", 0),
+        "printed_cold": cold.get("printed", 0),
+        # The build's own printing time: print and finish on every core, the PDF/UA check included.
+        "pdfs_per_s": round(cold.get("printed", 0) / cold["printing_s"], 2) if cold.get("printing_s") else None,
+        "printing_s": round(cold.get("printing_s", 0.0), 1),
+        "edit_s": round(edit["seconds"], 1),
+        "printed_after_edit": edit.get("printed", 0),
+        "peak_mib": round(max(cold["peak_mib"], edit["peak_mib"]), 1),
+        "html_only_s": round(html_s, 2),
     }
 
 
