@@ -153,8 +153,9 @@ def test_commands_run_on_a_library_whose_configuration_has_another_name_and_fold
     )
     assert careleaf(["-f", str(config), "new", "elbow", "--category", "bones-and-joints"]) == 0
     assert (small_tree / "docs" / "en" / "elbow.md").is_file()
-    assert careleaf(["-f", str(config), "new", "elbow", "--lang", "es"]) == 0
-    assert (small_tree / "docs" / "es" / "elbow.md").is_file()
+    (small_tree / "docs" / "es" / "wrist.md").unlink()
+    assert careleaf(["-f", str(config), "new", "wrist", "--lang", "es"]) == 0
+    assert (small_tree / "docs" / "es" / "wrist.md").is_file()
     assert careleaf(["-f", str(config), "xliff", "export", "es", "finger", "-o", str(tmp_path / "es.xlf")]) == 0
     assert (tmp_path / "es.xlf").is_file()
 

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from careleaf.cli import main as careleaf
-from conftest import copy_project, edit, keep_languages, line_of, mkdocs_build
+from conftest import CARELEAF_SETTINGS, copy_project, edit, keep_languages, line_of, mkdocs_build
 
 TODAY = "2026-11-20"
 
@@ -21,6 +21,10 @@ TODAY = "2026-11-20"
 def validate(project, capsys, *args) -> tuple[int, str]:
     code = careleaf(["-f", str(project / "mkdocs.yml"), "validate", "--today", TODAY, *args])
     return code, capsys.readouterr().out
+
+
+def in_progress(project, lang: str) -> None:
+    edit(project / "mkdocs.yml", CARELEAF_SETTINGS, f"{CARELEAF_SETTINGS}      languages_in_progress: [{lang}]\n")
 
 
 def declare_pending(page) -> None:
@@ -70,10 +74,7 @@ def test_a_changed_english_red_flag_card_blocks_whatever_was_declared(small_tree
     if declaration == "pending":
         declare_pending(small_tree / "docs/en/finger.md")
     else:
-        config = small_tree / "mkdocs.yml"
-        config.write_text(
-            re.sub(r"(\n      )(handouts:)", r"\1languages_in_progress: [es]\1\2", config.read_text(), count=1)
-        )
+        in_progress(small_tree, "es")
     edit(small_tree / "docs/en/finger.md", "the pain gets worse", "the pain gets worse or spreads")
     code, out = validate(small_tree, capsys)
     assert code == 1
@@ -97,7 +98,7 @@ def test_the_pending_declaration_is_checked(small_tree, capsys):
     # Left in once nothing is pending, it would cover the next English change: strict refuses it.
     assert code == 1
     assert (
-        f"docs/en/wrist.md:{en_line}: warning: every translation is here and current: remove 'translations: pending'"
+        f"docs/en/wrist.md:{en_line}: warning: every translation is here and current (or in a language in progress): remove"
     ) in out
 
     edit(small_tree / "docs/en/wrist.md", "translations: pending\n", "")
@@ -105,6 +106,29 @@ def test_the_pending_declaration_is_checked(small_tree, capsys):
     code, out = validate(small_tree, capsys)
     line = line_of(small_tree / "docs/en/index.md", "translations:")
     assert code == 1 and f"docs/en/index.md:{line}: error: the home page is not declared 'translations: pending'" in out
+
+
+def test_pending_left_in_when_only_languages_in_progress_lack_the_article_is_a_warning(small_tree, capsys):
+    in_progress(small_tree, "es")
+    (small_tree / "docs/es/wrist.md").unlink()
+    declare_pending(small_tree / "docs/en/wrist.md")
+    code, out = validate(small_tree, capsys, "--strict")
+    assert code == 1 and "warning: every translation is here and current (or in a language in progress)" in out
+
+
+def test_a_red_flag_heading_from_a_shared_block_is_refused(tmp_path, capsys):
+    project = keep_languages(copy_project(tmp_path / "project"), ("en", "es"))
+    for lang in ("en", "es"):
+        page = project / "docs" / lang / "muscle-spasm.md"
+        heading = next(line for line in page.read_text(encoding="utf-8").splitlines() if "{#red-flags}" in line)
+        (project / "docs" / lang / "shared/card-heading.md").write_text(
+            f"---\ntitle: The card's heading\n---\n\n{heading}\n", encoding="utf-8"
+        )
+        edit(page, heading, '--8<-- "shared/card-heading.md"')
+    code, out = validate(project, capsys)
+    assert (
+        code == 1 and "the red-flag heading comes from a shared block" in out and "[red-flags-heading-included]" in out
+    )
 
 
 def test_a_glossary_term_used_in_a_translated_article_is_still_a_warning(small_tree, capsys):
@@ -201,26 +225,77 @@ def page_card(page: BeautifulSoup) -> list[tuple[str, list[str]]]:
 # ---------------------------------------------------------------------------
 
 
-def test_a_started_translation_includes_the_english_cards_shared_blocks(tmp_path, capsys):
+def test_a_started_translation_is_the_english_page_line_for_line_with_its_shared_blocks_included(tmp_path, capsys):
     project = keep_languages(copy_project(tmp_path / "project"), ("en", "es"))
     spanish = project / "docs/es/finger-dislocation.md"
     spanish.unlink()
     assert careleaf(["-f", str(project / "mkdocs.yml"), "new", "finger-dislocation", "--lang", "es"]) == 0
-    english = (project / "docs/en/finger-dislocation.md").read_text(encoding="utf-8")
-    card = english[english.index("{#red-flags}") :]
-    started = spanish.read_text(encoding="utf-8")
-    assert started.endswith("\n") and "## Cuándo buscar atención médica {#red-flags}" in started
-    # Every include of the English card is there as written; every sign of its own is a placeholder.
-    includes = re.findall(r'^ *--8<-- "shared/[a-z-]+\.md"$', card, re.M)
-    assert (
-        len(includes) >= 10
-        and re.findall(r'^ *--8<-- "shared/[a-z-]+\.md"$', started[started.index("{#red-flags}") :], re.M) == includes
+    capsys.readouterr()
+
+    def body(path) -> list[str]:
+        return path.read_text(encoding="utf-8").split("\n---\n", 1)[1].strip("\n").split("\n")
+
+    english, started = body(project / "docs/en/finger-dislocation.md"), body(spanish)
+    assert len(started) == len(english)
+    includes = 0
+    for ours, theirs in zip(started, english, strict=True):
+        if not theirs.strip() or theirs.lstrip().startswith(("--8<--", "!!!")):
+            assert ours == theirs  # blank lines, shared blocks and boxes as they are
+            includes += theirs.lstrip().startswith("--8<--")
+        elif "{#red-flags}" in theirs:
+            assert ours == "## Cuándo buscar atención médica {#red-flags}"
+        else:  # every line of words: a placeholder quoting the English, its bullet or heading kept
+            words = re.sub(r"^(\s*(?:[-*+]|\d+[.)]|#+)\s+)", "", theirs).split(" {#")[0]
+            assert "[TO WRITE: translate: " + " ".join(words.split()).replace("]", ")") in ours, (ours, theirs)
+            assert ours[: len(ours) - len(ours.lstrip())] == theirs[: len(theirs) - len(theirs.lstrip())]
+    assert includes >= 20
+
+    # The translator writes every line: the page validates clean, card and blocks included.
+    spanish.write_text(
+        re.sub(r"\[TO WRITE: [^\]]*\]", "Mueva el dedo con cuidado.", spanish.read_text(encoding="utf-8")),
+        encoding="utf-8",
     )
-    own_signs = re.findall(r"^    - (.*)$", card, re.M)
-    assert re.findall(r"^    - \[TO WRITE: translate: (.*)\]$", started, re.M) == own_signs
-    code, out = validate(project, capsys)
-    assert code == 1 and "docs/es/finger-dislocation.md:" in out and "unfinished text" in out
-    assert "red-flags-shared-blocks" not in out and "red-flags-parity" not in out
+    code, out = validate(project, capsys, "--strict")
+    assert "docs/es/finger-dislocation.md" not in out, out
+
+
+def test_a_sign_written_over_several_lines_is_translated_whole(small_tree, capsys):
+    edit(
+        small_tree / "docs/en/wrist.md",
+        "    - the pain gets worse\n",
+        "    - the pain gets worse\n      and keeps you awake\n",
+    )
+    (small_tree / "docs/es/wrist.md").unlink()
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "new", "wrist", "--lang", "es"]) == 0
+    started = (small_tree / "docs/es/wrist.md").read_text(encoding="utf-8")
+    assert (
+        "    - [TO WRITE: translate: the pain gets worse]\n      [TO WRITE: translate: and keeps you awake]\n"
+        in started
+    )
+
+
+@pytest.mark.parametrize(
+    "arguments,message",
+    [
+        (["new", "wrist", "--lang", "en"], "'en' is the source language: start an English article with --category"),
+        (["new", "index", "--lang", "es"], "the home page is not an article"),
+        (["new", "wrist", "--lang", "es", "--category", "bones-and-joints"], "--category is the English article's"),
+    ],
+)
+def test_a_translation_is_not_started_from_what_is_not_an_english_article(small_tree, capsys, arguments, message):
+    (small_tree / "docs/es/wrist.md").unlink()
+    (small_tree / "docs/es/index.md").unlink()
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), *arguments]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_translation_is_not_started_from_an_english_article_the_validator_refuses(small_tree, capsys):
+    (small_tree / "docs/es/wrist.md").unlink()
+    edit(small_tree / "docs/en/wrist.md", "related: [finger]", "related: [2024-01-01]")
+    assert careleaf(["-f", str(small_tree / "mkdocs.yml"), "new", "wrist", "--lang", "es"]) == 2
+    err = capsys.readouterr().err
+    assert "docs/en/wrist.md is not ready to translate: docs/en/wrist.md:" in err and "Traceback" not in err
+    assert not (small_tree / "docs/es/wrist.md").exists()
 
 
 def test_a_card_that_copies_a_shared_blocks_signs_instead_of_including_it_fails(tmp_path, capsys):

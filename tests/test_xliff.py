@@ -813,3 +813,13 @@ def test_a_file_mixing_units_of_two_exports_is_refused(tree, capsys):
         '<trans-unit id="title" resname="title" restype="x-careleaf-title" phase-name="careleaf-export-000000000000-none"',
     )
     assert "mixes units of 2 exports (careleaf-export-000000000000-none, " in one_line_refusal(tree, capsys, document)
+
+
+def test_an_article_whose_translations_are_pending_imports_without_taking_the_declaration(tree, capsys):
+    edit(tree / "docs/en/muscle-spasm.md", "\ncategory:", "\ntranslations: pending\ncategory:")
+    change_english_sign(tree)
+    document = export(tree, capsys, "es", "--changed-only")
+    vendor_translates(document, NEW_SIGN, NEW_SPANISH_SIGN)
+    code, out, err = run(tree, capsys, "import", str(document))
+    assert code == 0, err
+    assert "translations:" not in (tree / "docs/es/muscle-spasm.md").read_text(encoding="utf-8").split("---")[1]

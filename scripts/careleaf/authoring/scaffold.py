@@ -11,13 +11,25 @@ import re
 import yaml
 
 from careleaf.checks.safety import PLACEHOLDER
-from careleaf.model.content import PENDING, SLUG, TIER_KINDS, TRANSLATIONS_KEY, Library, Page, split_sections
+from careleaf.model import shared_blocks
+from careleaf.model.content import (
+    HOME_SLUG,
+    PENDING,
+    RED_FLAGS_ID,
+    SLUG,
+    TIER_KINDS,
+    TRANSLATIONS_KEY,
+    Library,
+    Page,
+)
 from careleaf.model.locales import load_all
 from careleaf.model.project import Project
 
 SECTIONS = ("What is it?", "How do I care for myself at home?", "What happens next?")
-# A sign in a card: its bullet and indentation kept, its words to translate.
-_SIGN = re.compile(r"^(?P<bullet>[ \t]*(?:[-*+]|\d+[.)])[ \t]+)(?P<text>.*\S)[ \t]*$")
+# A line of an English page as a translator's page starts it: structure kept, words to translate.
+_HEADING = re.compile(r"^(?P<hashes>#{1,6}[ \t]+)(?P<text>.*?)(?P<attrs>[ \t]*\{[^}]*\})?[ \t]*$")
+_ITEM = re.compile(r"^(?P<marker>[ \t]*(?:[-*+]|\d+[.)])[ \t]+)(?P<text>.*\S)[ \t]*$")
+_KEPT = re.compile(r"^[ \t]*(?:!!!|\?\?\?|<|$)")  # admonition markers, HTML lines, blank lines
 
 
 class ScaffoldError(Exception):
@@ -28,20 +40,35 @@ def _todo(what: str) -> str:
     return f"{PLACEHOLDER}: {what}]"
 
 
-def _english_card(english: Page) -> list[str]:
-    """The English red-flag section as written, each sign a placeholder quoting it; its shared blocks
-    stay included (the translation includes its own language's block, so a change to it is seen)."""
-    section = next(section for section in split_sections(english.own_body, english.body_line) if section.is_red_flags)
+def _to_translate(english: Page, heading: str) -> list[str]:
+    """The English body as written, for a translator: its shared blocks included as they are (the
+    translation includes its own language's block, so a change to it is seen), its headings, lists and
+    boxes in place, every line of words a placeholder quoting the English."""
     lines = []
-    for line in section.body.split("\n"):
-        sign = _SIGN.match(line)
-        text = " ".join(sign["text"].split()).replace("]", ")") if sign else ""
-        lines.append(f"{sign['bullet']}{_todo(f'translate: {text}')}" if sign else line.rstrip())
+    for line in english.own_body.split("\n"):
+        line = line.rstrip()
+        if _KEPT.match(line) or shared_blocks.INCLUDE.match(line):
+            lines.append(line)
+        elif (title := _HEADING.match(line)) is not None:
+            is_card = (title["attrs"] or "").strip() == f"{{#{RED_FLAGS_ID}}}"
+            text = heading if is_card else _todo("translate: " + _quoted(title["text"]))
+            lines.append(f"{title['hashes']}{text}{title['attrs'] or ''}")
+        elif (item := _ITEM.match(line)) is not None:
+            lines.append(item["marker"] + _todo("translate: " + _quoted(item["text"])))
+        else:
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.append(indent + _todo("translate: " + _quoted(line.strip())))
     return lines
 
 
-def article_text(front: dict[str, object], heading: str, revision: dict | None, card: list[str] | None = None) -> str:
-    """The page's Markdown; `card`, a translation's: the English card's lines, its signs to translate."""
+def _quoted(text: str) -> str:
+    """English words inside a placeholder, which ends at the first ']'."""
+    return " ".join(text.split()).replace("]", ")")
+
+
+def article_text(front: dict[str, object], heading: str, revision: dict | None, body: list[str] | None = None) -> str:
+    """The page's Markdown: `body`, a translation's (the English body to translate); else the structure
+    of a new article, every part a placeholder."""
     lines = [f"{key}: {_yaml(value)}" for key, value in front.items()]
     if revision is not None:
         lines += [
@@ -51,17 +78,15 @@ def article_text(front: dict[str, object], heading: str, revision: dict | None, 
             f"    red_flags: {revision['red_flags']}",
             f"    text: {revision['text']}",
         ]
-    body = [_todo("1 to 3 plain sentences: what this page helps with"), ""]
-    for section in SECTIONS:
-        body += [f"## {_todo(section)}", "", _todo("short sentences, 'you', the action first"), ""]
-    body += [f"## {heading} {{#red-flags}}"]
-    if card is None:
-        body.append("")
+    if body is None:
+        body = [_todo("1 to 3 plain sentences: what this page helps with"), ""]
+        for section in SECTIONS:
+            body += [f"## {_todo(section)}", "", _todo("short sentences, 'you', the action first"), ""]
+        body += [f"## {heading} {{#{RED_FLAGS_ID}}}", ""]
         for kind in TIER_KINDS:
             body += [f"!!! {kind}", "", f"    - {_todo(f'a sign that needs the {kind} tier')}", ""]
-    else:
-        body += [*card, ""] if card and card[-1] else card
-    return "---\n" + "\n".join(lines) + "\n---\n\n" + "\n".join(body)
+    text = "\n".join(body).strip("\n")
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + text + "\n"
 
 
 def _yaml(value: object) -> str:
@@ -87,7 +112,7 @@ def create(
     source = catalogues[project.default_language]
     library = Library.load(project)
     title = {"title": _todo("title"), "summary": _todo("one plain sentence for cards and search")}
-    if lang is None or lang == project.default_language:
+    if lang is None:
         if category is None:
             raise ScaffoldError("a new article needs --category")
         if f"categories.{category}" not in source.strings:
@@ -96,30 +121,37 @@ def create(
         existing = [code for code in project.languages if library.get(slug, code) is not None]
         if existing:
             raise ScaffoldError(f"'{slug}' already exists in: {', '.join(existing)}")
-        lang, revision, card = project.default_language, None, None
-        front = {
-            **title,
-            "category": category,
-            "related": [],
-            "reviewed": today,
-            "review_due": today.replace(year=today.year + 1),
-        }
+        lang, revision, body = project.default_language, None, None
+        due = today.replace(year=today.year + 1)
+        front = {**title, "category": category, "related": [], "reviewed": today, "review_due": due}
         if project.translations:
             front[TRANSLATIONS_KEY] = PENDING
     else:
-        front, revision, card = _translation_start(project, library, slug, lang, category, title)
+        english = _ready_to_translate(project, library, slug, lang, category)
+        front = {key: _todo("translate: " + _quoted(english.meta.get(key) or "")) for key in ("title", "summary")}
+        front.update({key: english.meta.get(key) for key in ("category", "related", "reviewed", "review_due")})
+        revision = english.source_revision()
     path = project.docs_dir / lang / f"{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     heading = catalogues[lang].strings.get("red_flags.section_heading", source.strings["red_flags.section_heading"])
-    path.write_text(article_text(front, heading, revision, card), encoding="utf-8")
+    if revision is not None:
+        body = _to_translate(english, heading)
+    path.write_text(article_text(front, heading, revision, body), encoding="utf-8")
     return project.relative(path)
 
 
-def _translation_start(project, library, slug, lang, category, title):
+def _ready_to_translate(project: Project, library: Library, slug: str, lang: str, category: str | None) -> Page:
+    """The English article a translation starts from, once nothing the validator finds stands in the way."""
+    from careleaf.checks.validation import validate
+
+    if lang == project.default_language:
+        raise ScaffoldError(f"'{lang}' is the source language: start an English article with --category, not --lang")
     if category is not None:
         raise ScaffoldError("--category is the English article's: a translation keeps it (leave --category out)")
     if lang not in project.translations:
         raise ScaffoldError(f"'{lang}' is not one of the site's translations ({', '.join(project.translations)})")
+    if slug == HOME_SLUG:
+        raise ScaffoldError("the home page is not an article: translate docs/en/index.md by hand or through XLIFF")
     english = library.source(slug)
     if english is None:
         raise ScaffoldError(
@@ -128,14 +160,12 @@ def _translation_start(project, library, slug, lang, category, title):
     if library.get(slug, lang) is not None:
         raise ScaffoldError(f"'{slug}' already exists in: {lang}")
     where = project.relative(english.path)
-    # What a translation keeps from its English article, as the validator wants it.
-    kept = {key: english.meta.get(key) for key in ("category", "related", "reviewed", "review_due")}
-    if (
-        english.read_errors
-        or english.red_flags() is None
-        or not isinstance(kept["category"], str)
-        or not isinstance(kept["related"], list)
-        or not all(isinstance(kept[key], dt.date) for key in ("reviewed", "review_due"))
-    ):
-        raise ScaffoldError(f"{where} is not ready to translate: run careleaf validate and fix it first")
-    return {**title, **kept}, english.source_revision(), _english_card(english)
+    # The English page as the validator judges it: a translation starts only from one without errors.
+    errors = [
+        problem
+        for problem in validate(project, library, readability_checks=False).errors
+        if problem.path == where or problem.article == slug and problem.language == project.default_language
+    ]
+    if errors:
+        raise ScaffoldError(f"{where} is not ready to translate: {errors[0].human()} (careleaf validate lists all)")
+    return english

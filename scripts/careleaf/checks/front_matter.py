@@ -173,10 +173,15 @@ def check_pending(project, library, page: Page, problem) -> list[Problem]:
                 f"for now), not {shown(page.meta[TRANSLATIONS_KEY])}",
             )
         ]
+    # A language in progress is declared already: the key covers only the others.
     behind = [
         lang
         for lang in project.translations
-        if (translation := library.get(page.slug, lang)) is None or any(safety.staleness(library, translation).values())
+        if lang not in project.languages_in_progress
+        and (
+            (translation := library.get(page.slug, lang)) is None
+            or any(safety.staleness(library, translation).values())
+        )
     ]
     if behind:
         return []
@@ -184,7 +189,8 @@ def check_pending(project, library, page: Page, problem) -> list[Problem]:
         problem(
             "translations-pending",
             line,
-            f"every translation is here and current: remove '{TRANSLATIONS_KEY}: {PENDING}' (left in, it "
+            f"every translation is here and current (or in a language in progress): remove "
+            f"'{TRANSLATIONS_KEY}: {PENDING}' (left in, it "
             "would let the next English change publish ahead of its translations)",
             Gate.ADVISORY,
         )

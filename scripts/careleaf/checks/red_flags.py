@@ -6,7 +6,7 @@ import re
 
 from careleaf.checks.problems import Gate, Problem
 from careleaf.model import markup
-from careleaf.model.content import RED_FLAGS_ID, REQUIRED_ONE_OF, TIER_KINDS, Page, tier_markers
+from careleaf.model.content import RED_FLAGS_ID, REQUIRED_ONE_OF, TIER_KINDS, Page, split_sections, tier_markers
 
 # A list marker at the start of a sign's text: a list nested in the sign.
 _NESTED_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])(?:[ \t]|$)")
@@ -52,6 +52,18 @@ def check_red_flags(page: Page, problem, render: markup.Renderer) -> list[Proble
             )
         )
     section = sections[0]
+    if page.source_body is not None and not any(
+        own.is_red_flags for own in split_sections(page.own_body, page.body_line)
+    ):
+        # The card's revision is taken from the article's own red-flag section: it must be there.
+        problems.append(
+            problem(
+                "red-flags-heading-included",
+                section.line,
+                f"the red-flag heading comes from a shared block: write '## ... {{#{RED_FLAGS_ID}}}' in the "
+                "article itself (shared blocks may hold signs inside the card, not the card)",
+            )
+        )
     if not section.heading:
         problems.append(problem("red-flags-heading-empty", section.line, "the red-flag heading has no text"))
     red_flags = page.red_flags()  # the first red-flag section, parsed once per page

@@ -24,7 +24,7 @@ import yaml
 from mkdocs.utils.meta import YAML_RE
 
 from careleaf.model import approval, blocks, codes, inline, reading
-from careleaf.model.content import Library, Page
+from careleaf.model.content import TRANSLATIONS_KEY, Library, Page
 from careleaf.outputs.xliff import (
     ARTICLE,
     LOCALES,
@@ -42,7 +42,7 @@ from careleaf.outputs.xliff import (
 from careleaf.util.files import PUBLISHED_MODE, write_atomically
 
 # English front matter no translation carries: translations inherit the codes and the clinical sign-off.
-ENGLISH_ONLY_KEYS = (codes.FRONT_MATTER_KEY, approval.KEY)
+ENGLISH_ONLY_KEYS = (codes.FRONT_MATTER_KEY, approval.KEY, TRANSLATIONS_KEY)
 _TOP_LEVEL_KEY = re.compile(r"^(?P<key>[^\s#:-][^:]*?)[ \t]*:(?:[ \t]|$)")
 # Text at the start of a block that Markdown reads as structure: a list, heading, quote, box, fence, rule, table.
 _BLOCK_MARKER = re.compile(
