@@ -22,7 +22,6 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -83,34 +82,24 @@ def finish(pdf: Path, finishing: Finishing) -> list[str]:
     return remaining
 
 
-def judge(pdfs: list[Path], processes: int = 1) -> dict[Path, list[str]]:
-    """veraPDF's PDF/UA-1 verdict on finished PDFs: what it failed, per file (nothing: passed), in up to
-    `processes` Java processes side by side (veraPDF judges one file at a time).
+def judge(pdfs: list[Path]) -> dict[Path, list[str]]:
+    """veraPDF's PDF/UA-1 verdict on finished PDFs: what it failed, per file (nothing: passed).
 
     A file veraPDF fails, or cannot judge (the reason is its one problem), claims no PDF/UA."""
     if not pdfs:
         return {}
-    # Shares of at least 50 files: a Java process takes seconds to start.
-    count = max(1, min(processes, len(pdfs) // 50))
-    shares = [pdfs[start::count] for start in range(count)]
-    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
-        judged = list(pool.map(_judge_share, shares))
-    verdicts = {path: problems for share in judged for path, problems in share.items()}
-    for path, failed in verdicts.items():
-        if failed:
-            withdraw_claim(path)
-    return {path: verdicts[path] for path in pdfs}
-
-
-def _judge_share(pdfs: list[Path]) -> dict[Path, list[str]]:
     try:
         # A file veraPDF could not read is not judged: asked again next time.
-        return {
+        verdicts = {
             path: [f"{NOT_JUDGED} ({verdict.error}): it claims no PDF/UA"] if verdict.error else verdict.problems()
             for path, verdict in verapdf.validate(pdfs).items()
         }
     except verapdf.VeraPdfMissing as missing:
-        return {path: [f"{NOT_JUDGED} ({missing}): it claims no PDF/UA"] for path in pdfs}
+        verdicts = {path: [f"{NOT_JUDGED} ({missing}): it claims no PDF/UA"] for path in pdfs}
+    for path, failed in verdicts.items():
+        if failed:
+            withdraw_claim(path)
+    return verdicts
 
 
 def withdraw_claim(pdf: Path) -> None:

@@ -221,7 +221,7 @@ def build(
         printed = task.raw is None
         results[task.number] = Result(task.job, _pages(task.job.target), one.seconds, printed, list(one.problems))
     run.results = [results[number] for number in sorted(results)]
-    cache.judge(run.results, processes)
+    cache.judge(run.results)
     cache.save()
     run.seconds = time.perf_counter() - started
     return run
@@ -532,7 +532,7 @@ class PrintCache:
         self._unjudged[job.target] = record
         self._changed.add(key)
 
-    def judge(self, results: list[Result], processes: int = 1) -> None:
+    def judge(self, results: list[Result]) -> None:
         """veraPDF's verdict on every handout finished but not yet judged (one run for all): a file it
         fails claims no PDF/UA, and its failures join the file's problems, here and in the cache."""
         pending = [
@@ -543,7 +543,7 @@ class PrintCache:
         if results and not verapdf.available():
             # Even a file judged before: with no veraPDF here to stand behind it, none claims PDF/UA.
             pending = list(results)
-        verdicts = accessible_pdf.judge([result.job.target for result in pending], processes)
+        verdicts = accessible_pdf.judge([result.job.target for result in pending])
         for result in pending:
             failed = verdicts[result.job.target]
             result.problems = [*result.problems, *failed]
