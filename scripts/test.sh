@@ -26,7 +26,8 @@ done
 # built once, the longest files first (tests/conftest.py orders them); the fast loop, with no costly
 # fixtures, sends single tests.
 if [ "$fast" = no ]; then
-  arguments=(-n auto --dist loadfile --no-loadscope-reorder "${arguments[@]}")
+  # The 25 slowest steps are listed at the end: where the suite's time goes, for whoever shortens it.
+  arguments=(-n auto --dist loadfile --no-loadscope-reorder --durations=25 "${arguments[@]}")
 else
   arguments=(-n auto --dist load "${arguments[@]}")
 fi
