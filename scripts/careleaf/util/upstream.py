@@ -6,6 +6,7 @@ here, in one place, and tests/test_upstream.py says which name and which package
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -218,6 +219,12 @@ MATERIAL_LANGUAGE_TEMPLATE = "partials/languages/{lang}.html"
 def material_interface(lang: str, keys: Iterable[str]) -> dict[str, str] | None:
     """Material's text for each of `keys` in `lang` ('' where its translation has none), or None when
     Material has no translation of its interface for the language at all."""
+    found = _material_interface(lang, tuple(keys))
+    return dict(found) if found is not None else None
+
+
+@functools.cache  # the installed Material's templates: compiled once per process
+def _material_interface(lang: str, keys: tuple[str, ...]) -> dict[str, str] | None:
     import jinja2
     import material
 
