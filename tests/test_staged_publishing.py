@@ -66,7 +66,7 @@ def test_an_english_text_change_publishes_behind_only_when_declared(small_tree, 
     assert code == 0, out
     line = line_of(small_tree / "docs/es/wrist.md", "translation:")
     assert f"docs/es/wrist.md:{line}: note: docs/en/wrist.md changed since this translation was made" in out
-    assert "declared: translations pending in the English front matter" in out
+    assert "declared: docs/en/wrist.md declares its translations pending" in out
 
 
 @pytest.mark.parametrize("declaration", ["pending", "in progress"])

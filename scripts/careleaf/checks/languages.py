@@ -35,12 +35,8 @@ def check_coverage(project: Project, library: Library) -> list[Problem]:
             if library.get(slug, lang) is not None:
                 continue
             path = project.relative(project.docs_dir / lang / f"{slug}.md")
-            if lang in project.languages_in_progress or source.translations_pending:
-                why = (
-                    f"'{lang}' is in progress"
-                    if lang in project.languages_in_progress
-                    else f"{project.relative(source.path)} declares its translations pending"
-                )
+            why = library.declared_unfinished(slug, lang)
+            if why:
                 problems.append(
                     Problem(
                         path,
@@ -259,8 +255,7 @@ def check_glossaries(project: Project, library: Library) -> list[Problem]:
         awaited = [
             english
             for english in library.articles(project.default_language)
-            if library.get(english.slug, lang) is None
-            and (lang in project.languages_in_progress or english.translations_pending)
+            if library.get(english.slug, lang) is None and library.declared_unfinished(english.slug, lang)
         ]
         for key in source.terms:
             if key in current.entry_errors:

@@ -42,10 +42,7 @@ def content_report(report: Report) -> list[dict[str, Any]]:
             page = library.get(slug, lang)
             row: dict[str, Any] = {"article": slug, "language": lang}
             if page is None or page.read_errors:
-                source = library.source(slug)
-                declared = page is None and (
-                    lang in project.languages_in_progress or (source is not None and source.translations_pending)
-                )
+                declared = page is None and library.declared_unfinished(slug, lang) is not None
                 # Declared missing (readers get the English page with a notice), or missing.
                 row.update(
                     status="pending" if declared else "missing", clinical=None, tiers={}, reading=None, review_due=None

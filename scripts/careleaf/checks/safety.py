@@ -82,7 +82,7 @@ def translation_problems(library: Library, page: Page) -> list[Problem]:
     if stale["text"]:
         # Readers see the English page's update date on the translation either way; it publishes
         # only when someone declared it may lag (the red flags above never may).
-        declared = page.lang in library.project.languages_in_progress or _pending(library, page)
+        declared = library.declared_unfinished(page.slug, page.lang)
         return [
             located(
                 library.project,
@@ -91,7 +91,7 @@ def translation_problems(library: Library, page: Page) -> list[Problem]:
                 "translation-stale-text",
                 f"{source_path} changed since this translation was made: update it, then run {command}"
                 + (
-                    f" (declared: {_declaration(library, page)}; readers see that the English was updated)"
+                    f" (declared: {declared}; readers see that the English was updated)"
                     if declared
                     else f" (to publish it behind the English for now, put '{TRANSLATIONS_KEY}: {PENDING}' in "
                     f"{source_path}'s front matter)"
@@ -100,18 +100,6 @@ def translation_problems(library: Library, page: Page) -> list[Problem]:
             )
         ]
     return []
-
-
-def _pending(library: Library, page: Page) -> bool:
-    """The English page (an article or a shared block) declares its translations pending."""
-    source = library.source(page.slug)
-    return source is not None and source.translations_pending
-
-
-def _declaration(library: Library, page: Page) -> str:
-    if page.lang in library.project.languages_in_progress:
-        return f"'{page.lang}' is in progress"
-    return f"translations {PENDING} in the English front matter"
 
 
 def parity_problems(library: Library, page: Page) -> list[Problem]:

@@ -572,6 +572,16 @@ class Library:
     def source(self, slug: str) -> Page | None:
         return self.get(slug, self.project.default_language)
 
+    def declared_unfinished(self, slug: str, lang: str) -> str | None:
+        """Why `slug`'s `lang` page may be missing or behind its English for now, in words (its
+        language is in progress, or the English declares its translations pending), or None."""
+        if lang in self.project.languages_in_progress:
+            return f"'{lang}' is in progress"
+        source = self.source(slug)
+        if source is not None and source.translations_pending:
+            return f"{self.project.relative(source.path)} declares its translations pending"
+        return None
+
     def best(self, slug: str, lang: str) -> Page | None:
         """The page a reader of `lang` gets: the translation, or the English fallback."""
         return self.get(slug, lang) or self.source(slug)
