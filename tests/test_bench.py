@@ -44,3 +44,4 @@ def test_bench_times_a_cold_handout_build_and_an_edit_that_reprints_only_that_ar
     assert printing["pdfs"] == printing["printed_cold"] == 2 * (2 + 3)
     assert printing["printed_after_edit"] == 2 + 3
     assert printing["pdfs_per_s"] > 0 and printing["peak_mib"] > 0
+    assert printing["pdf_ua"] == printing["pdfs"] and printing["accessibility_problems"] == 0

@@ -49,6 +49,7 @@ def test_printing_a_built_site_again_takes_every_unchanged_page_from_the_cache(b
     assert f"{total} PDFs in " in result.stdout
     assert " 0 printed " in result.stdout and f"{total} unchanged" in result.stdout
     assert "accessibility problems: 0;" in result.stdout and "requests blocked: 0" in result.stdout
+    assert f"PDF/UA (passed veraPDF): {total} of {total};" in result.stdout
 
 
 def printed_jobs(build_output: str) -> set[str]:

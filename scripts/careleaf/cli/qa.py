@@ -183,6 +183,10 @@ def _bench(project: Project, args: argparse.Namespace) -> int:
             f"({printing['pdfs_per_s']} PDFs/s); {printing['cold_ratio_to_vanilla']} x vanilla"
         )
         print(
+            f"handouts passing veraPDF (claiming PDF/UA-1): {printing['pdf_ua']} of {printing['pdfs']}; "
+            f"accessibility problems: {printing['accessibility_problems']}"
+        )
+        print(
             f"after editing one English article: {printing['edit_s']:.1f} s, "
             f"{printing['printed_after_edit']} PDFs printed again"
         )

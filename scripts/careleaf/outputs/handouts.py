@@ -590,13 +590,15 @@ def summary(run: Run, languages: tuple[str, ...]) -> list[str]:
         lines.append(f"{slug:<{width}}  " + "  ".join(f"{cell:>8}" for cell in cells))
     printed = [result for result in run.results if result.printed]
     problems = sum(len(result.problems) for result in run.results)
+    # A handout claims PDF/UA-1 exactly when it has no problem left: veraPDF's failures are problems too.
+    conforming = sum(1 for result in run.results if not result.problems)
     lines.append("")
     lines.append("pages: clear print/large print/bilingual")
     lines.append(
         f"{len(run.results)} PDFs in {run.seconds:.1f} s: {len(printed)} printed "
         f"({(sum(r.seconds for r in printed) / max(len(printed), 1)):.2f} s each), "
         f"{len(run.results) - len(printed)} unchanged; accessibility problems: {problems}; "
-        f"requests blocked: {len(run.outside_requests)}"
+        f"PDF/UA (passed veraPDF): {conforming} of {len(run.results)}; requests blocked: {len(run.outside_requests)}"
     )
     return lines
 

@@ -206,7 +206,10 @@ finally:
 
 
 # The build's own summary of its handouts (careleaf/outputs/handouts.py summary()).
-HANDOUT_SUMMARY = re.compile(r"Handouts: (?P<pdfs>\d+) PDFs in (?P<seconds>[\d.]+) s: (?P<printed>\d+) printed")
+HANDOUT_SUMMARY = re.compile(
+    r"Handouts: (?P<pdfs>\d+) PDFs in (?P<seconds>[\d.]+) s: (?P<printed>\d+) printed .*"
+    r"accessibility problems: (?P<problems>\d+); PDF/UA \(passed veraPDF\): (?P<conforming>\d+) of"
+)
 
 
 def timed_build(library: Path, config: Path, site: Path, env: dict | None = None, clean: bool = True) -> dict:
@@ -225,7 +228,13 @@ def timed_build(library: Path, config: Path, site: Path, env: dict | None = None
     figures = {"seconds": wall, "peak_mib": stats["peak_kib"] / 1024}
     summary = HANDOUT_SUMMARY.search(result.stderr)
     if summary:
-        figures.update(pdfs=int(summary["pdfs"]), printed=int(summary["printed"]), printing_s=float(summary["seconds"]))
+        figures.update(
+            pdfs=int(summary["pdfs"]),
+            printed=int(summary["printed"]),
+            printing_s=float(summary["seconds"]),
+            problems=int(summary["problems"]),
+            conforming=int(summary["conforming"]),
+        )
     return figures
 
 
@@ -374,6 +383,9 @@ def handout_figures(printing: dict, html_s: float, vanilla_s: float) -> dict:
         # The build's own printing time: print and finish on every core, the PDF/UA check included.
         "pdfs_per_s": round(cold.get("printed", 0) / cold["printing_s"], 2) if cold.get("printing_s") else None,
         "printing_s": round(cold.get("printing_s", 0.0), 1),
+        # What was printed fast must still be accessible: the build's own count, veraPDF's verdict included.
+        "accessibility_problems": cold.get("problems", 0),
+        "pdf_ua": cold.get("conforming", 0),
         "edit_s": round(edit["seconds"], 1),
         "printed_after_edit": edit.get("printed", 0),
         "peak_mib": round(max(cold["peak_mib"], edit["peak_mib"]), 1),
