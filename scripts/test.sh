@@ -27,7 +27,8 @@ done
 # fixtures, sends single tests.
 if [ "$fast" = no ]; then
   # The 25 slowest steps are listed at the end: where the suite's time goes, for whoever shortens it.
-  arguments=(-n auto --dist loadfile --no-loadscope-reorder --durations=25 "${arguments[@]}")
+  # One worker more than the cores: a third of the suite's time is spent waiting on browsers and servers.
+  arguments=(-n "$(($(nproc) + 1))" --dist loadfile --no-loadscope-reorder --durations=25 "${arguments[@]}")
 else
   arguments=(-n auto --dist load "${arguments[@]}")
 fi

@@ -30,8 +30,8 @@ def test_every_pair_of_languages_is_switched_once_from_where_the_last_switch_lan
     assert all(earlier[1] == later[0] for earlier, later in pairwise(pairs))
 
 
-@pytest.mark.parametrize("slug", SLUGS)
-def test_every_article_switches_to_the_same_article_in_every_language(browser, served_site, slug):
+def test_the_switcher_clicked_through_every_pair_of_languages_stays_on_the_article(browser, served_site):
+    slug = SLUGS[0]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
 
     def address(lang: str) -> str:
@@ -47,6 +47,26 @@ def test_every_article_switches_to_the_same_article_in_every_language(browser, s
             page.wait_for_load_state("load")
             assert page.url == address(target), (lang, target)
             assert page.locator("html").get_attribute("lang") == target
+    finally:
+        page.close()
+
+
+# Clicking is the same for every article (above); what each article's pages differ in is where their links lead.
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_articles_switcher_leads_to_the_same_article_in_every_language(browser, served_site, slug):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+    def address(lang: str) -> str:
+        return f"{served_site}/{page_path(lang, slug).removesuffix('index.html')}"
+
+    try:
+        for lang in LANGUAGES:
+            page.goto(address(lang))
+            assert page.locator("html").get_attribute("lang") == lang
+            links = page.eval_on_selector_all(
+                ".md-header__option .md-select__link", "links => links.map(link => link.hreflang + ' ' + link.href)"
+            )
+            assert sorted(links) == sorted(f"{target} {address(target)}" for target in LANGUAGES), lang
     finally:
         page.close()
 
