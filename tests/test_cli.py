@@ -25,6 +25,7 @@ MINIMAL = {
     "status": [],
     "new": ["elbow", "--category", "bones-and-joints"],
     "approve": ["finger", "--by", "A, MD"],
+    "editor": [],
     "mark-current": ["es", "finger"],
     "source-revision": ["finger"],
     "xliff": ["export", "es", "-o", "es.xlf"],

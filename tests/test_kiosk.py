@@ -18,10 +18,9 @@ import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 
-from careleaf.build.views import placeholder_values
 from careleaf.model import project as project_settings
 from careleaf.model.content import Library
-from careleaf.model.locales import load_all
+from careleaf.model.locales import load_all, placeholder_values
 from careleaf.outputs import kiosk
 from conftest import ROOT, copy_project, edit, keep_languages, run_careleaf, search_results
 

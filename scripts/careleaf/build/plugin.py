@@ -60,7 +60,6 @@ from careleaf.build.views import (
     not_found_view,
     packet_view,
     page_view,
-    placeholder_values,
     tier_cards,
 )
 from careleaf.checks.problems import Gate
@@ -74,7 +73,7 @@ from careleaf.model.codes import CodeIndex
 from careleaf.model.config import CareleafConfig
 from careleaf.model.content import HOME_SLUG, parse_red_flags, red_flag_body_span, split_sections
 from careleaf.model.languages import site_folder, text_direction
-from careleaf.model.locales import load_all
+from careleaf.model.locales import load_all, placeholder_values
 from careleaf.outputs import handouts, infobutton
 from careleaf.outputs.kiosk import BUILD_RECORD, build_epoch, content_digest
 from careleaf.outputs.print import qr_file_name, write_qr_svg

@@ -21,7 +21,7 @@ from careleaf.checks import safety
 from careleaf.model import approval
 from careleaf.model.content import TIER_KINDS, Library, Page, RedFlags
 from careleaf.model.languages import site_folder, text_direction
-from careleaf.model.locales import Catalogue
+from careleaf.model.locales import Catalogue, placeholder_values
 from careleaf.model.patient_language import NOTICE_PARAMETER, PatientLanguages, content_language_name
 from careleaf.outputs.print import qr_file_name
 
@@ -51,14 +51,6 @@ def localized_date(value: Any, lang: str) -> dict[str, str] | None:
     if not isinstance(value, dt.date):
         return None
     return {"iso": value.isoformat(), "text": format_date(value, format="long", locale=lang.replace("-", "_"))}
-
-
-def placeholder_values(hospital: dict[str, str]) -> dict[str, str]:
-    return {
-        "emergency_number": hospital["emergency_number"],
-        "nurse_line": hospital["nurse_line"],
-        "hospital": hospital["name"],
-    }
 
 
 def header_view(project, catalogue: Catalogue, reader_lang: str, logo_size: dict[str, int] | None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import unicodedata
 from careleaf.checks.problems import Gate, Problem
 from careleaf.model import glossary, markup
 from careleaf.model.content import HOME_SLUG, PENDING, SLUG, TRANSLATIONS_KEY, Library
-from careleaf.model.locales import THEME_KEYS, THEME_SECTION, Catalogue, placeholders
+from careleaf.model.locales import OPTIONAL_SECTIONS, THEME_KEYS, THEME_SECTION, Catalogue, placeholders
 from careleaf.model.project import Project
 from careleaf.model.reading import shown
 from careleaf.util import upstream
@@ -138,7 +138,7 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
     readable = [catalogue for catalogue in translations if not catalogue.read_errors]
     lost = set.intersection(*(set(catalogue.strings) for catalogue in readable)) if readable else set()
     lost -= source.strings.keys() | source.entry_errors.keys()
-    lost = {key for key in lost if not key.startswith(THEME_PREFIX)}  # each language's own, as it needs
+    lost = {key for key in lost if not key.startswith(OPTIONAL_PREFIXES)}  # each language's own, as it needs
     for key in sorted(lost):
         problems.append(
             Problem(
@@ -153,7 +153,7 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
     for catalogue in readable:
         path = project.relative(catalogue.path)
         for key, text in source.strings.items():
-            if key in catalogue.entry_errors or key.startswith(THEME_PREFIX):
+            if key in catalogue.entry_errors or key.startswith(OPTIONAL_PREFIXES):
                 continue
             if key not in catalogue.strings:
                 problems.append(
@@ -210,6 +210,7 @@ def check_locales(project: Project, catalogues: dict[str, Catalogue]) -> list[Pr
 
 
 THEME_PREFIX = THEME_SECTION + "."
+OPTIONAL_PREFIXES = tuple(section + "." for section in OPTIONAL_SECTIONS)
 
 
 def _missing_interface(project: Project, catalogue: Catalogue) -> list[Problem]:

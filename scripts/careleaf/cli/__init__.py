@@ -26,6 +26,7 @@ COMMANDS: tuple[Command, ...] = (
     checks.STATUS,
     authoring.NEW,
     authoring.APPROVE,
+    authoring.EDITOR,
     translation.MARK_CURRENT,
     translation.SOURCE_REVISION,
     translation.XLIFF,

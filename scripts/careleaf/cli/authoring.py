@@ -91,3 +91,43 @@ APPROVE = Command(
     arguments=_approve_arguments,
     run=_approve,
 )
+
+
+# ---------------------------------------------------------------------------------------------------
+# editor
+# ---------------------------------------------------------------------------------------------------
+
+
+def _editor_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8090, help="the editor's port on this machine (default 8090)")
+
+
+def _editor(project: Project, args: argparse.Namespace) -> int:
+    """The browser editor over this checkout's repository, until Ctrl+C."""
+    import threading
+
+    from careleaf.authoring.editor import running
+
+    with running(project, args.port) as editor:
+        print(f"The editor is at {editor.address} (on this machine only). Ctrl+C stops it.", flush=True)
+        threading.Event().wait()
+    return OK
+
+
+EDITOR = Command(
+    name="editor",
+    summary="write and translate articles in the browser",
+    description=(
+        "Start the browser editor (Decap CMS) on this machine, over this checkout's git repository, and\n"
+        "print its address. Articles are forms: the red-flag card is three lists of signs, each written\n"
+        "or a shared sign chosen by name; each language side by side with the English. Saving writes\n"
+        "the same Markdown as a hand-written file, and is refused, in the validator's words, when the\n"
+        "validator would refuse the page. Drafts, reviews and publishing are the editorial workflow's:\n"
+        "each article's draft is a git branch until it is published into the current branch.\n"
+        "Start it in a checkout with no uncommitted changes: it commits, and switches branches for drafts.\n\n"
+        "Exit codes: 0 stopped, 2 usage or environment error (no git checkout, uncommitted changes,\n"
+        "Decap CMS not installed)."
+    ),
+    arguments=_editor_arguments,
+    run=_editor,
+)

@@ -21,6 +21,7 @@ EXIT_CODES: tuple[tuple[str, str, int], ...] = (
     ("careleaf.model.project", "ProjectError", USAGE),  # mkdocs.yml cannot be used
     ("careleaf.model.translations", "MarkError", USAGE),  # approve / mark-current: no such page, no name
     ("careleaf.authoring.scaffold", "ScaffoldError", USAGE),  # new: bad slug or category, article exists
+    ("careleaf.authoring.editor", "EditorError", USAGE),  # editor: no git checkout, uncommitted changes
     ("careleaf.outputs.packets", "PacketError", USAGE),  # packet: unknown article or language, no site
     ("careleaf.util.browser", "BrowserMissing", USAGE),
     ("careleaf.qa.audits", "AuditToolMissing", USAGE),

@@ -19,6 +19,10 @@ from careleaf.model.project import Project
 # `theme:` section gives them for any other language (or replaces Material's), keyed as Material
 # keys them. Its `language` and `direction` Careleaf fills itself (model/languages.py).
 THEME_SECTION = "theme"
+# The browser editor's words (careleaf editor): staff read them in English unless a catalogue has its own.
+EDITOR_SECTION = "editor"
+# Sections a translation has only as it needs them: the others are required of every catalogue.
+OPTIONAL_SECTIONS = (THEME_SECTION, EDITOR_SECTION)
 THEME_KEYS = (
     "action.skip",
     "announce.dismiss",
@@ -72,10 +76,11 @@ class Catalogue:
         return {key.removeprefix(prefix): text for key, text in self.strings.items() if key.startswith(prefix)}
 
     def tree(self, **values: str) -> dict[str, Any]:
-        """Every string but the theme's, placeholders filled, nested again by key for templates (t.related.heading)."""
+        """Every string the pages show, placeholders filled, nested again by key for templates (t.related.heading);
+        not the theme's (Material reads them) nor the editor's."""
         tree: dict[str, Any] = {}
         for key in self.strings:
-            if key.startswith(THEME_SECTION + "."):
+            if key.startswith(tuple(section + "." for section in OPTIONAL_SECTIONS)):
                 continue
             node = tree
             *parents, leaf = key.split(".")
@@ -90,6 +95,15 @@ class _Unfilled(dict):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def placeholder_values(hospital: dict[str, str]) -> dict[str, str]:
+    """What a catalogue's {placeholders} are filled with: the hospital's settings."""
+    return {
+        "emergency_number": hospital["emergency_number"],
+        "nurse_line": hospital["nurse_line"],
+        "hospital": hospital["name"],
+    }
 
 
 def placeholders(text: str) -> set[str]:

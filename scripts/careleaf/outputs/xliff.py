@@ -28,7 +28,6 @@ from typing import Any
 
 from lxml import etree
 
-from careleaf.build.views import placeholder_values
 from careleaf.model import blocks, glossary, inline, locales, reading
 from careleaf.model.content import HOME_SLUG, RED_FLAGS_ID, TIER_KINDS, Library, Page, parse_page
 from careleaf.model.project import Project
@@ -289,6 +288,8 @@ def locales_part(project: Project, lang: str) -> Part:
     translated = locales.load_catalogue(project.locales_dir / f"{lang}.yml", lang)
     units = []
     for key, text in english.strings.items():
+        if key.startswith(f"{locales.EDITOR_SECTION}."):
+            continue  # the browser editor's words are for staff, not patients: English unless a team adds its own
         target = translated.strings.get(key)
         units.append(
             Unit(
@@ -398,7 +399,7 @@ def _tier_headings(project: Project) -> dict[str, str]:
     catalogue = locales.load_catalogue(
         project.locales_dir / f"{project.default_language}.yml", project.default_language
     )
-    values = placeholder_values(project.hospital)
+    values = locales.placeholder_values(project.hospital)
     return {
         tier: catalogue.text(f"red_flags.{tier}.heading", **values)
         for tier in TIER_KINDS

@@ -13,3 +13,11 @@ def git(root: Path, *arguments: str) -> str | None:
     except OSError:
         return None
     return result.stdout if result.returncode == 0 else None
+
+
+def export(root: Path, revision: str, folder: str, target: Path) -> None:
+    """`folder` of the repository as it is at `revision`, written under `target` (target/folder/...)."""
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", "--format=tar", revision, folder], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
