@@ -14,6 +14,7 @@ from careleaf.authoring import editor_form
 from careleaf.authoring.editor import running
 from careleaf.authoring.editor_config import decap_config
 from careleaf.checks.validation import validate
+from careleaf.model import approval
 from careleaf.model import project as project_settings
 from careleaf.model.content import Library
 from conftest import ROOT, copy_project, edit, keep_languages
@@ -28,7 +29,7 @@ def test_every_page_read_into_the_form_and_written_back_is_the_same_text(path):
     form = editor_form.to_form(text)
     assert editor_form.to_markdown(form, text) == text
     if path.stem != "index":  # every article's card is a form, not text to edit by hand
-        assert form["red_flags"] and form["red_flags"]["emergency"] or form["red_flags"]["urgent"]
+        assert form["red_flags"] and (form["red_flags"]["emergency"] or form["red_flags"]["urgent"])
 
 
 def test_the_card_is_three_lists_of_written_or_shared_signs():
@@ -49,7 +50,7 @@ def test_a_card_the_form_cannot_hold_exactly_stays_markdown():
     assert editor_form.to_markdown(form, two_lines) == two_lines
 
 
-def test_a_page_written_from_a_blank_form_reads_as_the_validator_expects(small_tree):
+def test_a_page_written_from_a_blank_form_reads_back_as_the_same_form():
     form = {
         "title": "Hand rest",
         "summary": "How to rest your hand.",
@@ -98,6 +99,18 @@ def test_the_editor_configuration_follows_the_library(tmp_path):
     assert yaml.safe_load(yaml.safe_dump(config)) == config  # served as config.yml
 
 
+TIER_LABELS = (
+    "Call 911 or go to the emergency room now if:",
+    "Call your health care provider right away if:",
+    "Call your health care provider during office hours if:",
+)
+SPANISH_SIGNS = (
+    "el pie se pone frío o azul",
+    "no puede apoyar nada de peso en el pie",
+    "el tobillo todavía le duele después de 2 semanas",
+)
+
+
 def _repository(tmp_path: Path) -> Path:
     """A real git repository holding the library, cut to English, Spanish and Arabic, as a team's would be."""
     project = keep_languages(copy_project(tmp_path / "library"), ("en", "es", "ar"))
@@ -119,11 +132,12 @@ def _git_show(repository: Path, revision: str) -> str:
     ).stdout
 
 
-def _add_sign(page, tier_label: str, text: str) -> str:
-    """Add a written sign to the English card's tier; the id of its field."""
+def _add_sign(page, tier_label: str, text: str, column: int = 0) -> str:
+    """Add a written sign to a tier of the card in one column (0: English; 1: the language beside it);
+    the id of its field."""
     fields = "els => els.map(element => element.id)"
     before = set(page.eval_on_selector_all("input[id^='text-field']", fields))
-    page.get_by_role("button", name=f"Add {tier_label[0].lower()}{tier_label[1:]}").first.click()
+    page.get_by_role("button", name=f"Add {tier_label[0].lower()}{tier_label[1:]}").nth(column).click()
     page.get_by_role("menuitem", name="Sign", exact=True).click()
     page.wait_for_function(f"document.querySelectorAll(\"input[id^='text-field']\").length > {len(before)}")
     [added] = set(page.eval_on_selector_all("input[id^='text-field']", fields)) - before
@@ -144,6 +158,12 @@ def _save(page) -> str:
 
 def test_an_article_made_in_the_editor_is_refused_as_the_validator_refuses_then_saved_and_published(tmp_path, browser):
     repository = _repository(tmp_path)
+    edit(
+        repository / "mkdocs.yml",
+        "clinical_review:\n        required: false",
+        "clinical_review:\n        required: true",
+    )
+    subprocess.run(["git", "-C", str(repository), "commit", "-qam", "clinical review required"], check=True)
     project = project_settings.load(repository / "mkdocs.yml")
     outside: list[str] = []
     with running(project) as editor:
@@ -185,11 +205,34 @@ def test_an_article_made_in_the_editor_is_refused_as_the_validator_refuses_then_
             draft = _git_show(repository, "cms/articles/sprained-ankle:docs/en/sprained-ankle.md")
             assert "translations: pending" in draft
             assert "!!! emergency\n\n    - your foot turns cold or blue\n" in draft
-            # The editorial workflow: only a Ready article publishes, after the editor confirms.
+            # The Spanish page, written beside the English: the same card, sign for sign.
+            page.locator("input[id^='title-field']").nth(1).fill("Esguince de tobillo")
+            page.locator("textarea[id^='summary-field']").nth(1).fill(
+                "Cómo cuidar un esguince de tobillo en casa y cuándo buscar atención médica."
+            )
+            page.locator("textarea[id^='body-field']").nth(1).fill(
+                "Un esguince es un ligamento estirado o roto.\n\n## ¿Cómo lo cuido?\n\nDescanse el tobillo."
+            )
+            for tier, sign in zip(TIER_LABELS, SPANISH_SIGNS, strict=True):
+                _add_sign(page, tier, sign, column=1)
+            assert "Entry saved" in _save(page)
+            spanish = _git_show(repository, "cms/articles/sprained-ankle:docs/es/sprained-ankle.md")
+            assert "    - el pie se pone frío o azul\n" in spanish and "status: machine-draft" in spanish
+            # The editorial workflow: only a Ready article publishes, after the editor confirms; with
+            # clinical review required, only an article a clinician approved as it reads is Ready.
             page.on("dialog", lambda dialog: dialog.accept())
             page.get_by_role("button", name="Status: Draft").click()
             page.get_by_role("menuitem", name="Ready").click()
-            page.locator(".Toastify__toast").last.wait_for(timeout=30_000)
+            refused = page.locator(".Toastify__toast").last
+            refused.wait_for(timeout=30_000)
+            assert "no clinician has approved this text" in refused.inner_text()
+            refused.locator("button").click()
+            refused.wait_for(state="detached")
+            page.locator("input[id^='approve_as-field']").first.fill("Ana Ruiz, MD")
+            assert "Entry saved" in _save(page)
+            page.get_by_role("button", name="Status: Draft").click()
+            page.get_by_role("menuitem", name="Ready").click()
+            page.get_by_role("button", name="Status: Ready").wait_for(timeout=30_000)
             page.get_by_role("button", name="Publish").first.click()
             page.get_by_text("Publish now").click()
             page.wait_for_function(
@@ -199,13 +242,22 @@ def test_an_article_made_in_the_editor_is_refused_as_the_validator_refuses_then_
         finally:
             page.close()
     published = (repository / "docs" / "en" / "sprained-ankle.md").read_text(encoding="utf-8")
-    assert published == draft
     assert [item["text"] for item in editor_form.to_form(published)["red_flags"]["urgent"]] == [
         "you cannot put any weight on your foot"
     ]
-    assert not (repository / "docs" / "es" / "sprained-ankle.md").exists()  # nobody has translated it yet
-    report = validate(project_settings.load(repository / "mkdocs.yml"), readability_checks=False)
-    assert [problem for problem in report.problems if problem.gate.severity == "error"] == []
+    assert (repository / "docs" / "es" / "sprained-ankle.md").read_text(encoding="utf-8") == spanish
+    assert not (repository / "docs" / "ar" / "sprained-ankle.md").exists()  # nobody has translated it yet
+    library = Library.load(project_settings.load(repository / "mkdocs.yml"))
+    english = library.source("sprained-ankle")
+    # The approval is bound to the text as saved: who, when, and the revision readers get.
+    assert english.meta["clinical_review"]["approved_by"] == "Ana Ruiz, MD"
+    assert approval.status(english) == approval.APPROVED
+    report = validate(library.project, library, readability_checks=False)
+    assert [
+        f"{problem.path}:{problem.line}: {problem.message}"
+        for problem in report.problems
+        if "sprained-ankle" in problem.path and problem.gate.severity != "note"
+    ] == []
     assert outside == []
 
 
@@ -232,3 +284,92 @@ def test_the_editor_answers_only_with_its_policy_and_refuses_a_form_it_cannot_re
             {"action": "getEntry", "params": {"branch": "main", "path": "docs/es/muscle-spasm.md"}}
         )
         assert status == 200 and json.loads(answer["data"])["title"] == "Espasmo muscular"
+
+
+def test_a_sign_edited_in_arabic_beside_the_english_changes_that_line_alone(tmp_path, browser):
+    repository = _repository(tmp_path)
+    path = "docs/ar/muscle-spasm.md"
+    before = (repository / path).read_text(encoding="utf-8")
+    first_sign = editor_form.to_form(before)["red_flags"]["emergency"][0]["text"]
+    changed_sign = first_sign + " فجأة"
+    outside: list[str] = []
+    with running(project_settings.load(repository / "mkdocs.yml")) as editor:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on(
+            "request", lambda request: None if request.url.startswith(editor.origin) else outside.append(request.url)
+        )
+        try:
+            page.goto(editor.address)
+            page.get_by_role("button", name="Login").click()
+            page.goto(editor.address + "#/collections/articles/entries/muscle-spasm")
+            page.get_by_role("button", name="Writing in ES").click()
+            page.get_by_role("menuitem", name="AR").click()
+            page.get_by_role("button", name="Writing in AR").wait_for()
+            signs = page.eval_on_selector_all(
+                "input[id^='text-field']", "inputs => inputs.map(input => [input.id, input.value])"
+            )
+            [field] = [field_id for field_id, value in signs if value == first_sign]
+            page.locator(f"#{field}").fill(changed_sign)
+            assert "Entry saved" in _save(page)
+        finally:
+            page.close()
+    draft = _git_show(repository, f"cms/articles/muscle-spasm:{path}")
+    assert draft == before.replace(f"    - {first_sign}\n", f"    - {changed_sign}\n", 1)
+    changed = subprocess.run(
+        ["git", "-C", str(repository), "diff", "--name-only", "main", "cms/articles/muscle-spasm"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert changed == [path]  # the English and Spanish pages, saved with it, are written back as they were
+    assert outside == []
+
+
+def _post(editor, body: bytes, **headers: str) -> int:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(editor.origin + editor.api_path, data=body, method="POST")
+    for name, value in {"Content-Type": "application/json", **headers}.items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_only_the_editors_own_page_reaches_its_api_and_only_for_articles(tmp_path):
+    repository = _repository(tmp_path)
+    info = json.dumps({"action": "info"}).encode()
+    with running(project_settings.load(repository / "mkdocs.yml")) as editor:
+        assert _post(editor, info, Origin=editor.origin) == 200
+        # Another site's page: a cross-site form post, a name it points at this machine, a guessed path.
+        assert _post(editor, info, Origin="https://evil.example") == 403
+        assert _post(editor, info, **{"Content-Type": "text/plain"}) == 403
+        assert _post(editor, info, Host="evil.example:8090") == 403
+        assert editor.api_path != "/api/v1"
+
+        def persist(path: str, **extra) -> tuple[int, dict]:
+            files = [{"path": path, "slug": Path(path).stem, "raw": "{}", **extra}]
+            return editor.api(
+                {"action": "persistEntry", "params": {"branch": "main", "dataFiles": files, "assets": []}}
+            )
+
+        for path in (
+            "scripts/en/evil.md",
+            "docs/en/tendon_repair.md",
+            "docs/en/index.md",
+            "docs/en/shared/fever-sign.md",
+        ):
+            status, answer = persist(path)
+            assert status == 403 and answer["error"].startswith(f"{path}: not an article's file"), answer
+        assert persist("docs/en/knee.md", newPath="scripts/setup.sh")[0] == 403
+        for action in ("persistMedia", "deleteFile", "deleteFiles"):
+            assert editor.api({"action": action, "params": {"branch": "main"}})[0] == 403
+        assert editor.api({"action": "getEntry", "params": {"branch": "main", "path": ".git/config"}})[0] == 403
+        # A file someone left in the checkout is never committed by a save.
+        (repository / "NOTES-private.txt").write_text("not for the library", encoding="utf-8")
+        status, answer = persist("docs/en/knee.md")
+        assert status == 409 and "NOTES-private.txt" in answer["error"]
+    assert "NOTES-private.txt" not in _git_show(repository, "main:")  # the files of main's last commit

@@ -11,13 +11,16 @@ and it refuses to save a page the validator refuses, in the validator's words.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import http.server
 import json
 import mimetypes
 import os
 import re
+import secrets
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -32,9 +35,10 @@ import jinja2
 import yaml
 
 from careleaf.authoring import editor_form
-from careleaf.authoring.editor_config import COLLECTION, decap_config
+from careleaf.authoring.editor_config import APPROVE_AS, COLLECTION, MARK_CURRENT, REVIEWED_BY, decap_config
+from careleaf.model import approval
 from careleaf.model import project as project_settings
-from careleaf.model.content import HOME_SLUG, PENDING, TRANSLATIONS_KEY, Library, parse_page
+from careleaf.model.content import HOME_SLUG, PENDING, SLUG, TRANSLATIONS_KEY, Library, parse_page
 from careleaf.model.locales import EDITOR_SECTION, load_all, placeholder_values
 from careleaf.model.project import Project
 from careleaf.util.code import CHECKOUT
@@ -51,6 +55,28 @@ POLICY = (
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; manifest-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+# A draft may wait for these; the workflow's Ready (clinical approval) and the strict build refuse them.
+AWAITING_SIGN_OFF = ("clinical-review-pending", "clinical-review-stale")
+READY = "pending_publish"
+# What Decap may ask of its repository through this server: reading and saving articles, and the
+# editorial workflow. No media, no deleting (an article leaves the library by a reviewed change in git).
+ALLOWED_ACTIONS = frozenset(
+    {
+        "info",
+        "entriesByFolder",
+        "entriesByFiles",
+        "getEntry",
+        "persistEntry",
+        "unpublishedEntries",
+        "unpublishedEntry",
+        "unpublishedEntryDataFile",
+        "updateUnpublishedEntryStatus",
+        "publishUnpublishedEntry",
+        "deleteUnpublishedEntry",
+        "getMedia",
+        "getDeployPreview",
+    }
+)  # Decap's name for the editorial workflow's Ready column
 # An article's page in one language, as the collection's entries are: docs/<lang>/<slug>.md.
 _ARTICLE = re.compile(
     r"^(?P<docs>[^/]+)/(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)*)/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$"
@@ -70,6 +96,8 @@ class Editor:
     _decap_port: int = 0
     _server: http.server.ThreadingHTTPServer | None = None
     _saving: threading.Lock = field(default_factory=threading.Lock)
+    # Decap's API answers only at a path this run made up: another page on the machine cannot guess it.
+    api_path: str = field(default_factory=lambda: f"/api/{secrets.token_urlsafe(16)}/v1")
 
     @property
     def origin(self) -> str:
@@ -108,24 +136,34 @@ class Editor:
             "BIND_HOST": "127.0.0.1",
             "LOG_LEVEL": "warn",
         }
-        self._decap = subprocess.Popen([str(node), str(DECAP_SERVER)], env=environment, cwd=root)
-        _wait_for_port(self._decap_port, self._decap)
         editor = self
 
         class Handler(_Handler):
             owner = editor
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        try:  # this server's port first: a busy one is said before anything is started
+            self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        except OSError as error:
+            raise EditorError(f"port {self.port} on 127.0.0.1 cannot be used ({error.strerror}): try --port") from error
+        try:
+            self._decap = subprocess.Popen([str(node), str(DECAP_SERVER)], env=environment, cwd=root)
+            _wait_for_port(self._decap_port, self._decap)
+        except BaseException:
+            self.stop()
+            raise
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
-        if self._decap is not None:
+        if self._decap is not None and self._decap.poll() is None:
             self._decap.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
+            try:
                 self._decap.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._decap.kill()
+                self._decap.wait()
 
     # -- What Decap asks for --------------------------------------------------------------------------
 
@@ -143,17 +181,53 @@ class Editor:
 
     def config(self) -> bytes:
         library = Library.load(self.project)
-        config = decap_config(self.project, library, f"{self.origin}/api/v1", self.branch)
+        config = decap_config(self.project, library, f"{self.origin}{self.api_path}", self.branch)
         return yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode("utf-8")
 
     def _port(self) -> int:
         assert self._server is not None
         return int(self._server.server_address[1])
 
-    def api(self, request: dict[str, Any]) -> tuple[int, Any]:
-        """Decap's request, translated both ways for articles, and refused when the validator says no."""
+    def api(self, request: Any) -> tuple[int, Any]:
+        """Decap's request, translated both ways for articles, and refused when the validator says no;
+        whatever goes wrong, one line."""
+        try:
+            return self._answer(request)
+        except Exception as error:  # one line to the editor and the terminal, never a dropped connection
+            message = f"careleaf editor: {type(error).__name__}: {error}"
+            print(message, file=sys.stderr)
+            return 500, {"error": message}
+
+    def _answer(self, request: Any) -> tuple[int, Any]:
+        if not isinstance(request, dict) or not isinstance(request.get("params") or {}, dict):
+            return 400, {"error": "not a request the editor sends"}
         action = request.get("action")
         params = request.get("params") or {}
+        if action not in ALLOWED_ACTIONS:
+            return 403, {"error": f"the editor does not {action} here (Careleaf edits articles only)"}
+        refusal = self._unsafe_paths(action, params)
+        if refusal:
+            return 403, {"error": refusal}
+        ready = action == "publishUnpublishedEntry" or (
+            action == "updateUnpublishedEntryStatus" and params.get("newStatus") == READY
+        )
+        if ready and self.project.clinical_review_required:
+            refusal = self._unapproved(str(params.get("slug") or ""))
+            if refusal:
+                return 422, {"error": refusal}
+        if action == "publishUnpublishedEntry":
+            refusal = self._publishing_refusal(str(params.get("slug") or ""))
+            if refusal:
+                return 422, {"error": refusal}
+        if action in ("persistEntry", "publishUnpublishedEntry", "updateUnpublishedEntryStatus"):
+            # decap-server commits every changed file it finds: only the editor's own, never someone's notes.
+            changed = git(self.project.root, "status", "--porcelain")
+            if changed is None or changed.strip():
+                files = ", ".join(line[3:] for line in (changed or "").splitlines()[:3])
+                return 409, {
+                    "error": f"the checkout has changes the editor did not make ({files or 'git cannot tell'}): "
+                    "commit or move them, then save again"
+                }
         if action == "persistEntry":
             with self._saving:
                 refusal = self._prepare_save(params)
@@ -161,6 +235,72 @@ class Editor:
                     return 422, {"error": refusal}
                 return self._forward(request, action, params)
         return self._forward(request, action, params)
+
+    def _publishing_refusal(self, slug: str) -> str | None:
+        """What the strict build would refuse in this draft's pages, once published."""
+        draft = f"cms/{COLLECTION}/{slug}"
+        docs = self.project.docs_dir.relative_to(self.project.root).as_posix()
+        changed = (git(self.project.root, "diff", "--name-only", self.branch, draft, "--", docs) or "").split()
+        pages = {path: text for path in changed if (text := _text_on(self.project.root, draft, path)) is not None}
+        return self._refusal(pages, draft, {}, publishing=True) if pages else None
+
+    def _unsafe_paths(self, action: Any, params: dict[str, Any]) -> str | None:
+        """Only articles are read and written: docs/<lang>/<slug>.md, never moved, never another file."""
+        if action == "persistEntry":
+            files = params.get("dataFiles")
+            if not isinstance(files, list) or not files or params.get("entry") or params.get("assets"):
+                return "the editor saves articles only (no media, no other files)"
+            for file in files:
+                path = str(file.get("path", "")) if isinstance(file, dict) else ""
+                if not self._is_article(path) or file.get("newPath"):
+                    return (
+                        f"{path}: not an article's file: an article is docs/<language>/<name>.md, its name "
+                        "lowercase letters, digits and hyphens (the title's first words, with no _ or ~)"
+                    )
+        for key in ("path", "folder"):
+            value = params.get(key)
+            if (
+                action in ("getEntry", "unpublishedEntryDataFile")
+                and key == "path"
+                and not self._is_article(str(value))
+            ):
+                return f"{value}: not an article's file"
+            if action == "entriesByFolder" and key == "folder" and value != self._docs():
+                return f"{value}: not the library's folder"
+        if action == "entriesByFiles":
+            for file in params.get("files") or []:
+                if not isinstance(file, dict) or not self._is_article(str(file.get("path", ""))):
+                    return "not an article's file"
+        slug = params.get("slug")
+        if slug is not None and not SLUG.match(str(slug)):
+            return f"{slug}: not an article's name"
+        return None
+
+    def _docs(self) -> str:
+        return self.project.docs_dir.relative_to(self.project.root).as_posix()
+
+    def _unapproved(self, slug: str) -> str | None:
+        """Why the English of this draft may not be Ready: no clinician has approved it as it reads now."""
+        docs = self.project.docs_dir.relative_to(self.project.root).as_posix()
+        path = f"{docs}/{self.project.default_language}/{slug}.md"
+        text = _text_on(self.project.root, f"cms/{COLLECTION}/{slug}", path) or _text_on(
+            self.project.root, self.branch, path
+        )
+        if text is None:
+            return None
+        with tempfile.TemporaryDirectory(prefix="careleaf-editor-") as temporary:
+            copy = Path(temporary) / "docs"
+            export(self.project.root, self.branch, docs, copy.parent)
+            _write(copy.parent / path, text)
+            library = Library.load(project_settings.load(self.project.root / "mkdocs.yml", docs_dir=copy))
+            page = library.source(slug)
+            state = approval.status(page) if page is not None else approval.APPROVED
+        if state == approval.APPROVED:
+            return None
+        return (
+            f"{path}: no clinician has approved this text ({state}): a clinician opens the article, "
+            "writes their name and credential under the approval field, and saves"
+        )
 
     def _forward(self, request: dict[str, Any], action: Any, params: dict[str, Any]) -> tuple[int, Any]:
         body = json.dumps(request).encode("utf-8")
@@ -174,6 +314,9 @@ class Editor:
             with urllib.request.urlopen(forwarded, timeout=60) as response:
                 status, answer = response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
+            if action == "unpublishedEntryDataFile" and self._is_article(params.get("path", "")):
+                # A language nobody has started on this draft: an empty form (Decap fails on a missing one).
+                return 200, {"data": json.dumps({})}
             return error.code, json.loads(error.read() or b"null")
         if status != 200:
             return status, answer
@@ -198,7 +341,12 @@ class Editor:
 
     def _is_article(self, path: str) -> bool:
         match = _ARTICLE.match(path)
-        return match is not None and match["lang"] in self.project.languages and match["slug"] != HOME_SLUG
+        return (
+            match is not None
+            and match["docs"] == self._docs()
+            and match["lang"] in self.project.languages
+            and match["slug"] != HOME_SLUG
+        )
 
     # -- Saving ----------------------------------------------------------------------------------------
 
@@ -219,6 +367,7 @@ class Editor:
             (form for path, form in forms.items() if path.split("/")[1] == self.project.default_language), None
         )
         written: dict[str, str] = {}
+        approvals: dict[str, str] = {}  # an English page -> the clinician approving it as saved
         for file in list(files):
             path = file.get("path", "")
             match = _ARTICLE.match(path)
@@ -232,11 +381,43 @@ class Editor:
                 continue
             new_keys = self._new_keys(lang, english, draft, match["slug"])
             markdown = editor_form.to_markdown(self._with_defaults(form, lang), original, new_keys)
-            file["raw"] = markdown
+            if lang == self.project.default_language:
+                if str(form.get(APPROVE_AS) or "").strip():
+                    if markdown != original:
+                        # What a clinician approves is what they read: the text already saved, unchanged.
+                        return (
+                            f"{path}: a clinician approves the article as it was saved and read: save the changes "
+                            "first, then approve (or empty the clinical approval field)"
+                        )
+                    approvals[path] = str(form[APPROVE_AS]).strip()
+            else:
+                markdown = self._translation_sign_off(form, markdown, lang, english, draft, match["slug"])
             written[path] = markdown
         if not written:
             return None
-        return self._refusal(written, draft)
+        refusal = self._refusal(written, draft, approvals)
+        for file in files:
+            if file.get("path") in written:
+                file["raw"] = written[file["path"]]
+        return refusal
+
+    def _translation_sign_off(
+        self, form: dict[str, Any], markdown: str, lang: str, english: dict[str, Any] | None, draft: str, slug: str
+    ) -> str:
+        """A translator marking the page current with the English as it is now (as careleaf mark-current),
+        or a reviewer recording their review of it (as careleaf mark-current --reviewer)."""
+        reviewer = str(form.get(REVIEWED_BY) or "").strip()
+        if not form.get(MARK_CURRENT) and not reviewer:
+            return markdown
+        current = self._new_keys(lang, english, draft, slug).get("translation")
+        if current is None:
+            return markdown
+        page = parse_page(markdown, Path("page.md"), lang)
+        translation = {**page.translation, "source_revision": current["source_revision"]}
+        translation.setdefault("status", "machine-draft")
+        if reviewer:
+            translation.update(status="reviewed", reviewer=reviewer, date=dt.date.today())
+        return editor_form.with_keys(markdown, {"translation": translation})
 
     def _new_keys(self, lang: str, english: dict[str, Any] | None, draft: str, slug: str) -> dict[str, Any]:
         """What a new page's front matter says that its form does not: a new English article's translations
@@ -249,7 +430,7 @@ class Editor:
             source = editor_form.to_markdown(english, source)
         if source is None:
             return {}
-        revision = parse_page(source, Path(path), self.project.default_language).source_revision
+        revision = parse_page(source, Path(path), self.project.default_language).source_revision()
         return {"translation": {"status": "machine-draft", "source_revision": revision}}
 
     def _with_defaults(self, form: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -260,9 +441,13 @@ class Editor:
             form = {**form, "red_flags": {**card, "heading": catalogue.text("red_flags.section_heading")}}
         return form
 
-    def _refusal(self, written: dict[str, str], draft: str) -> str | None:
+    def _refusal(
+        self, written: dict[str, str], draft: str, approvals: dict[str, str], publishing: bool = False
+    ) -> str | None:
         """The library as it would be after this save (the published branch, this entry's draft, the
-        saved pages), validated: its errors in the saved pages, one `path:line: message` a line."""
+        saved pages), validated: its errors in the saved pages, one `path:line: message` a line. With
+        none, a clinician's approval of an English page is recorded for its text as saved (as careleaf
+        approve records it: shared blocks included)."""
         from careleaf.checks.problems import Gate
         from careleaf.checks.validation import validate
 
@@ -278,11 +463,19 @@ class Editor:
             for path, text in written.items():
                 _write(copy.parent / path, text)
             project = project_settings.load(root / "mkdocs.yml", docs_dir=copy)
-            report = validate(project, Library.load(project), readability_checks=False)
+            library = Library.load(project)
+            report = validate(project, library, readability_checks=False)
+            for path, clinician in approvals.items():
+                page = library.source(Path(path).stem)
+                if page is not None:
+                    block = {"approved_by": clinician, "date": dt.date.today(), "revision": page.content_revision()}
+                    written[path] = editor_form.with_keys(written[path], {approval.KEY: block})
         refused = [
             f"{problem.path.replace(project.relative(copy), docs, 1)}:{problem.line}: {problem.message}"
             for problem in report.problems
-            if problem.gate in (Gate.STOPS_BUILD, Gate.FAILS_STRICT)
+            # Publishing refuses what the strict build refuses; a draft may wait for sign-off.
+            if problem.gate in (Gate.STOPS_BUILD, Gate.FAILS_STRICT, *((Gate.ADVISORY,) if publishing else ()))
+            and (publishing or problem.code not in AWAITING_SIGN_OFF)
             and problem.path.replace(project.relative(copy), docs, 1) in written
         ]
         return "\n".join(refused) or None
@@ -291,11 +484,21 @@ class Editor:
 def _form_text(markdown: Any) -> Any:
     if not isinstance(markdown, str):
         return markdown
-    return json.dumps(editor_form.to_form(markdown), ensure_ascii=False)
+    try:
+        form = editor_form.to_form(_normalized(markdown))
+    except Exception:  # front matter Careleaf's reader reports: the page opens as text, to be fixed by hand
+        form = {"body": markdown, "red_flags": None}
+    return json.dumps(form, ensure_ascii=False)
+
+
+def _normalized(text: str) -> str:
+    """Text as Careleaf reads it (reading.read_text): no byte-order mark, one kind of line end."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _text_on(root: Path, branch: str, path: str) -> str | None:
-    return git(root, "show", f"{branch}:{path}")
+    text = git(root, "show", f"{branch}:{path}")
+    return None if text is None else _normalized(text)
 
 
 def _write(path: Path, text: str) -> None:
@@ -339,6 +542,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         path = self.path.split("?", 1)[0]
+        if self.headers.get("Host") != self.owner.origin.removeprefix("http://"):
+            self._send(403, b"refused", "text/plain")
+            return
         if path in ("/", "/admin"):
             self.send_response(302)
             self.send_header("Location", "/admin/")
@@ -356,14 +562,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         self._send(404, b"not found", mimetypes.types_map[".txt"])
 
+    def _from_the_editor(self) -> bool:
+        """Sent by the editor's own page: to this address (not a name another site points here), from
+        this origin, as JSON (which no other site can send without asking first)."""
+        origin = self.owner.origin
+        return (
+            self.headers.get("Host") == origin.removeprefix("http://")
+            and self.headers.get("Origin") in (None, origin)
+            and (self.headers.get("Content-Type") or "").split(";")[0].strip() == "application/json"
+        )
+
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
-        if self.path.split("?", 1)[0] != "/api/v1":
-            self._send(404, b"not found", "text/plain")
+        if self.path.split("?", 1)[0] != self.owner.api_path or not self._from_the_editor():
+            self._send(403, b'{"error": "refused"}', "application/json")
             return
-        length = int(self.headers.get("Content-Length") or 0)
         try:
+            length = int(self.headers.get("Content-Length") or 0)
             request = json.loads(self.rfile.read(length) or b"{}")
-        except json.JSONDecodeError:
+        except (ValueError, json.JSONDecodeError):
             self._send(400, b'{"error": "not JSON"}', "application/json")
             return
         status, answer = self.owner.api(request)

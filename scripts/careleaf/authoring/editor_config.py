@@ -15,6 +15,10 @@ from careleaf.model.content import TIER_KINDS, Library
 from careleaf.model.locales import EDITOR_SECTION, Catalogue, load_all, placeholder_values
 from careleaf.model.project import Project
 
+# Sign-off, asked in the form and recorded in the page as the commands record it; never a front matter key.
+APPROVE_AS = "approve_as"  # an English page: the clinician approving it as saved (careleaf approve)
+MARK_CURRENT = "mark_current"  # a translation: current with the English as it is now (careleaf mark-current)
+REVIEWED_BY = "translation_reviewed_by"  # a translation: its reviewer (careleaf mark-current --reviewer)
 COLLECTION = "articles"  # the collection's name: the editorial workflow's branches are cms/articles/<slug>
 
 
@@ -80,6 +84,9 @@ def decap_config(project: Project, library: Library, api_url: str, branch: str) 
                         ],
                     },
                     _field("after", words, "text", i18n=True, required=False),
+                    _field(APPROVE_AS, words, "string", required=False),
+                    _field(MARK_CURRENT, words, "boolean", i18n=True, required=False, default=False),
+                    _field(REVIEWED_BY, words, "string", i18n=True, required=False),
                 ],
             }
         ],

@@ -14,8 +14,10 @@ import io
 import re
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from careleaf.model.content import RED_FLAGS_ID, TIER_KINDS, YAML_RE, split_sections
 
@@ -76,6 +78,19 @@ def to_markdown(form: dict[str, Any], original: str | None = None, new_keys: dic
     return f"---\n{front.getvalue()}---\n{body}"
 
 
+def with_keys(text: str, keys: dict[str, Any]) -> str:
+    """A page with front matter `keys` set (a sign-off record), the rest of its text as it was."""
+    match = YAML_RE.match(text)
+    if not match or not keys:
+        return text
+    meta = _yaml().load(match.group(1))
+    meta = meta if isinstance(meta, dict) else CommentedMap()
+    meta.update(keys)
+    front = io.StringIO()
+    _yaml().dump(meta, front)
+    return f"---\n{front.getvalue()}---\n{text[match.end() :]}"
+
+
 def is_blank(form: dict[str, Any]) -> bool:
     """Nothing written in the form's own words: a translation nobody has started (the editor copies the
     English category, related articles and dates into every language's form)."""
@@ -98,7 +113,23 @@ def _file_value(key: str, value: Any) -> Any:
             return datetime.date.fromisoformat(value[:10])
         except ValueError:
             return value  # the validator names a date it cannot read
-    return value
+    if isinstance(value, list):
+        return [_plain_string(item) for item in value]
+    return _plain_string(value)
+
+
+def _plain_string(value: Any) -> Any:
+    """A string as MkDocs (YAML 1.1) will read it back: quoted when it would read as something else
+    (a title "No" is false to PyYAML, "12:30" a number; ruamel writes YAML 1.2, where they are text)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        plain = pyyaml.safe_load(f"value: {value}")
+    except pyyaml.YAMLError:
+        plain = None
+    if isinstance(plain, dict) and plain.get("value") == value:
+        return value
+    return DoubleQuotedScalarString(value)
 
 
 def _card(body: str) -> tuple[str, str, dict[str, list[dict[str, str]]], str] | None:
