@@ -53,6 +53,23 @@ def test_heading_without_the_id_is_named_at_its_line(small_tree, capsys):
     ) in out
 
 
+@pytest.mark.parametrize(
+    ("opening", "closing", "named_at"),
+    [("<!-- old text", "-->", "<!-- old text"), ('<div markdown="0">', "</div>", "## When to get medical help")],
+    ids=["comment", "html-block"],
+)
+def test_a_card_the_page_would_not_show_is_an_error_where_it_is_hidden(small_tree, capsys, opening, closing, named_at):
+    path = small_tree / "docs/en/wrist.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "## When to get medical help", f"{opening}\n\n## When to get medical help", 1
+    )
+    path.write_text(text.rstrip("\n") + f"\n\n## Old notes\n\n{closing}\n", encoding="utf-8")
+    code, out = run(small_tree, capsys)
+    assert code == 1
+    line = line_of(path, named_at)
+    assert f"docs/en/wrist.md:{line}: error: the red-flag card is written here but the page would not show it" in out
+
+
 def test_empty_tier_is_an_error(small_tree, capsys):
     path = small_tree / "docs/en/finger.md"
     path.write_text(path.read_text().replace("    - the pain gets worse\n", ""), encoding="utf-8")

@@ -181,7 +181,34 @@ def article_problems(markdown_text: str, renderer: Renderer, shortcut: bool = Tr
             found.setdefault((problem.code, problem.message), problem)
     for problem in html_problems(html, MARKDOWN_HTML):
         found.setdefault((problem.code, problem.message), problem)
+    hidden = hidden_red_flags(markdown_text, html)
+    if hidden:
+        found.setdefault((hidden.code, hidden.message), hidden)
     return list(found.values())
+
+
+# The card as Markdown writes it: its heading's id, and each tier's box.
+_RED_FLAGS_HEADING = re.compile(r"^#{1,6}[ \t].*\{[^}]*#red-flags\b[^}]*\}[ \t]*$", re.M)
+_TIER_BOX = re.compile(r"^(?:!!!|\?\?\?\+?)[ \t]*(emergency|urgent|contact)\b", re.M | re.I)
+
+
+def hidden_red_flags(markdown_text: str, html: str) -> Unsafe | None:
+    """A red-flag card written in the Markdown that the rendered page does not show: inside an HTML
+    comment or a raw HTML block, its heading or its tier boxes are text, or nothing, to a reader."""
+    headings = _RED_FLAGS_HEADING.findall(markdown_text)
+    boxes = _TIER_BOX.findall(markdown_text)
+    if not headings and not boxes:
+        return None
+    tree = _parse(html)
+    shown_boxes = sum(len(tree.css(f"div.admonition.{kind.lower()}")) for kind in ("emergency", "urgent", "contact"))
+    if len(tree.css("#red-flags")) >= min(len(headings), 1) and shown_boxes >= len(boxes):
+        return None
+    return Unsafe(
+        "red-flags-hidden",
+        "the red-flag card is written here but the page would not show it (its heading or a tier box is inside "
+        "an HTML comment or an HTML block): remove the '<!--' or the HTML around it",
+        ("<!--", "{#red-flags}"),
+    )
 
 
 def renders_only_plain_markup(markdown_text: str) -> bool:
