@@ -76,6 +76,18 @@ def test_a_page_written_from_a_blank_form_reads_back_as_the_same_form():
     }
 
 
+def test_text_after_the_card_that_would_join_it_does_not_read_back():
+    form = {
+        "title": "Hand rest",
+        "body": "Rest your hand.",
+        "red_flags": {"heading": "When to get medical help", "emergency": [{"type": "sign", "text": "it is blue"}]},
+        "after": "    - an indented line",
+    }
+    assert not editor_form.reads_back(form, editor_form.to_markdown(form))
+    form["after"] = "## Notes\n\n    an indented line"
+    assert editor_form.reads_back(form, editor_form.to_markdown(form))
+
+
 def test_the_editor_configuration_follows_the_library(tmp_path):
     project_dir = copy_project(tmp_path / "project")
     edit(project_dir / "locales" / "en.yml", "categories:\n", 'categories:\n  skin: "Skin and wounds"\n')

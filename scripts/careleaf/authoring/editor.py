@@ -381,6 +381,11 @@ class Editor:
                 continue
             new_keys = self._new_keys(lang, english, draft, match["slug"])
             markdown = editor_form.to_markdown(self._with_defaults(form, lang), original, new_keys)
+            if not editor_form.reads_back(form, markdown):
+                return (
+                    f"{path}: the page would not read back as the form shows it (text after the card that "
+                    "starts indented joins the last tier): start the text after the card with a heading"
+                )
             if lang == self.project.default_language:
                 if str(form.get(APPROVE_AS) or "").strip():
                     if markdown != original:

@@ -91,6 +91,27 @@ def with_keys(text: str, keys: dict[str, Any]) -> str:
     return f"---\n{front.getvalue()}---\n{text[match.end() :]}"
 
 
+def reads_back(form: dict[str, Any], markdown: str) -> bool:
+    """The card in `markdown` is the form's, sign for sign: nothing the form shows outside the card
+    (the text after it) has joined it on the page, and no sign has changed on the way."""
+    card = form.get("red_flags")
+    items = [item for kind in TIER_KINDS for item in (card or {}).get(kind) or []]
+    if not card or any(not " ".join(str(item.get("text") or item.get("block") or "").split()) for item in items):
+        return True  # no card, or an empty sign: the validator refuses it, in its own words
+    written = to_form(markdown).get("red_flags") or {}
+
+    def signs(tiers: dict[str, Any]) -> list[list[tuple[str, str]]]:
+        return [
+            [
+                (str(item.get("type")), " ".join(str(item.get("text") or item.get("block") or "").split()))
+                for item in tiers.get(kind) or []
+            ]
+            for kind in TIER_KINDS
+        ]
+
+    return signs(written) == signs(card)
+
+
 def is_blank(form: dict[str, Any]) -> bool:
     """Nothing written in the form's own words: a translation nobody has started (the editor copies the
     English category, related articles and dates into every language's form)."""
