@@ -314,12 +314,10 @@ def run_careleaf(
 
 def without_handouts(project: Path) -> Path:
     """The copy's handouts switched off (handouts.build: false): no PDF printed, no link to any."""
+    from careleaf.util.code import without_handouts as config_without_handouts
+
     config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    if "handouts:\n        build: false\n" not in text:
-        config.write_text(
-            text.replace("      handouts:\n", "      handouts:\n        build: false\n", 1), encoding="utf-8"
-        )
+    config.write_text(config_without_handouts(config.read_text(encoding="utf-8")), encoding="utf-8")
     return project
 
 

@@ -317,12 +317,25 @@ def test_a_sign_edited_in_arabic_beside_the_english_changes_that_line_alone(tmp_
             page.get_by_role("button", name="Writing in ES").click()
             page.get_by_role("menuitem", name="AR").click()
             page.get_by_role("button", name="Writing in AR").wait_for()
+            # What the translator is told as the page opens, beside the English's approval.
+            notes = page.locator("[data-careleaf-notes]")
+            assert notes.nth(0).inner_text() == "Clinical approval: not approved yet."
+            assert "Red-flag card, items per tier (this page/English): emergency 14/14" in notes.nth(1).inner_text()
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "editor-translation.png"))
             signs = page.eval_on_selector_all(
                 "input[id^='text-field']", "inputs => inputs.map(input => [input.id, input.value])"
             )
             [field] = [field_id for field_id, value in signs if value == first_sign]
             page.locator(f"#{field}").fill(changed_sign)
             assert "Entry saved" in _save(page)
+            # The preview: the site built with the saved draft, in Arabic, right to left, card and all.
+            page.goto(f"{editor.origin}/admin/preview/muscle-spasm/")
+            page.wait_for_url(f"{editor.origin}/admin/preview/muscle-spasm/muscle-spasm/")
+            page.goto(f"{editor.origin}/admin/preview/muscle-spasm/ar/muscle-spasm/")
+            assert page.locator("body").get_attribute("dir") == "rtl"
+            assert page.locator("#red-flags").count() == 1
+            assert changed_sign in page.locator(".care-card--emergency").inner_text()
         finally:
             page.close()
     draft = _git_show(repository, f"cms/articles/muscle-spasm:{path}")
@@ -385,3 +398,33 @@ def test_only_the_editors_own_page_reaches_its_api_and_only_for_articles(tmp_pat
         status, answer = persist("docs/en/knee.md")
         assert status == 409 and "NOTES-private.txt" in answer["error"]
     assert "NOTES-private.txt" not in _git_show(repository, "main:")  # the files of main's last commit
+
+
+def test_a_translation_opens_with_its_card_beside_the_english_and_what_changed_since(tmp_path):
+    repository = _repository(tmp_path)
+    english = repository / "docs" / "en" / "muscle-spasm.md"
+    with running(project_settings.load(repository / "mkdocs.yml")) as editor:
+
+        def notes(lang: str) -> str:
+            status, answer = editor.api(
+                {"action": "getEntry", "params": {"branch": "main", "path": f"docs/{lang}/muscle-spasm.md"}}
+            )
+            assert status == 200
+            return json.loads(answer["data"])["careleaf_notes"]
+
+        assert notes("en") == "Clinical approval: not approved yet."
+        spanish = notes("es")
+        assert (
+            "Red-flag card, items per tier (this page/English): emergency 14/14, urgent 11/11, contact 4/4." in spanish
+        )
+        assert "This translation is current with the English." in spanish
+        edit(english, "    - a cramp lasts more than 10 minutes", "    - a cramp lasts more than 15 minutes")
+        edit(english, "    - you think a medicine may be causing your spasms\n", "")
+        subprocess.run(["git", "-C", str(repository), "commit", "-qam", "two signs changed"], check=True)
+        spanish = notes("es")
+    assert "emergency 14/14, urgent 11/11, contact 4/3. Each tier needs as many items as the English." in spanish
+    changed = spanish.split("Changed in the English since this translation was made (as the English reads now):\n")[1]
+    assert changed.splitlines() == [
+        "- a cramp lasts more than 15 minutes and does not ease when you stretch",
+        "- removed: you think a medicine may be causing your spasms",
+    ]

@@ -18,6 +18,7 @@ import mimetypes
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -35,26 +36,29 @@ import jinja2
 import yaml
 
 from careleaf.authoring import editor_form
-from careleaf.authoring.editor_config import APPROVE_AS, COLLECTION, MARK_CURRENT, REVIEWED_BY, decap_config
-from careleaf.model import approval
+from careleaf.authoring.editor_config import APPROVE_AS, COLLECTION, MARK_CURRENT, NOTES, REVIEWED_BY, decap_config
+from careleaf.model import approval, blocks
 from careleaf.model import project as project_settings
-from careleaf.model.content import HOME_SLUG, PENDING, SLUG, TRANSLATIONS_KEY, Library, parse_page
+from careleaf.model.content import HOME_SLUG, PENDING, SLUG, TIER_KINDS, TRANSLATIONS_KEY, Library, Page, parse_page
 from careleaf.model.locales import EDITOR_SECTION, load_all, placeholder_values
 from careleaf.model.project import Project
-from careleaf.util.code import CHECKOUT
+from careleaf.util.code import CHECKOUT, site_build, without_handouts
 from careleaf.util.git import export, git
 
 NODE_MODULES = CHECKOUT / "node_modules"
 DECAP_CMS = NODE_MODULES / "decap-cms" / "dist"
 DECAP_SERVER = NODE_MODULES / "decap-server" / "dist" / "index.js"
+EDITOR_SCRIPT = Path(__file__).with_name("careleaf-editor.js")  # Careleaf's widget for Decap CMS
 TEMPLATE = "careleaf-editor.html"  # in overrides/: the editor's one page
 # As strict as the site's, but for what Decap CMS itself needs: its styles are written by JavaScript
 # (Emotion), and it compiles its configuration's JSON schema (ajv) with new Function().
 POLICY = (
     "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; manifest-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+# The preview is the site itself, under its own policy (in each page), shown inside the editor.
+PREVIEW_POLICY = "frame-ancestors 'self'"
 # A draft may wait for these; the workflow's Ready (clinical approval) and the strict build refuse them.
 AWAITING_SIGN_OFF = ("clinical-review-pending", "clinical-review-stale")
 READY = "pending_publish"
@@ -96,6 +100,9 @@ class Editor:
     _decap_port: int = 0
     _server: http.server.ThreadingHTTPServer | None = None
     _saving: threading.Lock = field(default_factory=threading.Lock)
+    _previewing: threading.Lock = field(default_factory=threading.Lock)
+    _previews: dict[str, Path] = field(default_factory=dict)  # a draft's commit -> its site, built once
+    _preview_folder: tempfile.TemporaryDirectory | None = None
     # Decap's API answers only at a path this run made up: another page on the machine cannot guess it.
     api_path: str = field(default_factory=lambda: f"/api/{secrets.token_urlsafe(16)}/v1")
 
@@ -154,6 +161,8 @@ class Editor:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
+        if self._preview_folder is not None:
+            self._preview_folder.cleanup()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -331,13 +340,72 @@ class Editor:
         if action == "getEntry":
             return self._entry_as_form(answer)
         if action == "unpublishedEntryDataFile" and self._is_article(params.get("path", "")):
-            return {**answer, "data": _form_text(answer.get("data"))}
+            draft = f"cms/{COLLECTION}/{params.get('slug')}"
+            return {**answer, "data": self._form_text(params["path"], answer.get("data"), draft)}
         return answer
 
     def _entry_as_form(self, entry: dict[str, Any]) -> dict[str, Any]:
-        if not self._is_article(entry.get("file", {}).get("path", "")):
+        path = entry.get("file", {}).get("path", "")
+        if not self._is_article(path):
             return entry
-        return {**entry, "data": _form_text(entry.get("data"))}
+        return {**entry, "data": self._form_text(path, entry.get("data"), self.branch)}
+
+    def _form_text(self, path: str, markdown: Any, revision: str) -> Any:
+        """A page as the form's values (JSON), with what its writer should know about it now."""
+        text = _form_text(markdown)
+        if not isinstance(markdown, str) or not isinstance(text, str):
+            return text
+        form = json.loads(text)
+        with contextlib.suppress(Exception):  # notes help; a page without them still opens
+            form[NOTES] = self._notes(path, _normalized(markdown), revision)
+        return json.dumps(form, ensure_ascii=False)
+
+    def _notes(self, path: str, markdown: str, revision: str) -> str:
+        """For a translation: its card beside the English card's (tier for tier), and what changed in
+        the English since it was made. For the English: its clinical approval."""
+        root, lang, slug = self.project.root, path.split("/")[1], Path(path).stem
+        english_path = f"{self._docs()}/{self.project.default_language}/{slug}.md"
+        english_text = _text_on(root, revision, english_path) or _text_on(root, self.branch, english_path)
+        if english_text is None:
+            return ""
+        english = parse_page(english_text, Path(english_path), self.project.default_language)
+        if lang == self.project.default_language:
+            block = english.meta.get(approval.KEY)
+            who = f"{block.get('approved_by')}, {block.get('date')}" if isinstance(block, dict) else ""
+            return self._say(f"notes_approval_{approval.status(english)}", who=who)
+        page = parse_page(markdown, Path(path), lang)
+        lines = [self._parity(markdown, english_text)]
+        made_from = page.translation.get("source_revision")
+        if made_from == english.source_revision():
+            lines.append(self._say("notes_current"))
+        else:
+            then = _english_at(root, english_path, made_from)
+            if then is None:
+                lines.append(self._say("notes_unknown_source"))
+            else:
+                changed, removed = _changed_blocks(then, english)
+                lines.append(self._say("notes_changed"))
+                lines += [f"- {text}" for text in changed[:20]]
+                lines += [f"- {self._say('notes_removed', text=text)}" for text in removed[:20]]
+                if not changed and not removed:
+                    lines.append(f"- {self._say('notes_front_matter')}")
+        return "\n".join(lines)
+
+    def _parity(self, markdown: str, english_text: str) -> str:
+        """The card's items per tier (signs and shared signs, as the form lists them), beside the English
+        card's: a translation has as many in each."""
+
+        def counts(text: str) -> dict[str, int]:
+            card = editor_form.to_form(text).get("red_flags") or {}
+            return {kind: len(card.get(kind) or []) for kind in TIER_KINDS}
+
+        mine, theirs = counts(markdown), counts(english_text)
+        shown = ", ".join(f"{kind} {mine[kind]}/{theirs[kind]}" for kind in TIER_KINDS)
+        return self._say("notes_parity" if mine == theirs else "notes_parity_differs", counts=shown)
+
+    def _say(self, key: str, **values: str) -> str:
+        catalogue = load_all(self.project)[self.project.default_language]
+        return catalogue.text(f"{EDITOR_SECTION}.{key}", **values)
 
     def _is_article(self, path: str) -> bool:
         match = _ARTICLE.match(path)
@@ -347,6 +415,35 @@ class Editor:
             and match["lang"] in self.project.languages
             and match["slug"] != HOME_SLUG
         )
+
+    # -- Preview --------------------------------------------------------------------------------------
+
+    def preview_site(self, slug: str) -> Path | None:
+        """The site as readers will see it with this article's saved draft (or, with none, as published),
+        every language, handouts left out: built once per commit, on first asking."""
+        if not SLUG.match(slug):
+            return None
+        draft = f"cms/{COLLECTION}/{slug}"
+        commit = (git(self.project.root, "rev-parse", "--verify", "--quiet", draft) or "").strip()
+        commit = commit or (git(self.project.root, "rev-parse", self.branch) or "").strip()
+        if not commit:
+            return None
+        with self._previewing:
+            if commit not in self._previews:
+                if self._preview_folder is None:
+                    self._preview_folder = tempfile.TemporaryDirectory(prefix="careleaf-preview-")
+                work = Path(self._preview_folder.name) / commit
+                shutil.rmtree(work, ignore_errors=True)
+                work.mkdir(parents=True)
+                export(self.project.root, commit, ".", work)
+                config = work / "mkdocs.yml"
+                config.write_text(without_handouts(config.read_text(encoding="utf-8")), encoding="utf-8")
+                command, environment = site_build(config, work / "site")
+                result = subprocess.run(command, cwd=work, env=environment, capture_output=True, text=True)
+                if result.returncode != 0:
+                    raise EditorError(f"the preview of {slug} did not build: {result.stderr.strip()[-500:]}")
+                self._previews[commit] = work / "site"
+            return self._previews[commit]
 
     # -- Saving ----------------------------------------------------------------------------------------
 
@@ -486,6 +583,31 @@ class Editor:
         return "\n".join(refused) or None
 
 
+def _english_at(root: Path, path: str, revision: Any) -> Page | None:
+    """The English page as it read when a translation recorded `revision` (its source_revision), from
+    the file's history in git; None when no version there has it."""
+    if not isinstance(revision, dict):
+        return None
+    for commit in (git(root, "log", "--format=%H", "-n", "200", "--", path) or "").split():
+        text = _text_on(root, commit, path)
+        if text is None:
+            continue
+        page = parse_page(text, Path(path), path.split("/")[1])
+        if page.source_revision() == revision:
+            return page
+    return None
+
+
+def _changed_blocks(then: Page, now: Page) -> tuple[list[str], list[str]]:
+    """The English blocks (a heading, a paragraph, a list item, a sign) whose words changed or were
+    added, as they read now; and those removed, as they read then."""
+    before = {block.key: block.text for block in [*blocks.front_blocks(then), *blocks.layout(then).blocks]}
+    after = {block.key: block.text for block in [*blocks.front_blocks(now), *blocks.layout(now).blocks]}
+    changed = [text for key, text in after.items() if before.get(key) != text]
+    removed = [text for key, text in before.items() if key not in after]
+    return changed, removed
+
+
 def _form_text(markdown: Any) -> Any:
     if not isinstance(markdown, str):
         return markdown
@@ -535,11 +657,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format, *args) -> None:  # noqa: A002 - http.server's signature
         pass
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _send(self, status: int, body: bytes, content_type: str, policy: str = "") -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Content-Security-Policy", POLICY)
+        self.send_header("Content-Security-Policy", policy or POLICY)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -561,6 +683,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if path == "/admin/config.yml":
             self._send(200, self.owner.config(), "text/yaml; charset=utf-8")
             return
+        preview = re.fullmatch(r"/admin/preview/(?P<slug>[a-z0-9-]+)/(?P<rest>.*)", path)
+        if preview:
+            self._preview(preview["slug"], preview["rest"])
+            return
+        if path == f"/admin/{EDITOR_SCRIPT.name}":
+            self._send(200, EDITOR_SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
+            return
         name = path.removeprefix("/admin/")
         if path.startswith("/admin/") and re.fullmatch(r"[\w.-]+\.js", name) and (DECAP_CMS / name).is_file():
             self._send(200, (DECAP_CMS / name).read_bytes(), "text/javascript; charset=utf-8")
@@ -575,6 +704,32 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.headers.get("Host") == origin.removeprefix("http://")
             and self.headers.get("Origin") in (None, origin)
             and (self.headers.get("Content-Type") or "").split(";")[0].strip() == "application/json"
+        )
+
+    def _preview(self, slug: str, rest: str) -> None:
+        """The draft's site, from /admin/preview/<slug>/: the article's English page first."""
+        try:
+            site = self.owner.preview_site(slug)
+        except EditorError as error:
+            self._send(500, str(error).encode("utf-8"), "text/plain; charset=utf-8", PREVIEW_POLICY)
+            return
+        if site is None:
+            self._send(404, b"not found", "text/plain", PREVIEW_POLICY)
+            return
+        if not rest:
+            self.send_response(302)
+            self.send_header("Location", f"/admin/preview/{slug}/{slug}/")
+            self.end_headers()
+            return
+        target = (site / rest).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(site.resolve()) or not target.is_file():
+            self._send(404, b"not found", "text/plain", PREVIEW_POLICY)
+            return
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self._send(
+            200, target.read_bytes(), kind + ("; charset=utf-8" if kind.startswith("text/") else ""), PREVIEW_POLICY
         )
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name

@@ -19,6 +19,7 @@ from careleaf.model.project import Project
 APPROVE_AS = "approve_as"  # an English page: the clinician approving it as saved (careleaf approve)
 MARK_CURRENT = "mark_current"  # a translation: current with the English as it is now (careleaf mark-current)
 REVIEWED_BY = "translation_reviewed_by"  # a translation: its reviewer (careleaf mark-current --reviewer)
+NOTES = "careleaf_notes"  # what the editor's server tells a writer about a page as it opens (read-only)
 COLLECTION = "articles"  # the collection's name: the editorial workflow's branches are cms/articles/<slug>
 
 
@@ -65,6 +66,7 @@ def decap_config(project: Project, library: Library, api_url: str, branch: str) 
                 "summary": "{{title}} ({{slug}})",
                 "i18n": True,
                 "fields": [
+                    _field(NOTES, words, "careleaf-notes", i18n=True, required=False),
                     _field("title", words, "string", i18n=True),
                     _field("summary", words, "text", i18n=True),
                     _field("category", words, "select", i18n="duplicate", options=categories),

@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 from careleaf.model import project as project_settings
 from careleaf.model.content import read_page
 from careleaf.util.cache import FOLDER as CACHE_FOLDER
-from careleaf.util.code import CARELEAF_CODE
+from careleaf.util.code import CARELEAF_CODE, without_handouts
 
 # `careleaf validate` in a fresh process, from this checkout's code (as the kiosk build runs it).
 VALIDATOR = [sys.executable, "-m", "careleaf", "validate"]
@@ -240,10 +240,8 @@ def timed_build(library: Path, config: Path, site: Path, env: dict | None = None
 
 def html_only_config(library: Path) -> Path:
     """The library's configuration with handouts switched off: the pages alone."""
-    text = (library / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "      handouts:\n" in text
     path = library / "html-only.yml"
-    path.write_text(text.replace("      handouts:\n", "      handouts:\n        build: false\n", 1), encoding="utf-8")
+    path.write_text(without_handouts((library / "mkdocs.yml").read_text(encoding="utf-8")), encoding="utf-8")
     return path
 
 

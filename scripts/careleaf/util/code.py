@@ -11,6 +11,12 @@ CHECKOUT = CARELEAF_CODE.parent
 SHARD_ENVIRONMENT = "CARELEAF_HANDOUT_SHARD"
 
 
+def site_build(config_file: Path, site_dir: Path, **environment: str) -> tuple[list[str], dict[str, str]]:
+    """A build that is not for publishing (a preview) as a child process: what strict_build runs, not strict."""
+    command, inherited = strict_build(config_file, site_dir, **environment)
+    return [part for part in command if part != "--strict"], inherited
+
+
 def strict_build(config_file: Path, site_dir: Path, **environment: str) -> tuple[list[str], dict[str, str]]:
     """The publishing build as a child process: its command and environment, running this Careleaf code."""
     import os
@@ -32,3 +38,12 @@ def strict_build(config_file: Path, site_dir: Path, **environment: str) -> tuple
         str(site_dir),
     ]
     return command, {**inherited, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": python_path, **environment}
+
+
+def without_handouts(config_text: str) -> str:
+    """mkdocs.yml with the careleaf plugin's handouts switched off (handouts.build: false): the pages alone."""
+    if "      handouts:\n        build: false\n" in config_text:
+        return config_text
+    if "      handouts:\n" not in config_text:
+        raise ValueError("mkdocs.yml has no handouts: section under the careleaf plugin")
+    return config_text.replace("      handouts:\n", "      handouts:\n        build: false\n", 1)
