@@ -3,6 +3,7 @@ Careleaf's content model, its saves refused in the validator's words, nothing fe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 from pathlib import Path
@@ -16,7 +17,7 @@ from careleaf.authoring.editor_config import decap_config
 from careleaf.checks.validation import validate
 from careleaf.model import approval
 from careleaf.model import project as project_settings
-from careleaf.model.content import Library
+from careleaf.model.content import TIER_KINDS, Library
 from conftest import ROOT, copy_project, edit, keep_languages
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -144,28 +145,69 @@ def _git_show(repository: Path, revision: str) -> str:
     ).stdout
 
 
-def _add_sign(page, tier_label: str, text: str, column: int = 0) -> str:
-    """Add a written sign to a tier of the card in one column (0: English; 1: the language beside it);
-    the id of its field."""
-    fields = "els => els.map(element => element.id)"
-    before = set(page.eval_on_selector_all("input[id^='text-field']", fields))
+@contextlib.contextmanager
+def _signed_in(browser, editor, outside: list[str]):
+    """The editor in Chromium, logged in (Decap's local backend asks nothing), every request leaving it
+    for another address recorded in `outside`."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith((editor.origin, editor.preview_origin)) else outside.append(request.url)
+        ),
+    )
+    try:
+        page.goto(editor.address)
+        page.get_by_role("button", name="Login").click()
+        yield page
+    finally:
+        page.close()
+
+
+TIER_OF_LABEL = dict(
+    zip(
+        ("Call 911", "Call your health care provider right", "Call your health care provider during"),
+        TIER_KINDS,
+        strict=True,
+    )
+)
+
+
+def _add_sign(page, tier_label: str, text: str, column: int = 0):
+    """Add a written sign at the end of a tier of the card in one column (0: English; 1: the language
+    beside it); its field."""
+    kind = next(kind for start, kind in TIER_OF_LABEL.items() if tier_label.startswith(start))
+    tier = page.locator(f"div[id^='{kind}-field']").nth(column)
+    signs = tier.locator("input[id^='text-field']")
+    count = signs.count()
     page.get_by_role("button", name=f"Add {tier_label[0].lower()}{tier_label[1:]}").nth(column).click()
     page.get_by_role("menuitem", name="Sign", exact=True).click()
-    page.wait_for_function(f"document.querySelectorAll(\"input[id^='text-field']\").length > {len(before)}")
-    [added] = set(page.eval_on_selector_all("input[id^='text-field']", fields)) - before
-    page.locator(f"#{added}").fill(text)
-    return added
+    signs.nth(count).fill(text)
+    return signs.nth(count)
+
+
+def _said(page, action: str, act) -> str:
+    """Do `act` (a click), and what the editor then said of Decap's `action`: the toast it showed."""
+    with page.expect_response(
+        lambda response: (
+            response.request.method == "POST" and f'"action":"{action}"' in (response.request.post_data or "")
+        )
+    ) as answered:
+        act()
+    answer = answered.value
+    words = "Entry saved" if action == "persistEntry" else ""
+    if answer.status != 200:
+        words = answer.json()["error"].splitlines()[0][:60]
+    toast = page.locator(".Toastify__toast", has_text=words).last
+    toast.wait_for(timeout=30_000)
+    # After a save Decap reads the entry back from the repository: what is typed before then is lost.
+    page.wait_for_load_state("networkidle")
+    return toast.inner_text()
 
 
 def _save(page) -> str:
     """Save, and what the editor said."""
-    page.get_by_role("button", name="Save", exact=True).click()
-    toast = page.locator(".Toastify__toast").last
-    toast.wait_for(timeout=30_000)
-    said = toast.inner_text()
-    toast.locator("button").click()
-    toast.wait_for(state="detached")
-    return said
+    return _said(page, "persistEntry", page.get_by_role("button", name="Save", exact=True).click)
 
 
 def test_an_article_made_in_the_editor_is_refused_as_the_validator_refuses_then_saved_and_published(tmp_path, browser):
@@ -178,81 +220,71 @@ def test_an_article_made_in_the_editor_is_refused_as_the_validator_refuses_then_
     subprocess.run(["git", "-C", str(repository), "commit", "-qam", "clinical review required"], check=True)
     project = project_settings.load(repository / "mkdocs.yml")
     outside: list[str] = []
-    with running(project) as editor:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.on(
-            "request", lambda request: None if request.url.startswith(editor.origin) else outside.append(request.url)
+    with running(project) as editor, _signed_in(browser, editor, outside) as page:
+        page.goto(editor.address + "#/collections/articles/new")
+        page.locator("input[id^='title-field']").first.fill("Sprained ankle")
+        page.locator("textarea[id^='summary-field']").first.fill(
+            "How to care for a sprained ankle at home, and when to get medical help."
         )
-        try:
-            page.goto(editor.address)
-            page.get_by_role("button", name="Login").click()
-            page.goto(editor.address + "#/collections/articles/new")
-            page.locator("input[id^='title-field']").first.fill("Sprained ankle")
-            page.locator("textarea[id^='summary-field']").first.fill(
-                "How to care for a sprained ankle at home, and when to get medical help."
-            )
-            page.locator("[id^='category-field']").first.click()
-            page.get_by_text("Broken bones and joint injuries", exact=True).click()
-            page.locator("[id^='related-field']").first.click()
-            page.get_by_text("Finger dislocation", exact=True).click()
-            page.locator("input[id^='reviewed-field']").first.fill("2026-12-07")
-            page.locator("input[id^='review_due-field']").first.fill("2027-12-07")
-            page.locator("textarea[id^='body-field']").first.fill(
-                "A sprain is a stretched or torn ligament.\n\n## How do I care for it?\n\nRest your ankle."
-            )
-            # Only the office-hours tier: the validator needs an emergency or an urgent card.
-            _add_sign(
-                page, "Call your health care provider during office hours if:", "your ankle still hurts after 2 weeks"
-            )
-            said = _save(page)
-            assert "docs/en/sprained-ankle.md:" in said and "needs an 'emergency' or an 'urgent' card" in said
-            _add_sign(page, "Call 911 or go to the emergency room now if:", "your foot turns cold or blue")
-            urgent = _add_sign(page, "Call your health care provider right away if:", "")
-            said = _save(page)
-            assert "a sign in the 'urgent' card shows a reader nothing" in said, said
-            page.locator(f"#{urgent}").fill("you cannot put any weight on your foot")
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "editor-card.png"))
-            assert "Entry saved" in _save(page)
-            draft = _git_show(repository, "cms/articles/sprained-ankle:docs/en/sprained-ankle.md")
-            assert "translations: pending" in draft
-            assert "!!! emergency\n\n    - your foot turns cold or blue\n" in draft
-            # The Spanish page, written beside the English: the same card, sign for sign.
-            page.locator("input[id^='title-field']").nth(1).fill("Esguince de tobillo")
-            page.locator("textarea[id^='summary-field']").nth(1).fill(
-                "Cómo cuidar un esguince de tobillo en casa y cuándo buscar atención médica."
-            )
-            page.locator("textarea[id^='body-field']").nth(1).fill(
-                "Un esguince es un ligamento estirado o roto.\n\n## ¿Cómo lo cuido?\n\nDescanse el tobillo."
-            )
-            for tier, sign in zip(TIER_LABELS, SPANISH_SIGNS, strict=True):
-                _add_sign(page, tier, sign, column=1)
-            assert "Entry saved" in _save(page)
-            spanish = _git_show(repository, "cms/articles/sprained-ankle:docs/es/sprained-ankle.md")
-            assert "    - el pie se pone frío o azul\n" in spanish and "status: machine-draft" in spanish
-            # The editorial workflow: only a Ready article publishes, after the editor confirms; with
-            # clinical review required, only an article a clinician approved as it reads is Ready.
-            page.on("dialog", lambda dialog: dialog.accept())
-            page.get_by_role("button", name="Status: Draft").click()
-            page.get_by_role("menuitem", name="Ready").click()
-            refused = page.locator(".Toastify__toast").last
-            refused.wait_for(timeout=30_000)
-            assert "no clinician has approved this text" in refused.inner_text()
-            refused.locator("button").click()
-            refused.wait_for(state="detached")
-            page.locator("input[id^='approve_as-field']").first.fill("Ana Ruiz, MD")
-            assert "Entry saved" in _save(page)
-            page.get_by_role("button", name="Status: Draft").click()
-            page.get_by_role("menuitem", name="Ready").click()
-            page.get_by_role("button", name="Status: Ready").wait_for(timeout=30_000)
-            page.get_by_role("button", name="Publish").first.click()
-            page.get_by_text("Publish now").click()
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.Toastify__toast')].some(t => t.innerText.includes('published'))",
-                timeout=30_000,
-            )
-        finally:
-            page.close()
+        page.locator("[id^='category-field']").first.click()
+        page.get_by_text("Broken bones and joint injuries", exact=True).click()
+        page.locator("[id^='related-field']").first.click()
+        page.get_by_text("Finger dislocation", exact=True).click()
+        page.locator("input[id^='reviewed-field']").first.fill("2026-12-07")
+        page.locator("input[id^='review_due-field']").first.fill("2027-12-07")
+        page.locator("textarea[id^='body-field']").first.fill(
+            "A sprain is a stretched or torn ligament.\n\n## How do I care for it?\n\nRest your ankle."
+        )
+        # Only the office-hours tier: the validator needs an emergency or an urgent card.
+        _add_sign(
+            page, "Call your health care provider during office hours if:", "your ankle still hurts after 2 weeks"
+        )
+        said = _save(page)
+        assert "docs/en/sprained-ankle.md:" in said and "needs an 'emergency' or an 'urgent' card" in said
+        _add_sign(page, "Call 911 or go to the emergency room now if:", "your foot turns cold or blue")
+        urgent = _add_sign(page, "Call your health care provider right away if:", "")
+        said = _save(page)
+        assert "a sign in the 'urgent' card shows a reader nothing" in said, said
+        urgent.fill("you cannot put any weight on your foot")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "editor-card.png"))
+        assert "Entry saved" in _save(page)
+        # Saved, the new article opens as the draft it now is: typing before then would be lost.
+        page.wait_for_url(f"{editor.address}#/collections/articles/entries/sprained-ankle")
+        page.wait_for_load_state("networkidle")
+        draft = _git_show(repository, "cms/articles/sprained-ankle:docs/en/sprained-ankle.md")
+        assert "translations: pending" in draft
+        assert "!!! emergency\n\n    - your foot turns cold or blue\n" in draft
+        # The Spanish page, written beside the English: the same card, sign for sign.
+        page.locator("input[id^='title-field']").nth(1).fill("Esguince de tobillo")
+        page.locator("textarea[id^='summary-field']").nth(1).fill(
+            "Cómo cuidar un esguince de tobillo en casa y cuándo buscar atención médica."
+        )
+        page.locator("textarea[id^='body-field']").nth(1).fill(
+            "Un esguince es un ligamento estirado o roto.\n\n## ¿Cómo lo cuido?\n\nDescanse el tobillo."
+        )
+        for tier, sign in zip(TIER_LABELS, SPANISH_SIGNS, strict=True):
+            _add_sign(page, tier, sign, column=1)
+        assert "Entry saved" in _save(page)
+        spanish = _git_show(repository, "cms/articles/sprained-ankle:docs/es/sprained-ankle.md")
+        assert "    - el pie se pone frío o azul\n" in spanish and "status: machine-draft" in spanish
+        # The editorial workflow: only a Ready article publishes, after the editor confirms; with
+        # clinical review required, only an article a clinician approved as it reads is Ready.
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Status: Draft").click()
+        said = _said(page, "updateUnpublishedEntryStatus", page.get_by_role("menuitem", name="Ready").click)
+        assert "no clinician has approved this text" in said
+        page.locator("input[id^='approve_as-field']").first.fill("Ana Ruiz, MD")
+        assert "Entry saved" in _save(page)
+        page.get_by_role("button", name="Status: Draft").click()
+        page.get_by_role("menuitem", name="Ready").click()
+        page.get_by_role("button", name="Status: Ready").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Publish").first.click()
+        page.get_by_text("Publish now").click()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.Toastify__toast')].some(t => t.innerText.includes('published'))",
+            timeout=30_000,
+        )
     published = (repository / "docs" / "en" / "sprained-ankle.md").read_text(encoding="utf-8")
     assert [item["text"] for item in editor_form.to_form(published)["red_flags"]["urgent"]] == [
         "you cannot put any weight on your foot"
@@ -305,39 +337,33 @@ def test_a_sign_edited_in_arabic_beside_the_english_changes_that_line_alone(tmp_
     first_sign = editor_form.to_form(before)["red_flags"]["emergency"][0]["text"]
     changed_sign = first_sign + " فجأة"
     outside: list[str] = []
-    with running(project_settings.load(repository / "mkdocs.yml")) as editor:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.on(
-            "request", lambda request: None if request.url.startswith(editor.origin) else outside.append(request.url)
+    with (
+        running(project_settings.load(repository / "mkdocs.yml")) as editor,
+        _signed_in(browser, editor, outside) as page,
+    ):
+        page.goto(editor.address + "#/collections/articles/entries/muscle-spasm")
+        page.get_by_role("button", name="Writing in ES").click()
+        page.get_by_role("menuitem", name="AR").click()
+        page.get_by_role("button", name="Writing in AR").wait_for()
+        # What the translator is told as the page opens, beside the English's approval.
+        notes = page.locator("[data-careleaf-notes]")
+        assert notes.nth(0).inner_text() == "Clinical approval: not approved yet."
+        assert "Red-flag card, items per tier (this page/English): emergency 14/14" in notes.nth(1).inner_text()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "editor-translation.png"))
+        signs = page.eval_on_selector_all(
+            "input[id^='text-field']", "inputs => inputs.map(input => [input.id, input.value])"
         )
-        try:
-            page.goto(editor.address)
-            page.get_by_role("button", name="Login").click()
-            page.goto(editor.address + "#/collections/articles/entries/muscle-spasm")
-            page.get_by_role("button", name="Writing in ES").click()
-            page.get_by_role("menuitem", name="AR").click()
-            page.get_by_role("button", name="Writing in AR").wait_for()
-            # What the translator is told as the page opens, beside the English's approval.
-            notes = page.locator("[data-careleaf-notes]")
-            assert notes.nth(0).inner_text() == "Clinical approval: not approved yet."
-            assert "Red-flag card, items per tier (this page/English): emergency 14/14" in notes.nth(1).inner_text()
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "editor-translation.png"))
-            signs = page.eval_on_selector_all(
-                "input[id^='text-field']", "inputs => inputs.map(input => [input.id, input.value])"
-            )
-            [field] = [field_id for field_id, value in signs if value == first_sign]
-            page.locator(f"#{field}").fill(changed_sign)
-            assert "Entry saved" in _save(page)
-            # The preview: the site built with the saved draft, in Arabic, right to left, card and all.
-            page.goto(f"{editor.origin}/admin/preview/muscle-spasm/")
-            page.wait_for_url(f"{editor.origin}/admin/preview/muscle-spasm/muscle-spasm/")
-            page.goto(f"{editor.origin}/admin/preview/muscle-spasm/ar/muscle-spasm/")
-            assert page.locator("body").get_attribute("dir") == "rtl"
-            assert page.locator("#red-flags").count() == 1
-            assert changed_sign in page.locator(".care-card--emergency").inner_text()
-        finally:
-            page.close()
+        [field] = [field_id for field_id, value in signs if value == first_sign]
+        page.locator(f"#{field}").fill(changed_sign)
+        assert "Entry saved" in _save(page)
+        # The preview: the site built with the saved draft, in Arabic, right to left, card and all.
+        page.goto(f"{editor.preview_origin}/preview/muscle-spasm/")
+        page.wait_for_url(f"{editor.preview_origin}/preview/muscle-spasm/muscle-spasm/")
+        page.goto(f"{editor.preview_origin}/preview/muscle-spasm/ar/muscle-spasm/")
+        assert page.locator("body").get_attribute("dir") == "rtl"
+        assert page.locator("#red-flags").count() == 1
+        assert changed_sign in page.locator(".care-card--emergency").inner_text()
     draft = _git_show(repository, f"cms/articles/muscle-spasm:{path}")
     assert draft == before.replace(f"    - {first_sign}\n", f"    - {changed_sign}\n", 1)
     changed = subprocess.run(
@@ -428,3 +454,48 @@ def test_a_translation_opens_with_its_card_beside_the_english_and_what_changed_s
         "- a cramp lasts more than 15 minutes and does not ease when you stretch",
         "- removed: you think a medicine may be causing your spasms",
     ]
+
+
+def test_a_sign_removed_from_the_middle_of_a_tier_is_the_one_named_and_a_shared_block_change_is_seen(tmp_path):
+    repository = _repository(tmp_path)
+    english = repository / "docs" / "en" / "muscle-spasm.md"
+    removed = "    - one calf or leg is swollen, warm or red (a possible blood clot)\n"
+    edit(english, removed, "")
+    subprocess.run(["git", "-C", str(repository), "commit", "-qam", "a sign removed"], check=True)
+    with running(project_settings.load(repository / "mkdocs.yml")) as editor:
+
+        def notes(slug: str) -> str:
+            path = f"docs/es/{slug}.md"
+            status, answer = editor.api({"action": "getEntry", "params": {"branch": "main", "path": path}})
+            assert status == 200
+            return json.loads(answer["data"])["careleaf_notes"]
+
+        spanish = notes("muscle-spasm")
+        changed = spanish.split("(as the English reads now):\n")[1]
+        assert changed.splitlines() == ["- removed: one calf or leg is swollen, warm or red (a possible blood clot)"]
+        block = repository / "docs" / "en" / "shared" / "finger-blood-flow-signs.md"
+        block.write_text(block.read_text(encoding="utf-8") + "- your finger turns white\n", encoding="utf-8")
+        subprocess.run(["git", "-C", str(repository), "commit", "-qam", "a shared sign added"], check=True)
+        dislocation = notes("finger-dislocation")
+    assert "This translation is current" not in dislocation
+    assert "A shared block this page includes changed in English" in dislocation
+
+
+def test_the_preview_has_an_origin_of_its_own_and_builds_no_library_with_a_link_out(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    repository = _repository(tmp_path)
+    (repository / "docs" / "assets").mkdir(exist_ok=True)
+    (repository / "docs" / "assets" / "os.txt").symlink_to("/etc/os-release")
+    subprocess.run(["git", "-C", str(repository), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(repository), "commit", "-qm", "a link out"], check=True)
+    with running(project_settings.load(repository / "mkdocs.yml")) as editor:
+        assert editor.preview_origin != editor.origin
+        assert f"frame-src {editor.preview_origin};" in editor.policy
+        try:
+            urllib.request.urlopen(f"{editor.preview_origin}/preview/muscle-spasm/muscle-spasm/")
+        except urllib.error.HTTPError as error:
+            assert error.code == 500 and "symbolic link (docs/assets/os.txt)" in error.read().decode()
+        else:
+            raise AssertionError("a library with a symbolic link out was previewed")

@@ -70,6 +70,19 @@ def test_a_card_the_page_would_not_show_is_an_error_where_it_is_hidden(small_tre
     assert f"docs/en/wrist.md:{line}: error: the red-flag card is written here but the page would not show it" in out
 
 
+def test_a_card_shown_as_an_example_in_a_code_block_is_not_a_hidden_card(small_tree, capsys):
+    path = small_tree / "docs/en/wrist.md"
+    example = "A card is written like this [see below]:\n\n```text\n!!! emergency\n\n    - a sign\n```\n\n"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "## When to get medical help", example + "## When to get medical help", 1
+        ),
+        encoding="utf-8",
+    )
+    code, out = run(small_tree, capsys)
+    assert "red-flags-hidden" not in out
+
+
 def test_empty_tier_is_an_error(small_tree, capsys):
     path = small_tree / "docs/en/finger.md"
     path.write_text(path.read_text().replace("    - the pain gets worse\n", ""), encoding="utf-8")

@@ -29,7 +29,8 @@
         h("p", { key: "note" }, words.previewNote),
         h("iframe", {
           key: "site",
-          src: "/admin/preview/" + encodeURIComponent(slug) + "/",
+          src: words.previewOrigin + "/preview/" + encodeURIComponent(slug) + "/",
+          sandbox: "allow-scripts allow-same-origin allow-popups",
           title: words.previewTitle,
           style: { width: "100%", height: "85vh", border: "0" },
         }),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import http.server
 import json
 import mimetypes
@@ -26,6 +27,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ import yaml
 
 from careleaf.authoring import editor_form
 from careleaf.authoring.editor_config import APPROVE_AS, COLLECTION, MARK_CURRENT, NOTES, REVIEWED_BY, decap_config
+from careleaf.checks import safety
 from careleaf.model import approval, blocks
 from careleaf.model import project as project_settings
 from careleaf.model.content import HOME_SLUG, PENDING, SLUG, TIER_KINDS, TRANSLATIONS_KEY, Library, Page, parse_page
@@ -55,13 +58,17 @@ TEMPLATE = "careleaf-editor.html"  # in overrides/: the editor's one page
 POLICY = (
     "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; manifest-src 'self'; "
-    "frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "frame-src {preview}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-# The preview is the site itself, under its own policy (in each page), shown inside the editor.
-PREVIEW_POLICY = "frame-ancestors 'self'"
+# The preview is the site itself, served from an origin of its own (another port: nothing a draft holds
+# can reach the editor's API), under the site's own policy (in each page), framed only by the editor.
+PREVIEW_POLICY = "frame-ancestors {editor}; sandbox allow-scripts allow-same-origin allow-popups"
+PREVIEW_SECONDS = 300  # a preview build that takes longer is stopped
 # A draft may wait for these; the workflow's Ready (clinical approval) and the strict build refuse them.
 AWAITING_SIGN_OFF = ("clinical-review-pending", "clinical-review-stale")
 READY = "pending_publish"
+NOTES_SHOWN = 30  # changed English blocks listed in a translation's notes; the rest are counted
+HISTORY_SEARCHED = 2000  # versions of an English page searched for the one a translation was made from
 # What Decap may ask of its repository through this server: reading and saving articles, and the
 # editorial workflow. No media, no deleting (an article leaves the library by a reviewed change in git).
 ALLOWED_ACTIONS = frozenset(
@@ -101,7 +108,8 @@ class Editor:
     _server: http.server.ThreadingHTTPServer | None = None
     _saving: threading.Lock = field(default_factory=threading.Lock)
     _previewing: threading.Lock = field(default_factory=threading.Lock)
-    _previews: dict[str, Path] = field(default_factory=dict)  # a draft's commit -> its site, built once
+    _previews: dict[str, tuple[str, Path]] = field(default_factory=dict)  # a slug -> its latest commit and site
+    _preview_server: http.server.ThreadingHTTPServer | None = None
     _preview_folder: tempfile.TemporaryDirectory | None = None
     # Decap's API answers only at a path this run made up: another page on the machine cannot guess it.
     api_path: str = field(default_factory=lambda: f"/api/{secrets.token_urlsafe(16)}/v1")
@@ -148,9 +156,14 @@ class Editor:
         class Handler(_Handler):
             owner = editor
 
+        class PreviewHandler(_PreviewHandler):
+            owner = editor
+
         try:  # this server's port first: a busy one is said before anything is started
             self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+            self._preview_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PreviewHandler)
         except OSError as error:
+            self.stop()
             raise EditorError(f"port {self.port} on 127.0.0.1 cannot be used ({error.strerror}): try --port") from error
         try:
             self._decap = subprocess.Popen([str(node), str(DECAP_SERVER)], env=environment, cwd=root)
@@ -159,10 +172,27 @@ class Editor:
             self.stop()
             raise
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._preview_server.serve_forever, daemon=True).start()
+
+    @property
+    def preview_origin(self) -> str:
+        assert self._preview_server is not None
+        return f"http://127.0.0.1:{self._preview_server.server_address[1]}"
+
+    @property
+    def policy(self) -> str:
+        return POLICY.format(preview=self.preview_origin)
+
+    @property
+    def preview_policy(self) -> str:
+        return PREVIEW_POLICY.format(editor=self.origin)
 
     def stop(self) -> None:
         if self._preview_folder is not None:
             self._preview_folder.cleanup()
+        if self._preview_server is not None:
+            self._preview_server.shutdown()
+            self._preview_server.server_close()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -186,7 +216,10 @@ class Editor:
         }
         loader = jinja2.FileSystemLoader(str(self.project.root / "overrides"))
         environment = jinja2.Environment(loader=loader, autoescape=True)
-        return environment.get_template(TEMPLATE).render(t=words, lang=self.project.default_language).encode()
+        page = environment.get_template(TEMPLATE).render(
+            t=words, lang=self.project.default_language, preview_origin=self.preview_origin
+        )
+        return page.encode()
 
     def config(self) -> bytes:
         library = Library.load(self.project)
@@ -247,7 +280,7 @@ class Editor:
 
     def _publishing_refusal(self, slug: str) -> str | None:
         """What the strict build would refuse in this draft's pages, once published."""
-        draft = f"cms/{COLLECTION}/{slug}"
+        draft = _draft(slug)
         docs = self.project.docs_dir.relative_to(self.project.root).as_posix()
         changed = (git(self.project.root, "diff", "--name-only", self.branch, draft, "--", docs) or "").split()
         pages = {path: text for path in changed if (text := _text_on(self.project.root, draft, path)) is not None}
@@ -292,9 +325,7 @@ class Editor:
         """Why the English of this draft may not be Ready: no clinician has approved it as it reads now."""
         docs = self.project.docs_dir.relative_to(self.project.root).as_posix()
         path = f"{docs}/{self.project.default_language}/{slug}.md"
-        text = _text_on(self.project.root, f"cms/{COLLECTION}/{slug}", path) or _text_on(
-            self.project.root, self.branch, path
-        )
+        text = _text_on(self.project.root, _draft(slug), path) or _text_on(self.project.root, self.branch, path)
         if text is None:
             return None
         with tempfile.TemporaryDirectory(prefix="careleaf-editor-") as temporary:
@@ -338,16 +369,18 @@ class Editor:
         if action == "entriesByFiles":
             return [self._entry_as_form(entry) for entry in answer]
         if action == "getEntry":
-            return self._entry_as_form(answer)
+            return self._entry_as_form(answer, notes=True)
         if action == "unpublishedEntryDataFile" and self._is_article(params.get("path", "")):
-            draft = f"cms/{COLLECTION}/{params.get('slug')}"
+            draft = _draft(str(params.get("slug")))
             return {**answer, "data": self._form_text(params["path"], answer.get("data"), draft)}
         return answer
 
-    def _entry_as_form(self, entry: dict[str, Any]) -> dict[str, Any]:
+    def _entry_as_form(self, entry: dict[str, Any], notes: bool = False) -> dict[str, Any]:
         path = entry.get("file", {}).get("path", "")
         if not self._is_article(path):
             return entry
+        if not notes:  # a list of entries: the notes are for a page as it opens
+            return {**entry, "data": _form_text(entry.get("data"))}
         return {**entry, "data": self._form_text(path, entry.get("data"), self.branch)}
 
     def _form_text(self, path: str, markdown: Any, revision: str) -> Any:
@@ -360,48 +393,76 @@ class Editor:
             form[NOTES] = self._notes(path, _normalized(markdown), revision)
         return json.dumps(form, ensure_ascii=False)
 
-    def _notes(self, path: str, markdown: str, revision: str) -> str:
-        """For a translation: its card beside the English card's (tier for tier), and what changed in
-        the English since it was made. For the English: its clinical approval."""
-        root, lang, slug = self.project.root, path.split("/")[1], Path(path).stem
-        english_path = f"{self._docs()}/{self.project.default_language}/{slug}.md"
-        english_text = _text_on(root, revision, english_path) or _text_on(root, self.branch, english_path)
-        if english_text is None:
-            return ""
-        english = parse_page(english_text, Path(english_path), self.project.default_language)
-        if lang == self.project.default_language:
-            block = english.meta.get(approval.KEY)
-            who = f"{block.get('approved_by')}, {block.get('date')}" if isinstance(block, dict) else ""
-            return self._say(f"notes_approval_{approval.status(english)}", who=who)
-        page = parse_page(markdown, Path(path), lang)
-        lines = [self._parity(markdown, english_text)]
-        made_from = page.translation.get("source_revision")
-        if made_from == english.source_revision():
-            lines.append(self._say("notes_current"))
-        else:
-            then = _english_at(root, english_path, made_from)
+    def _notes(self, path: str, markdown: str, draft: str) -> str:
+        """For the English: its clinical approval. For a translation: its card beside the English card's,
+        tier for tier, and whether it is current with the English, and if not what changed. All read from
+        the library as the validator reads it (shared blocks included), with this draft's pages in it."""
+        lang, slug = path.split("/")[1], Path(path).stem
+        with self._library_at(draft) as library:
+            english = library.source(slug)
+            page = library.get(slug, lang)
+            if english is None or page is None:
+                return ""
+            if lang == self.project.default_language:
+                block = english.meta.get(approval.KEY)
+                who = f"{block.get('approved_by')}, {block.get('date')}" if isinstance(block, dict) else ""
+                return self._say(f"notes_approval_{approval.status(library.resolved(english))}", who=who)
+            lines = [self._parity(library.resolved(page), library.resolved(english))]
+            stale = safety.staleness(library, page)
+            if not any(stale.values()):
+                lines.append(self._say("notes_current"))
+                return "\n".join(lines)
+            made_from = page.translation.get("source_revision")
+            if made_from == english.source_revision():  # its own text is current: a shared block changed
+                names = sorted(include.name for include in page.includes)
+                lines.append(self._say("notes_blocks_changed", names=", ".join(names)))
+                return "\n".join(lines)
+            english_path = f"{self._docs()}/{self.project.default_language}/{slug}.md"
+            then = _english_at(self.project.root, english_path, made_from)
             if then is None:
                 lines.append(self._say("notes_unknown_source"))
-            else:
-                changed, removed = _changed_blocks(then, english)
-                lines.append(self._say("notes_changed"))
-                lines += [f"- {text}" for text in changed[:20]]
-                lines += [f"- {self._say('notes_removed', text=text)}" for text in removed[:20]]
-                if not changed and not removed:
-                    lines.append(f"- {self._say('notes_front_matter')}")
+                return "\n".join(lines)
+            changed, removed = _changed_blocks(then, english)
+            lines.append(self._say("notes_changed"))
+            shown = [f"- {text}" for text in changed] + [
+                f"- {self._say('notes_removed', text=text)}" for text in removed
+            ]
+            lines += shown[:NOTES_SHOWN]
+            if len(shown) > NOTES_SHOWN:
+                lines.append(self._say("notes_more", count=str(len(shown) - NOTES_SHOWN)))
+            if not shown:
+                lines.append(f"- {self._say('notes_front_matter')}")
         return "\n".join(lines)
 
-    def _parity(self, markdown: str, english_text: str) -> str:
-        """The card's items per tier (signs and shared signs, as the form lists them), beside the English
+    def _parity(self, page: Page, english: Page) -> str:
+        """The card's signs per tier (shared blocks included, as readers get them), beside the English
         card's: a translation has as many in each."""
+        mine, theirs = page.red_flags(), english.red_flags()
+        if mine is None or theirs is None:
+            return self._say("notes_parity_unknown")
+        ours, source = mine.counts(), theirs.counts()
+        shown = ", ".join(f"{kind} {ours.get(kind, 0)}/{source.get(kind, 0)}" for kind in TIER_KINDS)
+        return self._say("notes_parity" if ours == source else "notes_parity_differs", counts=shown)
 
-        def counts(text: str) -> dict[str, int]:
-            card = editor_form.to_form(text).get("red_flags") or {}
-            return {kind: len(card.get(kind) or []) for kind in TIER_KINDS}
-
-        mine, theirs = counts(markdown), counts(english_text)
-        shown = ", ".join(f"{kind} {mine[kind]}/{theirs[kind]}" for kind in TIER_KINDS)
-        return self._say("notes_parity" if mine == theirs else "notes_parity_differs", counts=shown)
+    @contextlib.contextmanager
+    def _library_at(self, draft: str, written: dict[str, str] | None = None) -> Iterator[Library]:
+        """The library as it is with this draft: the published branch, the draft's pages, then `written`."""
+        root = self.project.root
+        docs = self._docs()
+        with tempfile.TemporaryDirectory(prefix="careleaf-editor-") as temporary:
+            copy = Path(temporary) / "docs"
+            export(root, self.branch, docs, copy.parent)
+            if _branch_exists(root, draft):
+                for path in (
+                    git(root, "diff", "--name-only", self.branch, f"refs/heads/{draft}", "--", docs) or ""
+                ).split():
+                    text = _text_on(root, draft, path)
+                    if text is not None:
+                        _write(copy.parent / path, text)
+            for path, text in (written or {}).items():
+                _write(copy.parent / path, text)
+            project = project_settings.load(root / "mkdocs.yml", docs_dir=copy)
+            yield Library.load(project)
 
     def _say(self, key: str, **values: str) -> str:
         catalogue = load_all(self.project)[self.project.default_language]
@@ -423,27 +484,43 @@ class Editor:
         every language, handouts left out: built once per commit, on first asking."""
         if not SLUG.match(slug):
             return None
-        draft = f"cms/{COLLECTION}/{slug}"
+        draft = _draft(slug)
         commit = (git(self.project.root, "rev-parse", "--verify", "--quiet", draft) or "").strip()
         commit = commit or (git(self.project.root, "rev-parse", self.branch) or "").strip()
         if not commit:
             return None
         with self._previewing:
-            if commit not in self._previews:
-                if self._preview_folder is None:
-                    self._preview_folder = tempfile.TemporaryDirectory(prefix="careleaf-preview-")
-                work = Path(self._preview_folder.name) / commit
-                shutil.rmtree(work, ignore_errors=True)
-                work.mkdir(parents=True)
-                export(self.project.root, commit, ".", work)
-                config = work / "mkdocs.yml"
-                config.write_text(without_handouts(config.read_text(encoding="utf-8")), encoding="utf-8")
-                command, environment = site_build(config, work / "site")
-                result = subprocess.run(command, cwd=work, env=environment, capture_output=True, text=True)
-                if result.returncode != 0:
-                    raise EditorError(f"the preview of {slug} did not build: {result.stderr.strip()[-500:]}")
-                self._previews[commit] = work / "site"
-            return self._previews[commit]
+            built = self._previews.get(slug)
+            if built is not None and built[0] == commit:
+                return built[1]
+            links = [
+                line.split("\t", 1)[1]
+                for line in (git(self.project.root, "ls-tree", "-r", commit) or "").splitlines()
+                if line.startswith("120000 ")
+            ]
+            if links:
+                raise EditorError(f"the library holds a symbolic link ({links[0]}): no preview is built of it")
+            if self._preview_folder is None:
+                self._preview_folder = tempfile.TemporaryDirectory(prefix="careleaf-preview-")
+            if built is not None:  # only the latest save of each article is kept
+                shutil.rmtree(built[1].parent, ignore_errors=True)
+            work = Path(self._preview_folder.name) / slug / commit
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            export(self.project.root, commit, ".", work)
+            config = work / "mkdocs.yml"
+            config.write_text(without_handouts(config.read_text(encoding="utf-8")), encoding="utf-8")
+            command, environment = site_build(config, work / "site")
+            try:
+                result = subprocess.run(
+                    command, cwd=work, env=environment, capture_output=True, text=True, timeout=PREVIEW_SECONDS
+                )
+            except subprocess.TimeoutExpired as stopped:
+                raise EditorError(f"the preview of {slug} took over {PREVIEW_SECONDS} s to build: stopped") from stopped
+            if result.returncode != 0:
+                raise EditorError(f"the preview of {slug} did not build: {result.stderr.strip()[-500:]}")
+            self._previews[slug] = (commit, work / "site")
+            return work / "site"
 
     # -- Saving ----------------------------------------------------------------------------------------
 
@@ -451,7 +528,7 @@ class Editor:
         """Turn each saved form into Markdown in place; what the validator refuses in them, or None."""
         files = params.get("dataFiles") or []
         slug = params.get("entry", {}).get("slug") or next((file.get("slug") for file in files), "")
-        draft = f"cms/{COLLECTION}/{slug}"
+        draft = _draft(slug)
         forms: dict[str, dict[str, Any]] = {}
         for file in files:
             path = file.get("path", "")
@@ -553,19 +630,9 @@ class Editor:
         from careleaf.checks.problems import Gate
         from careleaf.checks.validation import validate
 
-        root = self.project.root
-        docs = self.project.docs_dir.relative_to(root).as_posix()
-        with tempfile.TemporaryDirectory(prefix="careleaf-editor-") as temporary:
-            copy = Path(temporary) / "docs"
-            export(root, self.branch, docs, copy.parent)
-            for path in (git(root, "diff", "--name-only", self.branch, draft, "--", docs) or "").split():
-                text = _text_on(root, draft, path)
-                if text is not None:
-                    _write(copy.parent / path, text)
-            for path, text in written.items():
-                _write(copy.parent / path, text)
-            project = project_settings.load(root / "mkdocs.yml", docs_dir=copy)
-            library = Library.load(project)
+        docs = self._docs()
+        with self._library_at(draft, written) as library:
+            project, copy = library.project, library.project.docs_dir
             report = validate(project, library, readability_checks=False)
             for path, clinician in approvals.items():
                 page = library.source(Path(path).stem)
@@ -573,7 +640,8 @@ class Editor:
                     block = {"approved_by": clinician, "date": dt.date.today(), "revision": page.content_revision()}
                     written[path] = editor_form.with_keys(written[path], {approval.KEY: block})
         refused = [
-            f"{problem.path.replace(project.relative(copy), docs, 1)}:{problem.line}: {problem.message}"
+            f"{problem.path.replace(project.relative(copy), docs, 1)}:{problem.line}: "
+            + problem.message.replace(str(copy), docs).replace(project.relative(copy), docs)
             for problem in report.problems
             # Publishing refuses what the strict build refuses; a draft may wait for sign-off.
             if problem.gate in (Gate.STOPS_BUILD, Gate.FAILS_STRICT, *((Gate.ADVISORY,) if publishing else ()))
@@ -583,12 +651,21 @@ class Editor:
         return "\n".join(refused) or None
 
 
+def _draft(slug: str) -> str:
+    """An article's draft: decap-server's branch for it (the full name: a tag of that name is not it)."""
+    return f"refs/heads/cms/{COLLECTION}/{slug}"
+
+
+def _branch_exists(root: Path, ref: str) -> bool:
+    return git(root, "rev-parse", "--verify", "--quiet", ref) is not None
+
+
 def _english_at(root: Path, path: str, revision: Any) -> Page | None:
     """The English page as it read when a translation recorded `revision` (its source_revision), from
     the file's history in git; None when no version there has it."""
     if not isinstance(revision, dict):
         return None
-    for commit in (git(root, "log", "--format=%H", "-n", "200", "--", path) or "").split():
+    for commit in (git(root, "log", "--format=%H", "-n", str(HISTORY_SEARCHED), "--", path) or "").split():
         text = _text_on(root, commit, path)
         if text is None:
             continue
@@ -600,11 +677,19 @@ def _english_at(root: Path, path: str, revision: Any) -> Page | None:
 
 def _changed_blocks(then: Page, now: Page) -> tuple[list[str], list[str]]:
     """The English blocks (a heading, a paragraph, a list item, a sign) whose words changed or were
-    added, as they read now; and those removed, as they read then."""
-    before = {block.key: block.text for block in [*blocks.front_blocks(then), *blocks.layout(then).blocks]}
-    after = {block.key: block.text for block in [*blocks.front_blocks(now), *blocks.layout(now).blocks]}
-    changed = [text for key, text in after.items() if before.get(key) != text]
-    removed = [text for key, text in before.items() if key not in after]
+    added, as they read now; and those removed, as they read then. Matched by their words in order
+    (difflib), not by position: a sign removed from a tier is named, not the signs after it."""
+    before = [block.text for block in [*blocks.front_blocks(then), *blocks.layout(then).blocks]]
+    after = [block.text for block in [*blocks.front_blocks(now), *blocks.layout(now).blocks]]
+    changed: list[str] = []
+    removed: list[str] = []
+    for operation, old_start, old_end, new_start, new_end in difflib.SequenceMatcher(
+        a=before, b=after, autojunk=False
+    ).get_opcodes():
+        if operation in ("replace", "insert"):
+            changed += after[new_start:new_end]
+        if operation == "delete" or (operation == "replace" and old_end - old_start > new_end - new_start):
+            removed += before[old_start + (new_end - new_start if operation == "replace" else 0) : old_end]
     return changed, removed
 
 
@@ -661,7 +746,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Content-Security-Policy", policy or POLICY)
+        self.send_header("Content-Security-Policy", policy or self.owner.policy)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -683,10 +768,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if path == "/admin/config.yml":
             self._send(200, self.owner.config(), "text/yaml; charset=utf-8")
             return
-        preview = re.fullmatch(r"/admin/preview/(?P<slug>[a-z0-9-]+)/(?P<rest>.*)", path)
-        if preview:
-            self._preview(preview["slug"], preview["rest"])
-            return
         if path == f"/admin/{EDITOR_SCRIPT.name}":
             self._send(200, EDITOR_SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
             return
@@ -706,32 +787,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             and (self.headers.get("Content-Type") or "").split(";")[0].strip() == "application/json"
         )
 
-    def _preview(self, slug: str, rest: str) -> None:
-        """The draft's site, from /admin/preview/<slug>/: the article's English page first."""
-        try:
-            site = self.owner.preview_site(slug)
-        except EditorError as error:
-            self._send(500, str(error).encode("utf-8"), "text/plain; charset=utf-8", PREVIEW_POLICY)
-            return
-        if site is None:
-            self._send(404, b"not found", "text/plain", PREVIEW_POLICY)
-            return
-        if not rest:
-            self.send_response(302)
-            self.send_header("Location", f"/admin/preview/{slug}/{slug}/")
-            self.end_headers()
-            return
-        target = (site / rest).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_relative_to(site.resolve()) or not target.is_file():
-            self._send(404, b"not found", "text/plain", PREVIEW_POLICY)
-            return
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        self._send(
-            200, target.read_bytes(), kind + ("; charset=utf-8" if kind.startswith("text/") else ""), PREVIEW_POLICY
-        )
-
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         if self.path.split("?", 1)[0] != self.owner.api_path or not self._from_the_editor():
             self._send(403, b'{"error": "refused"}', "application/json")
@@ -744,6 +799,61 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         status, answer = self.owner.api(request)
         self._send(status, json.dumps(answer, ensure_ascii=False).encode("utf-8"), "application/json")
+
+
+class _PreviewHandler(_Handler):
+    """The preview's own origin: /preview/<slug>/ is the site built with that article's saved draft."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        self._send(405, b"", "text/plain", self.owner.preview_policy)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        path = urllib.parse.unquote(self.path.split("?", 1)[0])
+        # Asked for by this machine's editor (or typed), never by another site's page.
+        if self.headers.get("Host") != self.owner.preview_origin.removeprefix("http://") or self.headers.get(
+            "Sec-Fetch-Site"
+        ) not in (None, "none", "same-origin", "same-site"):
+            self._send(403, b"refused", "text/plain", self.owner.preview_policy)
+            return
+        preview = re.fullmatch(r"/preview/(?P<slug>[a-z0-9-]+)/(?P<rest>.*)", path)
+        if preview is None:
+            self._send(404, b"not found", "text/plain", self.owner.preview_policy)
+            return
+        try:
+            self._preview(preview["slug"], preview["rest"])
+        except Exception as error:  # one line, never a dropped connection
+            self._send(
+                500, f"careleaf editor: {error}".encode(), "text/plain; charset=utf-8", self.owner.preview_policy
+            )
+
+    def _preview(self, slug: str, rest: str) -> None:
+        """The draft's site: the article's English page first."""
+        try:
+            site = self.owner.preview_site(slug)
+        except (EditorError, ValueError) as error:
+            self._send(500, str(error).encode("utf-8"), "text/plain; charset=utf-8", self.owner.preview_policy)
+            return
+        if site is None:
+            self._send(404, b"not found", "text/plain", self.owner.preview_policy)
+            return
+        if not rest:
+            self.send_response(302)
+            self.send_header("Location", f"/preview/{slug}/{slug}/")
+            self.end_headers()
+            return
+        target = (site / rest).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(site.resolve()) or not target.is_file():
+            self._send(404, b"not found", "text/plain", self.owner.preview_policy)
+            return
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self._send(
+            200,
+            target.read_bytes(),
+            kind + ("; charset=utf-8" if kind.startswith("text/") else ""),
+            self.owner.preview_policy,
+        )
 
 
 @contextlib.contextmanager

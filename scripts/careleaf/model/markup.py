@@ -189,14 +189,16 @@ def article_problems(markdown_text: str, renderer: Renderer, shortcut: bool = Tr
 
 # The card as Markdown writes it: its heading's id, and each tier's box.
 _RED_FLAGS_HEADING = re.compile(r"^#{1,6}[ \t].*\{[^}]*#red-flags\b[^}]*\}[ \t]*$", re.M)
-_TIER_BOX = re.compile(r"^(?:!!!|\?\?\?\+?)[ \t]*(emergency|urgent|contact)\b", re.M | re.I)
+_TIER_BOX = re.compile(r"^!!![ \t]*(emergency|urgent|contact)\b", re.M | re.I)  # ??? is tier-collapsible's
+_FENCED = re.compile(r"^(?P<fence>`{3,}|~{3,}).*?^(?P=fence)[ \t]*$", re.M | re.S)
 
 
 def hidden_red_flags(markdown_text: str, html: str) -> Unsafe | None:
     """A red-flag card written in the Markdown that the rendered page does not show: inside an HTML
     comment or a raw HTML block, its heading or its tier boxes are text, or nothing, to a reader."""
-    headings = _RED_FLAGS_HEADING.findall(markdown_text)
-    boxes = _TIER_BOX.findall(markdown_text)
+    outside_code = _FENCED.sub("", markdown_text)  # an example in a code block is no card
+    headings = _RED_FLAGS_HEADING.findall(outside_code)
+    boxes = _TIER_BOX.findall(outside_code)
     if not headings and not boxes:
         return None
     tree = _parse(html)
