@@ -281,7 +281,7 @@ class Editor:
     def _publishing_refusal(self, slug: str) -> str | None:
         """What the strict build would refuse in this draft's pages, once published."""
         draft = _draft(slug)
-        docs = self.project.docs_dir.relative_to(self.project.root).as_posix()
+        docs = self._docs()
         changed = (git(self.project.root, "diff", "--name-only", self.branch, draft, "--", docs) or "").split()
         pages = {path: text for path in changed if (text := _text_on(self.project.root, draft, path)) is not None}
         return self._refusal(pages, draft, {}, publishing=True) if pages else None
@@ -323,16 +323,8 @@ class Editor:
 
     def _unapproved(self, slug: str) -> str | None:
         """Why the English of this draft may not be Ready: no clinician has approved it as it reads now."""
-        docs = self.project.docs_dir.relative_to(self.project.root).as_posix()
-        path = f"{docs}/{self.project.default_language}/{slug}.md"
-        text = _text_on(self.project.root, _draft(slug), path) or _text_on(self.project.root, self.branch, path)
-        if text is None:
-            return None
-        with tempfile.TemporaryDirectory(prefix="careleaf-editor-") as temporary:
-            copy = Path(temporary) / "docs"
-            export(self.project.root, self.branch, docs, copy.parent)
-            _write(copy.parent / path, text)
-            library = Library.load(project_settings.load(self.project.root / "mkdocs.yml", docs_dir=copy))
+        path = f"{self._docs()}/{self.project.default_language}/{slug}.md"
+        with self._library_at(_draft(slug)) as library:
             page = library.source(slug)
             state = approval.status(page) if page is not None else approval.APPROVED
         if state == approval.APPROVED:
@@ -453,9 +445,7 @@ class Editor:
             copy = Path(temporary) / "docs"
             export(root, self.branch, docs, copy.parent)
             if _branch_exists(root, draft):
-                for path in (
-                    git(root, "diff", "--name-only", self.branch, f"refs/heads/{draft}", "--", docs) or ""
-                ).split():
+                for path in (git(root, "diff", "--name-only", self.branch, draft, "--", docs) or "").split():
                     text = _text_on(root, draft, path)
                     if text is not None:
                         _write(copy.parent / path, text)
@@ -603,7 +593,7 @@ class Editor:
         are pending (as careleaf new writes it); a new translation records the English it was made from."""
         if lang == self.project.default_language:
             return {TRANSLATIONS_KEY: PENDING} if self.project.translations else {}
-        path = f"{self.project.docs_dir.relative_to(self.project.root).as_posix()}/{self.project.default_language}/{slug}.md"
+        path = f"{self._docs()}/{self.project.default_language}/{slug}.md"
         source = _text_on(self.project.root, draft, path) or _text_on(self.project.root, self.branch, path)
         if english is not None:
             source = editor_form.to_markdown(english, source)
